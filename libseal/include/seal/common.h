@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * seal/common.h - contexts, return codes and output callbacks shared by
+ * every libseal family. Include <seal.h>, not this file.
+ */
+#ifndef SEAL_COMMON_H
+#define SEAL_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define SEAL_API __attribute__((visibility("default")))
+#define SEAL_WUR __attribute__((warn_unused_result))
+#else
+#define SEAL_API
+#define SEAL_WUR
+#endif
+
+/*
+ * Return codes. Negative values are errors. The tools map them to exit
+ * codes: SEAL_EAUTH, SEAL_ENOKEY and SEAL_EREFUSED are "negative answers"
+ * (exit 1); the rest are trouble (exit 2).
+ */
+typedef enum seal_rc {
+	SEAL_OK = 0,
+	SEAL_ENOMEM = -1,	 /* out of (secure) memory */
+	SEAL_EIO = -2,		 /* read/write failed; errno text in errmsg */
+	SEAL_EPARSE = -3,	 /* malformed input (YAML, JSON, header...) */
+	SEAL_EFORMAT = -4,	 /* well-formed but not what the format allows */
+	SEAL_EKEY = -5,		 /* malformed key, recipient or identity */
+	SEAL_ENOKEY = -6,	 /* no identity could unwrap the file key */
+	SEAL_EAUTH = -7,	 /* authentication failed (tag, MAC) */
+	SEAL_EINVAL = -8,	 /* invalid argument from the caller */
+	SEAL_EUNSUPPORTED = -9,	 /* valid but not implemented (e.g. PQ) */
+	SEAL_ELIMIT = -10,	 /* input over a configured limit */
+	SEAL_EREFUSED = -11,	 /* policy refused the operation */
+	SEAL_EARMOR = -12,	 /* malformed ASCII armor */
+	SEAL_EPAYLOAD = -13,	 /* age payload (STREAM) failure */
+	SEAL_EHEADER = -14,	 /* age header failure */
+} seal_rc;
+
+/* A short constant English description of rc ("authentication failed"). */
+SEAL_API const char *seal_strerror(seal_rc rc);
+
+/*
+ * Output callback: the library streams its output through it and wipes
+ * its own chunks afterwards. Return 0 to continue, non-zero to abort (the
+ * library then returns SEAL_EIO).
+ */
+typedef int (*seal_write_fn)(void *arg, const void *buf, size_t len);
+
+/*
+ * A context holds the last error text. Use one per thread. Creating the
+ * first context initialises libsodium (idempotent).
+ */
+typedef struct seal_ctx seal_ctx;
+
+SEAL_API seal_rc seal_ctx_new(seal_ctx **out) SEAL_WUR;
+SEAL_API void seal_ctx_free(seal_ctx *ctx);
+
+/*
+ * The detail of the last error on ctx: "cannot decrypt 'data.password':
+ * authentication failed". Valid until the next call that uses ctx. Never
+ * contains key material or plaintext; control characters from the input
+ * are replaced by '?'.
+ */
+SEAL_API const char *seal_ctx_errmsg(const seal_ctx *ctx);
+
+/* The library's version string ("0.1.0"). */
+SEAL_API const char *seal_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tree.c - the document model's memory: nodes in plain slabs (they hold
+ * no secret bytes, only pointers), strings in a secure bump arena of
+ * sodium_malloc'd chunks that is wiped when the tree is freed.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "tree.h"
+
+#define ARENA_CHUNK (64u * 1024u)
+#define SLAB_NODES 256u
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	unsigned char *mem;	/* secure memory */
+	size_t used, cap;
+};
+
+struct seal__arena {
+	struct arena_chunk *head;
+};
+
+struct node_slab {
+	struct node_slab *next;
+	size_t used;
+	struct seal__node nodes[SLAB_NODES];
+};
+
+void
+seal__limits_fill(struct seal__limits *out, const struct seal__limits *in)
+{
+	memset(out, 0, sizeof(*out));
+	if (in != NULL)
+		*out = *in;
+	if (out->max_bytes == 0)
+		out->max_bytes = SEAL_LIMIT_BYTES;
+	if (out->max_depth == 0)
+		out->max_depth = SEAL_LIMIT_DEPTH;
+	if (out->max_nodes == 0)
+		out->max_nodes = SEAL_LIMIT_NODES;
+	if (out->max_docs == 0)
+		out->max_docs = SEAL_LIMIT_DOCS;
+}
+
+struct seal__tree *
+seal__tree_new(void)
+{
+	struct seal__tree *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->arena = calloc(1, sizeof(*t->arena));
+	if (t->arena == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static void
+free_items(struct seal__node *n)
+{
+	free(n->items);
+}
+
+void
+seal__tree_free(struct seal__tree *t)
+{
+	struct arena_chunk *c, *cn;
+	struct node_slab *s, *sn;
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (s = t->nodes; s != NULL; s = sn) {
+		sn = s->next;
+		for (i = 0; i < s->used; i++)
+			free_items(&s->nodes[i]);
+		free(s);
+	}
+	if (t->arena != NULL) {
+		for (c = t->arena->head; c != NULL; c = cn) {
+			cn = c->next;
+			seal__secfree(c->mem); /* wipes */
+			free(c);
+		}
+		free(t->arena);
+	}
+	free(t->docs);
+	free(t);
+}
+
+static void *
+arena_alloc(struct seal__arena *a, size_t len)
+{
+	struct arena_chunk *c = a->head;
+	size_t cap;
+
+	if (c == NULL || c->cap - c->used < len) {
+		cap = len > ARENA_CHUNK ? len : ARENA_CHUNK;
+		c = calloc(1, sizeof(*c));
+		if (c == NULL)
+			return NULL;
+		c->mem = seal__secalloc(cap);
+		if (c->mem == NULL) {
+			free(c);
+			return NULL;
+		}
+		c->cap = cap;
+		c->next = a->head;
+		a->head = c;
+	}
+	c->used += len;
+	return c->mem + c->used - len;
+}
+
+char *
+seal__tree_strdup(struct seal__tree *t, const char *s, size_t len)
+{
+	char *p;
+
+	if (len == SIZE_MAX)
+		return NULL;
+	p = arena_alloc(t->arena, len + 1);
+	if (p == NULL)
+		return NULL;
+	if (len > 0)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+struct seal__node *
+seal__node_new(struct seal__tree *t, enum seal__kind kind)
+{
+	struct node_slab *s = t->nodes;
+	struct seal__node *n;
+
+	if (s == NULL || s->used == SLAB_NODES) {
+		s = calloc(1, sizeof(*s));
+		if (s == NULL)
+			return NULL;
+		s->next = t->nodes;
+		t->nodes = s;
+	}
+	n = &s->nodes[s->used++];
+	memset(n, 0, sizeof(*n));
+	n->kind = (uint8_t)kind;
+	return n;
+}
+
+struct seal__node *
+seal__scalar_new(struct seal__tree *t, enum seal__type type, const char *s,
+    size_t len)
+{
+	struct seal__node *n = seal__node_new(t, SEAL_N_SCALAR);
+
+	if (n == NULL)
+		return NULL;
+	n->type = (uint8_t)type;
+	n->text = seal__tree_strdup(t, s ? s : "", s ? len : 0);
+	if (n->text == NULL)
+		return NULL;
+	n->len = s ? len : 0;
+	return n;
+}
+
+struct seal__node *
+seal__comment_new(struct seal__tree *t, const char *s, size_t len)
+{
+	struct seal__node *n = seal__scalar_new(t, SEAL_T_STR, s, len);
+
+	if (n != NULL)
+		n->kind = SEAL_N_COMMENT;
+	return n;
+}
+
+int
+seal__node_set_text(struct seal__tree *t, struct seal__node *n, const char *s,
+    size_t len)
+{
+	char *p = seal__tree_strdup(t, s, len);
+
+	if (p == NULL)
+		return -1;
+	if (n->text != NULL)
+		sodium_memzero(n->text, n->len);
+	n->text = p;
+	n->len = len;
+	return 0;
+}
+
+static int
+items_push(struct seal__node *n, struct seal__item *it)
+{
+	struct seal__item *ni;
+	size_t ncap;
+
+	if (n->nitems == n->capitems) {
+		ncap = n->capitems ? n->capitems * 2 : 8;
+		ni = realloc(n->items, ncap * sizeof(*ni));
+		if (ni == NULL)
+			return -1;
+		n->items = ni;
+		n->capitems = ncap;
+	}
+	n->items[n->nitems++] = *it;
+	return 0;
+}
+
+int
+seal__map_append(struct seal__tree *t, struct seal__node *map, const char *key,
+    size_t keylen, struct seal__node *val)
+{
+	struct seal__item it = { 0 };
+
+	if (map->kind != SEAL_N_MAP)
+		return -1;
+	if (key != NULL) {
+		it.key = seal__tree_strdup(t, key, keylen);
+		if (it.key == NULL)
+			return -1;
+		it.keylen = keylen;
+	}
+	it.val = val;
+	return items_push(map, &it);
+}
+
+int
+seal__seq_append(struct seal__tree *t, struct seal__node *seq,
+    struct seal__node *val)
+{
+	struct seal__item it = { 0 };
+
+	(void)t;
+	if (seq->kind != SEAL_N_SEQ)
+		return -1;
+	it.val = val;
+	return items_push(seq, &it);
+}
+
+void
+seal__items_remove(struct seal__node *n, size_t i)
+{
+	if (i >= n->nitems)
+		return;
+	memmove(&n->items[i], &n->items[i + 1],
+	    (n->nitems - i - 1) * sizeof(n->items[0]));
+	n->nitems--;
+}
+
+size_t
+seal__map_find(const struct seal__node *map, const char *key)
+{
+	size_t i, klen = strlen(key);
+
+	if (map == NULL || map->kind != SEAL_N_MAP)
+		return (size_t)-1;
+	for (i = 0; i < map->nitems; i++) {
+		const struct seal__item *it = &map->items[i];
+		if (it->key != NULL && it->keylen == klen &&
+		    memcmp(it->key, key, klen) == 0)
+			return i;
+	}
+	return (size_t)-1;
+}
+
+struct seal__node *
+seal__map_get(const struct seal__node *map, const char *key)
+{
+	size_t i = seal__map_find(map, key);
+
+	return i == (size_t)-1 ? NULL : map->items[i].val;
+}
+
+struct seal__doc *
+seal__tree_add_doc(struct seal__tree *t)
+{
+	struct seal__doc *nd;
+	size_t ncap;
+
+	if (t->ndocs == t->capdocs) {
+		ncap = t->capdocs ? t->capdocs * 2 : 4;
+		nd = realloc(t->docs, ncap * sizeof(*nd));
+		if (nd == NULL)
+			return NULL;
+		t->docs = nd;
+		t->capdocs = ncap;
+	}
+	nd = &t->docs[t->ndocs++];
+	memset(nd, 0, sizeof(*nd));
+	return nd;
+}
+
+struct seal__node *
+seal__node_clone(struct seal__tree *t, const struct seal__node *n)
+{
+	struct seal__node *c;
+	size_t i;
+
+	if (n == NULL)
+		return NULL;
+	c = seal__node_new(t, (enum seal__kind)n->kind);
+	if (c == NULL)
+		return NULL;
+	c->type = n->type;
+	c->style = n->style;
+	c->flags = n->flags;
+	c->line = n->line;
+	c->tag = n->tag ? seal__tree_strdup(t, n->tag, strlen(n->tag)) : NULL;
+	if (n->text != NULL) {
+		c->text = seal__tree_strdup(t, n->text, n->len);
+		if (c->text == NULL)
+			return NULL;
+		c->len = n->len;
+	}
+	for (i = 0; i < n->nitems; i++) {
+		const struct seal__item *it = &n->items[i];
+		struct seal__node *v = seal__node_clone(t, it->val);
+		int rc;
+
+		if (it->val != NULL && v == NULL)
+			return NULL;
+		if (n->kind == SEAL_N_MAP)
+			rc = seal__map_append(t, c, it->key, it->keylen, v);
+		else
+			rc = seal__seq_append(t, c, v);
+		if (rc != 0)
+			return NULL;
+		c->items[c->nitems - 1].keyline = it->keyline;
+		c->items[c->nitems - 1].keystyle = it->keystyle;
+	}
+	return c;
+}

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: ISC
+# core: contexts, secure memory, crypto boundary, the document tree, the
+# seal(1) dispatcher and shared tool helpers.
+
+noinst_LTLIBRARIES += libseal/libseal-core.la
+libseal_libseal_core_la_SOURCES += \
+	libseal/seal-internal.h \
+	libseal/ctx.c \
+	libseal/secmem.c \
+	libseal/crypto.c \
+	libseal/tree.h \
+	libseal/tree.c
+libseal_libseal_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+libseal_libseal_core_la_LIBADD = $(SODIUM_LIBS) $(CRYPTO_LIBS) $(YAML_LIBS) \
+	$(PCRE2_LIBS) $(ZLIB_LIBS)
+
+# The installed shared library: the same objects, only seal_* exported.
+lib_LTLIBRARIES += libseal/libseal.la
+libseal_libseal_la_SOURCES =
+libseal_libseal_la_LIBADD = libseal/libseal-core.la
+libseal_libseal_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSEAL_LT_VERSION) \
+	-export-symbols-regex '^seal_[a-z]'
+include_HEADERS += libseal/include/seal.h
+nobase_include_HEADERS += libseal/include/seal/common.h \
+	libseal/include/seal/age.h libseal/include/seal/sops.h
+
+bin_PROGRAMS += tools/seal
+tools_seal_SOURCES += tools/main.c tools/cmd.h tools/util.c tools/util.h
+tools_seal_LDADD = libseal/libseal-core.la hooks/libhooks.la $(CORE_LIBS) \
+	$(GIT2_LIBS) $(HS_LIBS)
+
+# `sops` symlink so tools that call the sops binary can use seal
+install-exec-hook:
+	cd $(DESTDIR)$(bindir) && rm -f sops-seal && $(LN_S) seal sops-seal
+
+# ---- tests --------------------------------------------------------------
+UNIT_LDADD = libseal/libseal-core.la $(CORE_LIBS) $(CMOCKA_LIBS)
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-core
+endif
+tests_unit_test_core_SOURCES = tests/unit/test-core.c tests/unit/harness.h
+tests_unit_test_core_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_core_LDADD = $(UNIT_LDADD)
+
+dist_check_SCRIPTS += tests/e2e/t0000-cli.sh
+TESTS += $(dist_check_SCRIPTS) $(check_PROGRAMS)

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * util.h - what every tool file shares: git-style diagnostics on stderr
+ * ("seal <cmd>: <message>"), process hardening, whole-file reads and
+ * crash-safe in-place writes.
+ */
+#ifndef SEAL_UTIL_H
+#define SEAL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <seal.h>
+
+/* "seal" or "seal encrypt": set by main before dispatching. */
+extern const char *progname;
+extern int verbosity; /* -q: -1, default 0, -v: 1.. */
+
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+/* The exit code for a libseal return code (1 negative answer, 2 trouble). */
+int exit_code_for(seal_rc rc);
+
+/*
+ * Call first in main of any program that holds keys: umask 077, core
+ * dumps off (RLIMIT_CORE 0, PR_SET_DUMPABLE 0).
+ */
+void harden_process(void);
+
+/*
+ * Read a whole file ("-" = stdin) into *out (malloc'd, NUL-terminated,
+ * *len excludes the NUL). max = 0 means no limit. Returns 0, or -1 with
+ * an error printed naming the file.
+ */
+int read_file(const char *path, size_t max, char **out, size_t *len);
+/* The same into secure memory (for identities and plaintext). */
+int read_file_secure(const char *path, size_t max, unsigned char **out,
+    size_t *len);
+void free_secure(void *p);
+
+/*
+ * Refuse a private key file readable by group or others (or not a regular
+ * file). Prints an error naming the file and what to run. 0 ok, -1 refused.
+ */
+int check_private_file(const char *path);
+
+/*
+ * Crash-safe replacement of path: write to a temp file in the same
+ * directory (0600 unless keep_mode and path exists), fsync it, rename over
+ * path, fsync the directory. An interrupted write never leaves a truncated
+ * file. The writer is a seal_write_fn; pass atomic_write_fn to the
+ * library, then atomic_commit or atomic_abort.
+ */
+struct atomic_file {
+	char *path;
+	char *tmp;
+	int fd;
+	int failed;
+};
+int atomic_open(struct atomic_file *af, const char *path);
+int atomic_write_fn(void *arg, const void *buf, size_t len);
+int atomic_commit(struct atomic_file *af);
+void atomic_abort(struct atomic_file *af);
+
+/* seal_write_fn to a stdio stream (arg = FILE *). */
+int stdio_write_fn(void *arg, const void *buf, size_t len);
+
+/* Is this option the help flag? Prints usage to stdout on --help. */
+bool is_help(const char *arg);
+
+#endif
