@@ -109,12 +109,15 @@ static const struct rule_def defs[] = {
 	    "([^\\s\"']+)",
 	    2, CHK_USERPASS, false },
 	{ "generic-secret", "secret assigned in the clear",
-	    "(?:passw|passwd|pwd|secret|token|api_?key|api-key|apikey|"
-	    "access_?key|private_?key|credential)",
+	    "(?:passw(?:or)?d|pwd|secret|token|api_?key|api-key|apikey|"
+	    "access_?key|private_?key|credential)(?:s|_?key|_?value|[0-9])?"
+	    "[\"']?\\s*(?:=|:)\\s*[\"']?[^\\s\"',;()]{8}",
 	    CI,
-	    "(?i)([A-Za-z0-9_.-]*(?:passw(?:or)?d|passwd|pwd|secret|token|"
+	    /* the key ends in the keyword (plus s, _key, _value or a digit):
+	     * token_count, SECRET_NAME and passwordFile are not secrets */
+	    "(?i)([A-Za-z0-9_.-]*(?:passw(?:or)?d|pwd|secret|token|"
 	    "api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)"
-	    "[A-Za-z0-9_.-]*)[\"']?\\s*(?:=|:=|:|=>)\\s*[\"']?"
+	    "(?:s|_?key|_?value|[0-9])?)[\"']?\\s*(?:=|:=|:|=>)\\s*[\"']?"
 	    "([^\\s\"',;()]{1,300})",
 	    2, CHK_GENERIC, false },
 	/* structure hints (HS single-match) for kube.c's prefilter */
@@ -123,6 +126,7 @@ static const struct rule_def defs[] = {
 	{ "hint-sops", NULL, "sops", 0, ".", 0, CHK_HINT, false },
 	{ "hint-enc", NULL, "ENC\\[", 0, ".", 0, CHK_HINT, false },
 	{ "hint-gen", NULL, "secretGenerator", 0, ".", 0, CHK_HINT, false },
+	{ "hint-sealed", NULL, "SealedSecret", 0, ".", 0, CHK_HINT, false },
 };
 
 #define NRULES SEAL__NRULES
@@ -388,7 +392,7 @@ struct run {
 	struct scan_results *out;
 	size_t done[NRULES]; /* hits before this offset are handled */
 	size_t base;	     /* offset of the chunk being scanned */
-	int sealed_secret;   /* -1 unknown; 1: a SealedSecret, skip generic */
+	bool sealed_secret;  /* a SealedSecret: drop generic findings */
 	int rc;
 };
 
@@ -458,16 +462,11 @@ check_hit(struct run *run, size_t i, size_t off)
 	if (off < run->done[i])
 		return 0;
 	if (d->chk == CHK_HINT) {
-		t->hints = true;
+		if (strcmp(d->id, "hint-sealed") == 0)
+			run->sealed_secret = true;
+		else
+			t->hints = true;
 		return 0;
-	}
-	if (d->chk == CHK_GENERIC) {
-		/* SealedSecret ciphertext sits under "password:"-like keys */
-		if (run->sealed_secret < 0)
-			run->sealed_secret = memmem(t->buf, t->len,
-			    "SealedSecret", 12) != NULL;
-		if (run->sealed_secret)
-			return 0;
 	}
 	scan_line_bounds(t, off ? off - 1 : 0, &ls, &le);
 	run->done[i] = le + 1;
@@ -529,8 +528,8 @@ int
 rules_scan(const struct rules *r, struct rules_scratch *s,
     struct scan_text *t, struct scan_results *out)
 {
-	struct run run = { .r = r, .s = s, .t = t, .out = out,
-		.sealed_secret = -1 };
+	struct run run = { .r = r, .s = s, .t = t, .out = out };
+	size_t first = out->n, i, k;
 #ifdef HAVE_HS
 	{
 		/* hs_scan takes an unsigned int length: walk huge buffers in
@@ -558,6 +557,9 @@ rules_scan(const struct rules *r, struct rules_scratch *s,
 				continue;
 			if (defs[i].chk == CHK_HINT) {
 				t->hints = true; /* no prefilter: look */
+				run.sealed_secret = run.sealed_secret ||
+				    memmem(t->buf, t->len, "SealedSecret",
+					12) != NULL;
 				continue;
 			}
 			while (pos < t->len) {
@@ -576,5 +578,17 @@ rules_scan(const struct rules *r, struct rules_scratch *s,
 		}
 	}
 #endif
+	/* SealedSecret ciphertext sits under "password:"-like keys: it is
+	 * the controller's to decrypt, not a plaintext assignment */
+	if (run.sealed_secret) {
+		for (i = k = first; i < out->n; i++) {
+			if (strcmp(out->v[i].rule, "generic-secret") == 0) {
+				free(out->v[i].path);
+				continue;
+			}
+			out->v[k++] = out->v[i];
+		}
+		out->n = k;
+	}
 	return run.rc;
 }

@@ -26,8 +26,9 @@
 struct job {
 	char *path;	/* shown in findings */
 	git_oid oid;
-	char *work;	/* read this work-tree file instead (stat-clean) */
-	uint64_t size;
+	char *work;	/* read this work-tree file instead if stat-clean */
+	uint64_t size;	/* the index entry's stat data, for that test */
+	uint32_t mt_s, mt_ns, ino;
 };
 
 struct scan_repo {
@@ -181,7 +182,7 @@ scan_repo_read_file(struct scan_repo *r, enum scan_source src,
 
 static int
 add_job(struct scan_repo *r, const char *path, const git_oid *oid,
-    const char *work, uint64_t size)
+    const char *work, const git_index_entry *ie)
 {
 	struct job *j;
 
@@ -202,7 +203,12 @@ add_job(struct scan_repo *r, const char *path, const git_oid *oid,
 		return -1;
 	}
 	git_oid_cpy(&j->oid, oid);
-	j->size = size;
+	if (ie) {
+		j->size = ie->file_size;
+		j->mt_s = (uint32_t)ie->mtime.seconds;
+		j->mt_ns = ie->mtime.nanoseconds;
+		j->ino = ie->ino;
+	}
 	r->njobs++;
 	return 0;
 }
@@ -247,7 +253,8 @@ jobs_staged(struct scan_repo *r, const struct scan_ignore *ig, char *err,
 			continue;
 		if (scan_ignore_match(ig, d->new_file.path))
 			continue;
-		if (add_job(r, d->new_file.path, &d->new_file.id, NULL, 0) < 0) {
+		if (add_job(r, d->new_file.path, &d->new_file.id, NULL, NULL) <
+		    0) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
@@ -262,21 +269,17 @@ out:
 /* Is the work-tree file byte-for-byte what the index entry holds? Trust
  * the stat data as git does, except for racily-clean entries. */
 static bool
-stat_clean(const struct scan_repo *r, const git_index_entry *e,
-    const char *work)
+stat_clean(const struct scan_repo *r, const struct job *j,
+    const struct stat *st)
 {
-	struct stat st;
-
-	if (lstat(work, &st) < 0 || !S_ISREG(st.st_mode))
+	if (!S_ISREG(st->st_mode) || (uint64_t)st->st_size != j->size ||
+	    (uint32_t)st->st_mtim.tv_sec != j->mt_s ||
+	    (uint32_t)st->st_mtim.tv_nsec != j->mt_ns ||
+	    (uint32_t)st->st_ino != j->ino)
 		return false;
-	if ((uint64_t)st.st_size != e->file_size ||
-	    (uint32_t)st.st_mtim.tv_sec != (uint32_t)e->mtime.seconds ||
-	    (uint32_t)st.st_mtim.tv_nsec != e->mtime.nanoseconds ||
-	    (uint32_t)st.st_ino != e->ino)
-		return false;
-	if (st.st_mtim.tv_sec > r->index_mtime.tv_sec ||
-	    (st.st_mtim.tv_sec == r->index_mtime.tv_sec &&
-		st.st_mtim.tv_nsec >= r->index_mtime.tv_nsec))
+	if (st->st_mtim.tv_sec > r->index_mtime.tv_sec ||
+	    (st->st_mtim.tv_sec == r->index_mtime.tv_sec &&
+		st->st_mtim.tv_nsec >= r->index_mtime.tv_nsec))
 		return false; /* racy: modified in the index's second */
 	return true;
 }
@@ -297,10 +300,9 @@ jobs_index(struct scan_repo *r, const struct scan_ignore *ig, char *err,
 			continue;
 		if (wd && e->mode != GIT_FILEMODE_LINK &&
 		    (size_t)snprintf(work, sizeof(work), "%s%s", wd, e->path) <
-			sizeof(work) &&
-		    stat_clean(r, e, work))
+			sizeof(work))
 			wp = work;
-		if (add_job(r, e->path, &e->id, wp, e->file_size) < 0) {
+		if (add_job(r, e->path, &e->id, wp, e) < 0) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
@@ -335,10 +337,10 @@ tree_cb(const char *root, const git_tree_entry *te, void *arg)
 	if (ie && wd && git_oid_equal(&ie->id, git_tree_entry_id(te)) &&
 	    git_tree_entry_filemode(te) != GIT_FILEMODE_LINK &&
 	    (size_t)snprintf(work, sizeof(work), "%s%s", wd, path) <
-		sizeof(work) &&
-	    stat_clean(w->r, ie, work))
+		sizeof(work))
 		wp = work;
-	if (add_job(w->r, path, git_tree_entry_id(te), wp, 0) < 0) {
+	if (add_job(w->r, path, git_tree_entry_id(te), wp, wp ? ie : NULL) <
+	    0) {
 		w->rc = -1;
 		return -1;
 	}
@@ -463,7 +465,7 @@ jobs_history(struct scan_repo *r, const char *range,
 				continue;
 			snprintf(path, sizeof(path), "%s:%s", sh,
 			    dd->new_file.path);
-			if (add_job(r, path, &dd->new_file.id, NULL, 0) < 0)
+			if (add_job(r, path, &dd->new_file.id, NULL, NULL) < 0)
 				goto cerr;
 		}
 		git_diff_free(d);
@@ -499,6 +501,11 @@ struct pool {
 	pthread_mutex_t mu;
 };
 
+struct rbuf {
+	char *p;
+	size_t cap;
+};
+
 struct thr {
 	struct pool *pool;
 	struct scan_results res;
@@ -506,18 +513,21 @@ struct thr {
 	char err[256];
 };
 
+/* Read the work-tree copy if it is stat-clean; -1 means "use the blob". */
 static int
-read_work(const char *path, size_t max, char **buf, size_t *len,
-    uint64_t *size)
+read_work(const struct scan_repo *r, const struct job *j, size_t max,
+    struct rbuf *rb, size_t *len, uint64_t *size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(j->work, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+		O_NOATIME);
 	struct stat st;
 	size_t got = 0;
 
-	*buf = NULL;
+	if (fd < 0 && errno == EPERM) /* O_NOATIME on another's file */
+		fd = open(j->work, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0 || !stat_clean(r, j, &st)) {
 		close(fd);
 		return -1;
 	}
@@ -526,12 +536,21 @@ read_work(const char *path, size_t max, char **buf, size_t *len,
 		close(fd);
 		return 1;
 	}
-	if ((*buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		return -1;
+	/* one buffer per thread, reused: fresh pages cost more than the
+	 * scan itself (work-tree bytes are what is tracked, not secrets
+	 * we own, so growing by realloc is fine here) */
+	if (rb->cap < (size_t)st.st_size + 1) {
+		size_t ncap = (size_t)st.st_size + 1 + (64u << 10);
+		char *np = realloc(rb->p, ncap);
+		if (np == NULL) {
+			close(fd);
+			return -1;
+		}
+		rb->p = np;
+		rb->cap = ncap;
 	}
 	while (got < (size_t)st.st_size) {
-		ssize_t k = read(fd, *buf + got, (size_t)st.st_size - got);
+		ssize_t k = read(fd, rb->p + got, (size_t)st.st_size - got);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
@@ -539,14 +558,30 @@ read_work(const char *path, size_t max, char **buf, size_t *len,
 		got += (size_t)k;
 	}
 	close(fd);
-	if (got != (size_t)st.st_size) {
-		free(*buf);
-		*buf = NULL;
+	if (got != (size_t)st.st_size)
 		return -1;
-	}
-	(*buf)[got] = '\0';
 	*len = got;
 	return 0;
+}
+
+/* The blob itself: 0 with *obj holding it, 1 too large, -1 unreadable. */
+static int
+read_obj(git_odb *odb, const git_oid *oid, size_t max, git_odb_object **obj,
+    uint64_t *size)
+{
+	size_t n;
+	git_object_t type;
+
+	*obj = NULL;
+	/* the header first: a 1 GB blob is refused without inflating it */
+	if (git_odb_read_header(&n, &type, odb, oid) < 0)
+		return -1;
+	*size = n;
+	if (n > max)
+		return 1;
+	if (git_odb_read(obj, odb, oid) < 0)
+		return -1;
+	return git_odb_object_type(*obj) == GIT_OBJECT_BLOB ? 0 : -1;
 }
 
 static void *
@@ -555,10 +590,13 @@ worker(void *arg)
 	struct thr *t = arg;
 	struct pool *p = t->pool;
 	git_repository *repo = NULL;
+	git_odb *odb = NULL;
 	struct scan_worker *w = scan_worker_new(p->e);
 	size_t max = scan_engine_max_size(p->e);
+	struct rbuf rb = { NULL, 0 };
 
-	if (w == NULL || git_repository_open(&repo, p->r->gitdir) < 0) {
+	if (w == NULL || git_repository_open(&repo, p->r->gitdir) < 0 ||
+	    git_repository_odb(&odb, repo) < 0) {
 		t->rc = -1;
 		snprintf(t->err, sizeof(t->err), "cannot start a scan thread");
 		goto out;
@@ -566,7 +604,8 @@ worker(void *arg)
 	for (;;) {
 		size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
 		struct job *j;
-		char *buf = NULL;
+		const char *buf = NULL;
+		git_odb_object *obj = NULL;
 		size_t len = 0;
 		uint64_t size = 0;
 		int rc;
@@ -575,10 +614,16 @@ worker(void *arg)
 			break;
 		j = &p->r->jobs[i];
 		rc = -1;
-		if (j->work)
-			rc = read_work(j->work, max, &buf, &len, &size);
-		if (rc < 0) /* not there or changed: the blob decides */
-			rc = read_blob(repo, &j->oid, max, &buf, &len, &size);
+		if (j->work && (rc = read_work(p->r, j, max, &rb, &len,
+				    &size)) == 0)
+			buf = rb.p;
+		if (rc < 0) { /* not there or changed: the blob decides */
+			rc = read_obj(odb, &j->oid, max, &obj, &size);
+			if (rc == 0) {
+				buf = git_odb_object_data(obj);
+				len = git_odb_object_size(obj);
+			}
+		}
 		if (rc == 1)
 			rc = scan_too_large(&t->res, j->path, size, max);
 		else if (rc < 0) {
@@ -588,7 +633,7 @@ worker(void *arg)
 			    "vouch for it", "", NULL, 0, false);
 		} else
 			rc = scan_buffer(w, j->path, buf, len, &t->res);
-		free(buf);
+		git_odb_object_free(obj);
 		if (rc < 0) {
 			t->rc = -1;
 			snprintf(t->err, sizeof(t->err), "out of memory");
@@ -596,6 +641,8 @@ worker(void *arg)
 		}
 	}
 out:
+	free(rb.p);
+	git_odb_free(odb);
 	git_repository_free(repo);
 	scan_worker_free(w);
 	return NULL;
