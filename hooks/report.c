@@ -55,11 +55,16 @@ fix_for(const struct scan_finding *v)
 static void
 text_out(FILE *f, const struct scan_results *r)
 {
-	size_t i;
+	size_t i, secrets = 0, refusals = 0;
 	const char *last = NULL;
 
 	for (i = 0; i < r->n; i++) {
 		const struct scan_finding *v = &r->v[i];
+		if (strcmp(v->rule, "too-large") == 0 ||
+		    strcmp(v->rule, "unreadable") == 0)
+			refusals++;
+		else
+			secrets++;
 		put_plain(f, v->path);
 		if (v->line)
 			fprintf(f, ":%u", v->line);
@@ -83,11 +88,17 @@ text_out(FILE *f, const struct scan_results *r)
 			fprintf(f, "'\n");
 		}
 	}
-	fprintf(f, "  To fix: seal the file, or remove the secret and rotate "
-		   "it (it may already be in your shell history or a log).\n"
-		   "  A false alarm? Add 'seal:allow' to the line, the path "
-		   "to .sealignore, or\n  accept it with "
-		   "'seal scan --staged --write-baseline .seal-baseline'.\n");
+	if (secrets)
+		fprintf(f, "  To fix: seal the file, or remove the secret and "
+			   "rotate it (it may already be in\n  your shell "
+			   "history or a log). A false alarm? Add 'seal:allow' "
+			   "to the line,\n  the path to .sealignore, or accept "
+			   "it with\n  'seal scan --staged --write-baseline "
+			   ".seal-baseline'.\n");
+	if (refusals)
+		fprintf(f, "  Files the scan could not read are refused, not "
+			   "passed: list them in\n  .sealignore if they hold "
+			   "no secret, or raise --max-size.\n");
 }
 
 static void

@@ -16,3 +16,4 @@ dist_man_MANS += doc/seal-scan.1 doc/seal-hook.1
 EXTRA_DIST += hooks/pre-commit.in .pre-commit-hooks.yaml
 
 dist_check_SCRIPTS += tests/e2e/t0300-scan-leaks.sh
+dist_check_SCRIPTS += tests/e2e/t0301-scan-git.sh
