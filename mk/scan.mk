@@ -17,3 +17,4 @@ EXTRA_DIST += hooks/pre-commit.in .pre-commit-hooks.yaml
 
 dist_check_SCRIPTS += tests/e2e/t0300-scan-leaks.sh
 dist_check_SCRIPTS += tests/e2e/t0301-scan-git.sh
+dist_check_SCRIPTS += tests/e2e/t0302-scan-precommit.sh
