@@ -18,3 +18,6 @@ EXTRA_DIST += hooks/pre-commit.in .pre-commit-hooks.yaml
 dist_check_SCRIPTS += tests/e2e/t0300-scan-leaks.sh
 dist_check_SCRIPTS += tests/e2e/t0301-scan-git.sh
 dist_check_SCRIPTS += tests/e2e/t0302-scan-precommit.sh
+dist_check_SCRIPTS += tests/e2e/t0303-scan-output.sh
+EXTRA_DIST += tests/fixtures/bad/sealignore tests/fixtures/bad/baseline \
+	tests/fixtures/bad/sops-yaml

@@ -66,6 +66,16 @@ struct cli {
 	struct sops_rules *sops;
 };
 
+/* "FILE:N: what" from a parser's "line N: what" (git's grammar). */
+static void
+cfg_error(const char *file, const char *err)
+{
+	if (strncmp(err, "line ", 5) == 0)
+		error("%s:%s", file, err + 5);
+	else
+		error("%s: %s", file, err);
+}
+
 /* Read a config file from disk: 1 read, 0 absent, -1 error (printed). */
 static int
 read_disk(const char *path, char **buf, size_t *len)
@@ -105,9 +115,9 @@ load_config(struct cli *c, struct scan_repo *repo)
 		c->ig = scan_ignore_parse(buf, len, err, sizeof(err));
 		free(buf);
 		if (c->ig == NULL) {
-			error("%s:%s", c->ignore_file ? c->ignore_file :
-			    ".sealignore", err + (strncmp(err, "line ", 5) ?
-			    0 : 5));
+			cfg_error(c->ignore_file ? c->ignore_file :
+							  ".sealignore",
+			    err);
 			return -1;
 		}
 	}
@@ -124,7 +134,7 @@ load_config(struct cli *c, struct scan_repo *repo)
 		c->sops = sops_rules_parse(buf, len, "", err, sizeof(err));
 		free(buf);
 		if (c->sops == NULL) {
-			error(".sops.yaml: %s", err);
+			cfg_error(".sops.yaml", err);
 			return -1;
 		}
 	}
@@ -257,8 +267,8 @@ finish(struct cli *c, struct scan_results *res, const char *root)
 		bl = scan_baseline_parse(buf, len, err, sizeof(err));
 		free(buf);
 		if (bl == NULL) {
-			error("%s: %s", c->baseline ? c->baseline :
-			    ".seal-baseline", err);
+			cfg_error(c->baseline ? c->baseline : ".seal-baseline",
+			    err);
 			return EXIT_TROUBLE;
 		}
 		dropped = scan_apply_baseline(res, bl);
