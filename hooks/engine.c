@@ -292,7 +292,7 @@ scan_engine_new(const struct scan_opts *opts, char *err, size_t errlen)
 		e->opts = *opts;
 	if (e->opts.max_size == 0)
 		e->opts.max_size = SCAN_MAX_SIZE_DEFAULT;
-	if ((e->rules = rules_new(err, errlen)) == NULL) {
+	if ((e->rules = rules_new(e->opts.cache_dir, err, errlen)) == NULL) {
 		free(e);
 		return NULL;
 	}

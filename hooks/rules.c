@@ -11,9 +11,13 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -146,8 +150,98 @@ struct rules_scratch {
 #endif
 };
 
+#ifdef HAVE_HS
+/*
+ * Compiling the Hyperscan database costs more than scanning a typical
+ * commit, so the serialized database is cached (cache_dir/seal/), named
+ * by a hash of every pattern, flag and the library version. Anything
+ * wrong with the cache (missing, truncated, another CPU) means: compile.
+ */
+static void
+db_cache_name(char *out, size_t outlen, const char *dir)
+{
+	crypto_generichash_state st;
+	unsigned char h[16];
+	char hex[33];
+	size_t i;
+
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	for (i = 0; i < NRULES; i++) {
+		unsigned f = defs[i].hsflags | (unsigned)defs[i].chk << 8;
+		crypto_generichash_update(&st, (const unsigned char *)defs[i].hs,
+		    strlen(defs[i].hs) + 1);
+		crypto_generichash_update(&st, (const unsigned char *)&f,
+		    sizeof(f));
+	}
+	crypto_generichash_update(&st, (const unsigned char *)hs_version(),
+	    strlen(hs_version()));
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(out, outlen, "%s/seal/rules-%s.hsdb", dir, hex);
+}
+
+static hs_database_t *
+db_cache_load(const char *path)
+{
+	hs_database_t *db = NULL;
+	struct stat st;
+	char *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 022) ||
+	    st.st_size <= 0 || st.st_size > (64 << 20) ||
+	    (buf = malloc((size_t)st.st_size)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	if (read(fd, buf, (size_t)st.st_size) == (ssize_t)st.st_size &&
+	    hs_deserialize_database(buf, (size_t)st.st_size, &db) !=
+		HS_SUCCESS)
+		db = NULL;
+	free(buf);
+	close(fd);
+	return db;
+}
+
+static void
+db_cache_store(const char *path, const hs_database_t *db)
+{
+	char *bytes = NULL, tmp[4200], dir[4096], *slash;
+	size_t n = 0;
+	int fd;
+
+	if (hs_serialize_database(db, &bytes, &n) != HS_SUCCESS)
+		return;
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			char *up = strrchr(dir, '/');
+			if (up) { /* the cache root itself may be missing */
+				*up = '\0';
+				(void)mkdir(dir, 0700);
+				*up = '/';
+			}
+			(void)mkdir(dir, 0700);
+		}
+	}
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		bool ok = write(fd, bytes, n) == (ssize_t)n;
+		ok = close(fd) == 0 && ok;
+		if (!ok || rename(tmp, path) < 0)
+			unlink(tmp);
+	}
+	free(bytes);
+}
+#endif
+
 struct rules *
-rules_new(char *err, size_t errlen)
+rules_new(const char *cache_dir, char *err, size_t errlen)
 {
 	struct rules *r = calloc(1, sizeof(*r));
 	size_t i;
@@ -167,14 +261,21 @@ rules_new(char *err, size_t errlen)
 			rules_free(r);
 			return NULL;
 		}
-		(void)pcre2_jit_compile(r->re[i], PCRE2_JIT_COMPLETE);
+		/* no JIT: confirmations run on a few lines after the
+		 * prefilter, and JIT compiling all rules costs more */
 	}
 #ifdef HAVE_HS
 	{
 		const char *pats[NRULES];
 		unsigned flags[NRULES], ids[NRULES];
 		hs_compile_error_t *ce = NULL;
+		char cpath[4096];
 
+		if (cache_dir) {
+			db_cache_name(cpath, sizeof(cpath), cache_dir);
+			if ((r->db = db_cache_load(cpath)) != NULL)
+				return r;
+		}
 		for (i = 0; i < NRULES; i++) {
 			pats[i] = defs[i].hs;
 			flags[i] = (defs[i].hsflags & CI) ? HS_FLAG_CASELESS :
@@ -193,7 +294,11 @@ rules_new(char *err, size_t errlen)
 			rules_free(r);
 			return NULL;
 		}
+		if (cache_dir)
+			db_cache_store(cpath, r->db);
 	}
+#else
+	(void)cache_dir;
 #endif
 	return r;
 }

@@ -80,6 +80,7 @@ struct scan_worker;
 struct scan_opts {
 	size_t max_size;	/* 0: SCAN_MAX_SIZE_DEFAULT */
 	const struct sops_rules *sops; /* the repo's creation rules, or NULL */
+	const char *cache_dir;	/* e.g. ~/.cache; NULL: compile every time */
 };
 
 struct scan_engine *scan_engine_new(const struct scan_opts *opts, char *err,
@@ -126,7 +127,8 @@ bool scan_is_placeholder(const char *s, size_t n);
 
 struct rules;
 struct rules_scratch;
-struct rules *rules_new(char *err, size_t errlen);
+/* cache_dir: where to keep the compiled prefilter (NULL: no cache) */
+struct rules *rules_new(const char *cache_dir, char *err, size_t errlen);
 void rules_free(struct rules *r);
 struct rules_scratch *rules_scratch_new(const struct rules *r);
 void rules_scratch_free(struct rules_scratch *s);

@@ -258,6 +258,7 @@ jobs_staged(struct scan_repo *r, const struct scan_ignore *ig, char *err,
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
+		r->jobs[r->njobs - 1].size = d->new_file.size; /* a hint */
 	}
 	rc = 0;
 out:
@@ -566,21 +567,31 @@ read_work(const struct scan_repo *r, const struct job *j, size_t max,
 
 /* The blob itself: 0 with *obj holding it, 1 too large, -1 unreadable. */
 static int
-read_obj(git_odb *odb, const git_oid *oid, size_t max, git_odb_object **obj,
-    uint64_t *size)
+read_obj(git_odb *odb, const git_oid *oid, uint64_t hint, size_t max,
+    git_odb_object **obj, uint64_t *size)
 {
 	size_t n;
 	git_object_t type;
 
 	*obj = NULL;
-	/* the header first: a 1 GB blob is refused without inflating it */
-	if (git_odb_read_header(&n, &type, odb, oid) < 0)
-		return -1;
-	*size = n;
-	if (n > max)
-		return 1;
+	/* the header first, unless the index says the file is small: a
+	 * 1 GB blob is refused without inflating it. A lying hint costs
+	 * memory, never a skipped check: the size is tested again below. */
+	if (hint == 0 || hint > max / 2) {
+		if (git_odb_read_header(&n, &type, odb, oid) < 0)
+			return -1;
+		*size = n;
+		if (n > max)
+			return 1;
+	}
 	if (git_odb_read(obj, odb, oid) < 0)
 		return -1;
+	*size = git_odb_object_size(*obj);
+	if (*size > max) {
+		git_odb_object_free(*obj);
+		*obj = NULL;
+		return 1;
+	}
 	return git_odb_object_type(*obj) == GIT_OBJECT_BLOB ? 0 : -1;
 }
 
@@ -618,7 +629,7 @@ worker(void *arg)
 				    &size)) == 0)
 			buf = rb.p;
 		if (rc < 0) { /* not there or changed: the blob decides */
-			rc = read_obj(odb, &j->oid, max, &obj, &size);
+			rc = read_obj(odb, &j->oid, j->size, max, &obj, &size);
 			if (rc == 0) {
 				buf = git_odb_object_data(obj);
 				len = git_odb_object_size(obj);

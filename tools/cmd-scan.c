@@ -412,6 +412,16 @@ cmd_scan(int argc, char **argv)
 	if (load_config(&c, repo) < 0)
 		goto out;
 	so.max_size = c.max_size;
+	{
+		/* the compiled prefilter is cached as git's tools do */
+		static char cache[4096];
+		const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+		if (x && *x == '/')
+			snprintf(cache, sizeof(cache), "%s", x);
+		else if (h && *h == '/')
+			snprintf(cache, sizeof(cache), "%s/.cache", h);
+		so.cache_dir = cache[0] ? cache : NULL;
+	}
 	so.sops = c.sops;
 	if ((e = scan_engine_new(&so, err, sizeof(err))) == NULL) {
 		error("%s", err);
