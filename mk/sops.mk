@@ -1,4 +1,25 @@
 # SPDX-License-Identifier: ISC
 # SOPS v3: JSON/dotenv/binary stores, ENC codec, walk, MAC, metadata,
 # creation rules, key discovery; seal encrypt/decrypt/edit/...
+libseal_libseal_core_la_SOURCES += \
+	libseal/sops-internal.h \
+	libseal/sops-enc.c \
+	libseal/sops-canon.c \
+	libseal/sops-rule.c \
+	libseal/sops-meta.c \
+	libseal/sops-flat.c \
+	libseal/sops-lint.c \
+	libseal/sops-config.c \
+	libseal/sops-out.h \
+	libseal/json.c \
+	libseal/sops-stubs.c
+libseal_libseal_core_la_CFLAGS += $(PCRE2_CFLAGS)
+
 tools_seal_SOURCES += tools/cmd-sops-stub.c
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-sops-lint
+endif
+tests_unit_test_sops_lint_SOURCES = tests/unit/test-sops-lint.c
+tests_unit_test_sops_lint_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sops_lint_LDADD = $(UNIT_LDADD)
