@@ -200,7 +200,7 @@ format_time(char *buf, size_t cap, const char *s, size_t len)
 {
 	const char *p = s, *end = s + len, *frac = NULL;
 	int y, mo, d, h = 0, mi = 0, sec = 0, nfrac = 0, tzh = 0, tzm = 0;
-	char tz[16] = "Z";
+	char tz[32] = "Z";
 	int o;
 
 	if (digits(&p, end, 4, 4, &y) || p == end || *p++ != '-' ||

@@ -31,7 +31,7 @@ b64val(unsigned char c)
 }
 
 int
-seal__b64_decode(unsigned char *out, size_t outcap, size_t *outlen,
+seal__sops_b64_decode(unsigned char *out, size_t outcap, size_t *outlen,
     const char *in, size_t inlen)
 {
 	size_t i, o = 0, pad = 0;
@@ -74,7 +74,7 @@ seal__b64_decode(unsigned char *out, size_t outcap, size_t *outlen,
 }
 
 size_t
-seal__b64_encode(char *out, const unsigned char *in, size_t inlen)
+seal__sops_b64_encode(char *out, const unsigned char *in, size_t inlen)
 {
 	size_t i, o = 0;
 	uint32_t acc;
@@ -114,7 +114,7 @@ b64_check(const char *s, size_t n, size_t *declen)
 		return -1;
 	for (i = 0; i < n; i += 64) {
 		size_t chunk = n - i < 64 ? n - i : 64;
-		if (seal__b64_decode(buf, sizeof(buf), &got, s + i, chunk) != 0)
+		if (seal__sops_b64_decode(buf, sizeof(buf), &got, s + i, chunk) != 0)
 			return -1;
 		/* padding only at the very end */
 		if (i + chunk < n && memchr(s + i, '=', chunk) != NULL)
@@ -254,13 +254,13 @@ seal__enc_encrypt(seal_ctx *ctx, const unsigned char key[32],
 	}
 	memcpy(out, "ENC[AES256_GCM,data:", 20);
 	o = 20;
-	o += seal__b64_encode(out + o, ct, ptlen);
+	o += seal__sops_b64_encode(out + o, ct, ptlen);
 	memcpy(out + o, ",iv:", 4);
 	o += 4;
-	o += seal__b64_encode(out + o, iv, SEAL_SOPS_IV_BYTES);
+	o += seal__sops_b64_encode(out + o, iv, SEAL_SOPS_IV_BYTES);
 	memcpy(out + o, ",tag:", 5);
 	o += 5;
-	o += seal__b64_encode(out + o, tag, sizeof(tag));
+	o += seal__sops_b64_encode(out + o, tag, sizeof(tag));
 	memcpy(out + o, ",type:", 6);
 	o += 6;
 	{
@@ -280,7 +280,7 @@ seal__enc_encrypt(seal_ctx *ctx, const unsigned char key[32],
 static int
 b64_field(unsigned char *out, size_t cap, size_t *n, const char *s, size_t len)
 {
-	return seal__b64_decode(out, cap, n, s, len);
+	return seal__sops_b64_decode(out, cap, n, s, len);
 }
 
 seal_rc

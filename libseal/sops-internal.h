@@ -90,9 +90,9 @@ seal_rc seal__sops_uncanon(seal_ctx *ctx, enum seal__type type,
     struct seal__secbuf *sb);
 
 /* Strict standard base64 with padding (Go StdEncoding). -1 on error. */
-int seal__b64_decode(unsigned char *out, size_t outcap, size_t *outlen,
+int seal__sops_b64_decode(unsigned char *out, size_t outcap, size_t *outlen,
     const char *in, size_t inlen);
-size_t seal__b64_encode(char *out, const unsigned char *in, size_t inlen);
+size_t seal__sops_b64_encode(char *out, const unsigned char *in, size_t inlen);
 
 /* ---- selection rules (sops-rule.c) --------------------------------------- */
 

@@ -12,10 +12,31 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/sops-config.c \
 	libseal/sops-out.h \
 	libseal/json.c \
+	libseal/dotenv.c \
+	libseal/binary.c \
+	libseal/sops-store.c \
+	libseal/sops-walk.c \
+	libseal/sops-file.h \
+	libseal/sops-file.c \
+	libseal/sops-write.c \
+	libseal/sops-path.c \
 	libseal/sops-stubs.c
 libseal_libseal_core_la_CFLAGS += $(PCRE2_CFLAGS)
 
-tools_seal_SOURCES += tools/cmd-sops-stub.c
+tools_seal_SOURCES += \
+	keys/discover.h \
+	keys/discover.c \
+	tools/sops-common.h \
+	tools/sops-common.c \
+	tools/sops-compat.c \
+	tools/cmd-encrypt.c \
+	tools/cmd-decrypt.c \
+	tools/cmd-edit.c \
+	tools/cmd-set.c \
+	tools/cmd-unset.c \
+	tools/cmd-rotate.c \
+	tools/cmd-updatekeys.c \
+	tools/cmd-status.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-sops-lint
