@@ -34,4 +34,13 @@ bool seal__yaml_needs_compat_quote(const char *s, size_t len);
 /* Map a resolution onto the tree's scalar type. */
 enum seal__type seal__yaml_res_type(enum seal__yaml_res r);
 
+/*
+ * yaml-equal.c: do two trees hold the same YAML (what a round trip must
+ * keep: documents, kinds, types, texts, keys, tags, comments and their
+ * placement flags; not line numbers, not quoting styles)? On a
+ * difference writes a short description (a path, never a value) to why.
+ */
+bool seal__yaml_tree_equal(const struct seal__tree *a,
+    const struct seal__tree *b, char *why, size_t whylen);
+
 #endif

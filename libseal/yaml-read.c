@@ -40,6 +40,9 @@ struct anchor {
 	size_t count;	/* nodes in the subtree; 0 while still open */
 };
 
+/* maps up to this many items are checked for duplicates linearly */
+#define DUP_LINEAR 16
+
 struct dupent {
 	const struct seal__node *map;
 	const char *key;
@@ -75,6 +78,7 @@ struct rd {
 	struct dupent *dup;
 	size_t ndup, capdup;
 	int detect_indent;
+	bool ascii;		/* no byte >= 0x80: offsets are indexes */
 };
 
 /* -- helpers ------------------------------------------------------------ */
@@ -84,6 +88,8 @@ to_byte(struct rd *r, size_t idx)
 {
 	const unsigned char *b = (const unsigned char *)r->buf;
 
+	if (r->ascii)
+		return idx + r->base < r->len ? idx + r->base : r->len;
 	while (r->cidx < idx && r->boff < r->len) {
 		r->boff++;
 		while (r->boff < r->len && (b[r->boff] & 0xC0) == 0x80)
@@ -339,7 +345,7 @@ scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 {
 	const char *s = r->buf;
 	size_t i = a, ls;
-	bool nl = false, blank = false, linestart, dash = false;
+	bool nl = false, blank = false, linestart, dash = false, at_bol;
 	seal_rc rc;
 
 	if (b > r->len)
@@ -347,6 +353,7 @@ scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 	if (a >= b)
 		return SEAL_OK;
 	linestart = (a == r->base || s[a - 1] == '\n');
+	at_bol = linestart; /* e.g. after a block scalar: not a trailer */
 	ls = linestart ? a : (size_t)-1;
 	while (i < b) {
 		char c = s[i];
@@ -368,7 +375,8 @@ scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 			struct seal__node *cn;
 			/* trailing: on the previous event's line, or on a
 			 * "- " line right after the dash */
-			bool inl = (!nl && r->prev_content != 0) || dash;
+			bool inl = (!nl && !at_bol && r->prev_content != 0) ||
+			    dash;
 
 			while (e < r->len && s[e] != '\n')
 				e++;
@@ -515,9 +523,35 @@ add_key(struct rd *r, struct frame *f, const char *k, size_t kl,
 	it = &f->node->items[f->node->nitems - 1];
 	it->keyline = line;
 	it->keystyle = style;
-	d = dup_add(r, f->node, it->key, kl);
-	if (d < 0)
-		return oom(r);
+	d = 0;
+	if (f->node->nitems <= DUP_LINEAR) {
+		/* small maps: compare with the keys before */
+		size_t i;
+
+		for (i = 0; i + 1 < f->node->nitems && d == 0; i++) {
+			const struct seal__item *o = &f->node->items[i];
+
+			d = o->key != NULL && o->keylen == kl &&
+			    memcmp(o->key, k, kl) == 0;
+		}
+	} else {
+		if (f->node->nitems == DUP_LINEAR + 1) {
+			/* switch to the hash: enter the keys so far */
+			size_t i;
+
+			for (i = 0; i + 1 < f->node->nitems; i++) {
+				const struct seal__item *o =
+				    &f->node->items[i];
+
+				if (o->key != NULL && dup_add(r, f->node,
+				    o->key, o->keylen) < 0)
+					return oom(r);
+			}
+		}
+		d = dup_add(r, f->node, it->key, kl);
+		if (d < 0)
+			return oom(r);
+	}
 	if (d > 0) {
 		seal__quote(q, sizeof(q), k, kl);
 		return seal__err(r->ctx, SEAL_EFORMAT,
@@ -887,6 +921,7 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 	yaml_event_t ev;
 	bool parser_ok = false, done = false;
 	seal_rc rc = SEAL_OK;
+	size_t i;
 
 	*out = NULL;
 	memset(&r, 0, sizeof(r));
@@ -901,6 +936,12 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 		    r.lim.max_bytes);
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		r.base = r.boff = r.prev_end = 3;
+	r.ascii = true;
+	for (i = r.base; i < len; i++)
+		if ((unsigned char)buf[i] >= 0x80) {
+			r.ascii = false;
+			break;
+		}
 	r.t = seal__tree_new();
 	if (r.t == NULL)
 		return oom(&r);

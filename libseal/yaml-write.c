@@ -165,6 +165,30 @@ is_blankz_at(const unsigned char *s, size_t n, size_t i)
 	    s[i] == '\n';
 }
 
+/* ASCII classes for analyze(): 1 = indicator at the start, 2 = flow
+ * indicator inside, 4 = needs a closer look (non-printable, space,
+ * break, ':', '#', '-', '?', non-ASCII) */
+static unsigned char cls[256];
+
+static void
+cls_init(void)
+{
+	const char *p;
+	int c;
+
+	if (cls['#'] != 0)
+		return;
+	for (c = 0; c < 256; c++)
+		if (c < 0x20 || c >= 0x7F)
+			cls[c] |= 4;
+	for (p = "#,[]{}&*!|>'\"%@`"; *p; p++)
+		cls[(unsigned char)*p] |= 1;
+	for (p = ",?[]{}"; *p; p++)
+		cls[(unsigned char)*p] |= 2;
+	for (p = " :#-?"; *p; p++)
+		cls[(unsigned char)*p] |= 4;
+}
+
 static void
 analyze(const char *str, size_t n, struct an *a)
 {
@@ -186,7 +210,17 @@ analyze(const char *str, size_t n, struct an *a)
 	if (n >= 3 && ((s[0] == '-' && s[1] == '-' && s[2] == '-') ||
 	    (s[0] == '.' && s[1] == '.' && s[2] == '.')))
 		block_ind = flow_ind = true;
+	cls_init();
 	while (i < n) {
+		if (i > 0 && !(cls[s[i]] & 4)) {
+			/* plain printable ASCII inside the string */
+			if (cls[s[i]] & 2)
+				flow_ind = true;
+			prev_space = prev_break = false;
+			preceded_ws = false;
+			i++;
+			continue;
+		}
 		w = utf8_next(s + i, n - i, &c);
 		if (w == 0) {
 			a->valid = false;
@@ -194,7 +228,7 @@ analyze(const char *str, size_t n, struct an *a)
 		}
 		followed_ws = is_blankz_at(s, n, i + w);
 		if (i == 0) {
-			if (strchr("#,[]{}&*!|>'\"%@`", (int)c) != NULL && c)
+			if (c < 0x80 && (cls[c] & 1))
 				flow_ind = block_ind = true;
 			if (c == '?' || c == ':') {
 				flow_ind = true;
@@ -204,7 +238,7 @@ analyze(const char *str, size_t n, struct an *a)
 			if (c == '-' && followed_ws)
 				flow_ind = block_ind = true;
 		} else {
-			if (c && strchr(",?[]{}", (int)c) != NULL)
+			if (c < 0x80 && (cls[c] & 2))
 				flow_ind = true;
 			if (c == ':') {
 				flow_ind = true;
