@@ -46,3 +46,5 @@ tests_unit_test_sops_lint_LDADD = $(UNIT_LDADD)
 
 dist_check_SCRIPTS += tests/e2e/t0200-sops-vectors.sh
 EXTRA_DIST += tests/e2e/jsoneq.py
+dist_check_SCRIPTS += tests/e2e/t0210-sops-interop.sh
+EXTRA_DIST += tests/interop/gen.mjs tests/interop/check.mjs
