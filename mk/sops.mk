@@ -48,3 +48,4 @@ dist_check_SCRIPTS += tests/e2e/t0200-sops-vectors.sh
 EXTRA_DIST += tests/e2e/jsoneq.py
 dist_check_SCRIPTS += tests/e2e/t0210-sops-interop.sh
 EXTRA_DIST += tests/interop/gen.mjs tests/interop/check.mjs
+dist_check_SCRIPTS += tests/e2e/t0220-sops-tamper.sh
