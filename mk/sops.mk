@@ -49,3 +49,4 @@ EXTRA_DIST += tests/e2e/jsoneq.py
 dist_check_SCRIPTS += tests/e2e/t0210-sops-interop.sh
 EXTRA_DIST += tests/interop/gen.mjs tests/interop/check.mjs
 dist_check_SCRIPTS += tests/e2e/t0220-sops-tamper.sh
+dist_check_SCRIPTS += tests/e2e/t0230-sops-edit.sh

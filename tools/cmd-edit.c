@@ -244,7 +244,7 @@ cmd_edit(int argc, char **argv)
 	}
 	if (alen == before.len && (alen == 0 ||
 	    sodium_memcmp(after, before.buf, alen) == 0)) {
-		info("%s: file unchanged, nothing to do", path);
+		sops_note("%s: file unchanged, nothing to do", path);
 		ec = sops_compat ? 200 : EXIT_OK;
 		goto out;
 	}

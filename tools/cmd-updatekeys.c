@@ -49,12 +49,12 @@ one(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		goto out;
 	}
 	if (!changed) {
-		info("%s: already up to date", path);
+		sops_note("%s: already up to date", path);
 		goto out;
 	}
 	ec = sops_emit(ctx, o, path, f, true, NULL);
 	if (ec == 0)
-		info("%s: data key re-wrapped for %zu recipient(s)", path,
+		sops_note("%s: data key re-wrapped for %zu recipient(s)", path,
 		    seal_sops_params_age_count(p));
 out:
 	seal_sops_params_free(p);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -23,6 +24,20 @@
 #include "tools/util.h"
 
 int sops_compat;
+
+void
+sops_note(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", progname, msg);
+}
 
 #define INPUT_MAX ((size_t)64 << 20)
 

@@ -95,6 +95,9 @@ int sops_emit(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 int sops_put(const struct sops_opts *o, const char *path, bool in_place,
     const void *buf, size_t len);
 
+/* A progress note on stderr (silenced by -q). */
+void sops_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Does this clear tree look like a Kubernetes Secret (every document)? */
 bool sops_is_kube_secret(const seal_sops_file *f);
 
