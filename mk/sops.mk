@@ -50,3 +50,10 @@ dist_check_SCRIPTS += tests/e2e/t0210-sops-interop.sh
 EXTRA_DIST += tests/interop/gen.mjs tests/interop/check.mjs
 dist_check_SCRIPTS += tests/e2e/t0220-sops-tamper.sh
 dist_check_SCRIPTS += tests/e2e/t0230-sops-edit.sh
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-sops
+endif
+tests_unit_test_sops_SOURCES = tests/unit/test-sops.c tests/unit/harness.h
+tests_unit_test_sops_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sops_LDADD = $(UNIT_LDADD)
