@@ -57,3 +57,4 @@ endif
 tests_unit_test_sops_SOURCES = tests/unit/test-sops.c tests/unit/harness.h
 tests_unit_test_sops_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sops_LDADD = $(UNIT_LDADD)
+dist_check_SCRIPTS += tests/e2e/t0240-sops-cli.sh
