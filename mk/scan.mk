@@ -21,3 +21,11 @@ dist_check_SCRIPTS += tests/e2e/t0302-scan-precommit.sh
 dist_check_SCRIPTS += tests/e2e/t0303-scan-output.sh
 EXTRA_DIST += tests/fixtures/bad/sealignore tests/fixtures/bad/baseline \
 	tests/fixtures/bad/sops-yaml
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-scan
+endif
+tests_unit_test_scan_SOURCES = tests/unit/test-scan.c tests/unit/harness.h
+tests_unit_test_scan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_scan_LDADD = hooks/libhooks.la $(UNIT_LDADD) $(GIT2_LIBS) \
+	$(HS_LIBS) -lpthread -lm
