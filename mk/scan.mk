@@ -29,3 +29,16 @@ tests_unit_test_scan_SOURCES = tests/unit/test-scan.c tests/unit/harness.h
 tests_unit_test_scan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_scan_LDADD = hooks/libhooks.la $(UNIT_LDADD) $(GIT2_LIBS) \
 	$(HS_LIBS) -lpthread -lm
+
+fuzz_programs += tests/fuzz/fuzz-scan tests/fuzz/fuzz-scan-config
+tests_fuzz_fuzz_scan_SOURCES = tests/fuzz/fuzz-scan.c
+tests_fuzz_fuzz_scan_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_scan_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+tests_fuzz_fuzz_scan_config_SOURCES = tests/fuzz/fuzz-scan-config.c
+tests_fuzz_fuzz_scan_config_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_scan_config_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_scan_config_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+EXTRA_DIST += tests/fuzz/corpus/scan tests/fuzz/corpus/scan-config
