@@ -90,6 +90,20 @@ if [ -d "$SEAL_VECTORS/leaks" ]; then
 	rm -r clusters .sops.yaml
 fi
 
+# --- kustomize secretGenerator files/envs ----------------------------------
+mkdir -p kz/overlays/prod kz/secrets
+printf 'secretGenerator:\n- name: db\n  envs:\n  - ../../secrets/db.env\n  files:\n  - tls.key=./tls.key\n  - not-there.txt\n' \
+	>kz/overlays/prod/kustomization.yaml
+printf 'PASSWORD=hunter2\n' >kz/secrets/db.env
+printf 'k: ENC[AES256_GCM,data:eA==,iv:eQ==,tag:eg==,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:eA==,iv:eQ==,tag:eg==,type:str]\n  lastmodified: "2024-01-01T00:00:00Z"\n  age:\n  - recipient: age1x\n    enc: x\n' \
+	>kz/overlays/prod/tls.key
+t_exit 1 "a secretGenerator naming a clear env file is refused" "$SEAL" scan kz
+t_check "the finding is on the kustomization line naming the file" grep -q \
+	"^kz/overlays/prod/kustomization.yaml:4: kustomize-secret-file: names 'kz/secrets/db.env'" "$T_TMP/out"
+t_check "the sealed file and the missing one are not reported" sh -c \
+	"[ \$(grep -c kustomize-secret-file '$T_TMP/out') -eq 1 ]"
+rm -r kz
+
 # --- malformed config files: one-line errors, exit 2, no crash ------------
 for d in sealignore baseline sops-yaml; do
 	for f in "$SEAL_SRCDIR/tests/fixtures/bad/$d"/*; do
