@@ -108,6 +108,8 @@ struct seal__doc {
 	/* YAML: comments after the last item of the document */
 	struct seal__node *foot;	/* SEQ of COMMENT nodes, or NULL */
 	bool explicit_start;		/* the source had "---" before it */
+	/* YAML: comments before the first document's "---" line */
+	struct seal__node *head;	/* SEQ of COMMENT nodes, or NULL */
 };
 
 struct seal__tree {
