@@ -93,6 +93,7 @@ struct seal__node {
 	uint8_t style;	 /* enum seal__style, SCALAR only */
 	uint8_t flags;	 /* SEAL_F_* */
 	uint32_t line;
+	uint16_t col;	 /* YAML COMMENT: 0-based source column (0 if unknown) */
 	/* SCALAR and COMMENT */
 	char *text;	 /* in the tree's arena, NUL-terminated */
 	size_t len;
