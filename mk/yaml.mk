@@ -14,3 +14,10 @@ endif
 tests_unit_test_yaml_SOURCES = tests/unit/test-yaml.c tests/unit/harness.h
 tests_unit_test_yaml_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_yaml_LDADD = $(UNIT_LDADD)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-yaml-prop
+endif
+tests_unit_test_yaml_prop_SOURCES = tests/unit/test-yaml-prop.c \
+	tests/unit/harness.h
+tests_unit_test_yaml_prop_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_yaml_prop_LDADD = $(UNIT_LDADD)
