@@ -1078,6 +1078,11 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 		if ((rc = flush_foot(&r)) != SEAL_OK)
 			goto out;
 	}
+	/* "&a" or "!!null" alone: an implicit empty document is no document */
+	if (r.t->ndocs == 1 && !r.t->docs[0].explicit_start &&
+	    r.t->docs[0].root == NULL && r.t->docs[0].foot == NULL &&
+	    r.t->docs[0].head == NULL)
+		r.t->ndocs = 0;
 	r.t->indent = r.detect_indent >= 2 && r.detect_indent <= 9 ?
 	    r.detect_indent : 0;
 	*out = r.t;
