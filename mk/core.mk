@@ -27,6 +27,10 @@ sealinclude_HEADERS = libseal/include/seal/common.h \
 
 bin_PROGRAMS += tools/seal
 dist_man_MANS += doc/seal.1
+bashcompdir = $(datadir)/bash-completion/completions
+dist_bashcomp_DATA = contrib/completion/seal
+zshcompdir = $(datadir)/zsh/site-functions
+dist_zshcomp_DATA = contrib/completion/_seal
 tools_seal_SOURCES += tools/main.c tools/cmd.h tools/util.c tools/util.h
 tools_seal_LDADD = libseal/libseal-core.la hooks/libhooks.la $(CORE_LIBS) \
 	$(GIT2_LIBS) $(HS_LIBS)
@@ -51,5 +55,6 @@ tests_unit_test_core_SOURCES = tests/unit/test-core.c tests/unit/harness.h
 tests_unit_test_core_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_core_LDADD = $(UNIT_LDADD)
 
-dist_check_SCRIPTS += tests/e2e/t0000-cli.sh
+dist_check_SCRIPTS += tests/e2e/t0000-cli.sh tests/e2e/t0001-abi.sh
+EXTRA_DIST += tests/abi/symbols.txt
 TESTS += $(dist_check_SCRIPTS) $(check_PROGRAMS)
