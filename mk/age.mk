@@ -12,7 +12,7 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/age-ssh.c \
 	libseal/age-stream.c \
 	libseal/age.c
-tools_seal_SOURCES += tools/cmd-age-stub.c
+tools_seal_SOURCES += tools/cmd-keygen.c tools/cmd-age.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-age-vectors
