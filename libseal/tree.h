@@ -72,6 +72,10 @@ enum seal__style {
 #define SEAL_F_INLINE	    0x02 /* COMMENT was at the end of the previous
 				    item's line (trailing comment) */
 #define SEAL_F_ENCRYPTED    0x04 /* SCALAR/COMMENT text is an ENC[...] */
+#define SEAL_F_COMPACT	    0x08 /* YAML SEQ: block "- " at the parent key's
+				    column (indentless), not indented */
+#define SEAL_F_BLANK	    0x10 /* YAML: a blank line preceded this item
+				    (on the item's value or COMMENT node) */
 
 struct seal__node;
 
