@@ -28,3 +28,6 @@ endif
 tests_unit_test_age_SOURCES = tests/unit/test-age.c tests/unit/harness.h
 tests_unit_test_age_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_age_LDADD = $(UNIT_LDADD)
+
+dist_check_SCRIPTS += tests/e2e/t0100-age-interop.sh
+EXTRA_DIST += tests/e2e/pty-pass.py
