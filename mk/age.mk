@@ -31,7 +31,7 @@ tests_unit_test_age_LDADD = $(UNIT_LDADD)
 
 dist_check_SCRIPTS += tests/e2e/t0100-age-interop.sh
 EXTRA_DIST += tests/e2e/pty-pass.py
-dist_check_SCRIPTS += tests/e2e/t0102-age-bad.sh
+dist_check_SCRIPTS += tests/e2e/t0101-age-cli.sh tests/e2e/t0102-age-bad.sh
 EXTRA_DIST += tests/fixtures/bad/age-header tests/fixtures/bad/armor \
 	tests/fixtures/bad/bech32 tests/fixtures/bad/identity
 
@@ -69,3 +69,5 @@ bench_programs += bench/bench-age-small
 bench_bench_age_small_SOURCES = bench/bench-age-small.c
 bench_bench_age_small_LDADD = libseal/libseal-core.la $(CORE_LIBS)
 EXTRA_DIST += bench/bench-age.sh bench/results-age.md
+
+dist_man_MANS += doc/seal-keygen.1 doc/seal-age.1
