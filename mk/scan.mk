@@ -1,6 +1,23 @@
 # SPDX-License-Identifier: ISC
-# hooks/: staged-blob scanner (libgit2), rules engine, hook installers.
+# hooks/: staged-blob scanner (libgit2), rules engine, hook installers;
+# tools/cmd-scan.c and tools/cmd-hook.c; their tests, fuzzers, man pages.
 noinst_LTLIBRARIES += hooks/libhooks.la
-hooks_libhooks_la_SOURCES = hooks/placeholder.c
+hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
+	hooks/yamlish.h hooks/yamlish.c hooks/kube.c hooks/config.c \
+	hooks/git.h hooks/staged.c hooks/install.c hooks/report.h \
+	hooks/report.c
 hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) $(HS_CFLAGS)
-tools_seal_SOURCES += tools/cmd-scan-stub.c
+hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) -lpthread -lm
+tools_seal_SOURCES += tools/cmd-scan.c tools/cmd-hook.c
+
+HOOKS_LIBS = hooks/libhooks.la $(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+
+dist_man_MANS += doc/seal-scan.1 doc/seal-hook.1
+EXTRA_DIST += hooks/pre-commit.in .pre-commit-hooks.yaml
+
+dist_check_SCRIPTS += tests/e2e/t0300-scan-leaks.sh
+dist_check_SCRIPTS += tests/e2e/t0301-scan-git.sh
+dist_check_SCRIPTS += tests/e2e/t0302-scan-precommit.sh
+dist_check_SCRIPTS += tests/e2e/t0303-scan-output.sh
+EXTRA_DIST += tests/fixtures/bad/sealignore tests/fixtures/bad/baseline \
+	tests/fixtures/bad/sops-yaml

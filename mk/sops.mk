@@ -1,4 +1,60 @@
 # SPDX-License-Identifier: ISC
 # SOPS v3: JSON/dotenv/binary stores, ENC codec, walk, MAC, metadata,
 # creation rules, key discovery; seal encrypt/decrypt/edit/...
-tools_seal_SOURCES += tools/cmd-sops-stub.c
+libseal_libseal_core_la_SOURCES += \
+	libseal/sops-internal.h \
+	libseal/sops-enc.c \
+	libseal/sops-canon.c \
+	libseal/sops-rule.c \
+	libseal/sops-meta.c \
+	libseal/sops-flat.c \
+	libseal/sops-lint.c \
+	libseal/sops-config.c \
+	libseal/sops-out.h \
+	libseal/json.c \
+	libseal/dotenv.c \
+	libseal/binary.c \
+	libseal/sops-store.c \
+	libseal/sops-walk.c \
+	libseal/sops-file.h \
+	libseal/sops-file.c \
+	libseal/sops-write.c \
+	libseal/sops-path.c
+libseal_libseal_core_la_CFLAGS += $(PCRE2_CFLAGS)
+
+tools_seal_SOURCES += \
+	keys/discover.h \
+	keys/discover.c \
+	tools/sops-common.h \
+	tools/sops-common.c \
+	tools/sops-compat.c \
+	tools/cmd-encrypt.c \
+	tools/cmd-decrypt.c \
+	tools/cmd-edit.c \
+	tools/cmd-set.c \
+	tools/cmd-unset.c \
+	tools/cmd-rotate.c \
+	tools/cmd-updatekeys.c \
+	tools/cmd-status.c
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-sops-lint
+endif
+tests_unit_test_sops_lint_SOURCES = tests/unit/test-sops-lint.c
+tests_unit_test_sops_lint_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sops_lint_LDADD = $(UNIT_LDADD)
+
+dist_check_SCRIPTS += tests/e2e/t0200-sops-vectors.sh
+EXTRA_DIST += tests/e2e/jsoneq.py
+dist_check_SCRIPTS += tests/e2e/t0210-sops-interop.sh
+EXTRA_DIST += tests/interop/gen.mjs tests/interop/check.mjs
+dist_check_SCRIPTS += tests/e2e/t0220-sops-tamper.sh
+dist_check_SCRIPTS += tests/e2e/t0230-sops-edit.sh
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-sops
+endif
+tests_unit_test_sops_SOURCES = tests/unit/test-sops.c tests/unit/harness.h
+tests_unit_test_sops_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sops_LDADD = $(UNIT_LDADD)
+dist_check_SCRIPTS += tests/e2e/t0240-sops-cli.sh

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * age-stream.c - the STREAM payload: ChaCha20-Poly1305 over 64 KiB chunks
+ * with an 11-byte counter and a last-chunk flag. Big inputs go through in
+ * batches whose chunks are sealed or opened on all cores (chunks are
+ * independent given the counter), so memory stays flat in file size.
+ * Release order and error points follow the reference reader exactly.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "age-internal.h"
+
+#define CH SEAL_AGE_CHUNK_BYTES
+#define CT SEAL__AGE_CT_CHUNK
+#define BATCH 32 /* chunks per batch: 2 MiB of plaintext */
+#define MAX_THREADS 4
+
+int
+seal__age_payload_key(unsigned char key[32], const unsigned char *fk,
+    const unsigned char nonce[16])
+{
+	return seal__hkdf_sha256(key, 32, fk, SEAL__AGE_FILE_KEY, nonce, 16,
+	    "payload", 7);
+}
+
+int
+seal__read_full(seal_read_fn read, void *arg, unsigned char *buf, size_t len,
+    size_t *got)
+{
+	size_t n;
+
+	*got = 0;
+	while (*got < len) {
+		n = 0;
+		if (read(arg, buf + *got, len - *got, &n) != 0)
+			return -1;
+		if (n == 0)
+			break;
+		*got += n;
+	}
+	return 0;
+}
+
+static void
+set_nonce(unsigned char nonce[12], uint64_t ctr, int last)
+{
+	int i;
+
+	memset(nonce, 0, 12);
+	for (i = 0; i < 8; i++)
+		nonce[10 - i] = (unsigned char)(ctr >> (8 * i));
+	nonce[11] = last ? 1 : 0;
+}
+
+static int
+seal_chunk(unsigned char *ct, const unsigned char *pt, size_t n,
+    const unsigned char key[32], uint64_t ctr, int last)
+{
+	unsigned char nonce[12];
+
+	set_nonce(nonce, ctr, last);
+	return crypto_aead_chacha20poly1305_ietf_encrypt(ct, NULL, pt, n, NULL,
+	    0, NULL, nonce, key);
+}
+
+static int
+open_chunk(unsigned char *pt, const unsigned char *ct, size_t n,
+    const unsigned char key[32], uint64_t ctr, int last)
+{
+	unsigned char nonce[12];
+
+	if (n < 16)
+		return -1;
+	set_nonce(nonce, ctr, last);
+	return crypto_aead_chacha20poly1305_ietf_decrypt(pt, NULL, NULL, ct, n,
+	    NULL, 0, nonce, key);
+}
+
+/* ---- a tiny parallel-for over one batch ------------------------------ */
+
+struct job {
+	int encrypt;
+	const unsigned char *key;
+	unsigned char *in, *out;
+	size_t inlen;	   /* bytes of input in the batch */
+	size_t nchunks;
+	uint64_t ctr0;
+	int last_final;	   /* the batch's last chunk is the final one */
+	signed char res[BATCH];
+};
+
+struct pool {
+	pthread_t th[MAX_THREADS];
+	int nth; /* worker threads, besides the caller */
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	struct job *job;
+	unsigned gen;
+	int pending;
+	int quit;
+};
+
+static void
+run_part(struct job *j, int part, int nparts)
+{
+	size_t i, n;
+
+	for (i = (size_t)part; i < j->nchunks; i += (size_t)nparts) {
+		int last = j->last_final && i == j->nchunks - 1;
+		if (j->encrypt) {
+			n = i == j->nchunks - 1 ? j->inlen - i * CH : CH;
+			j->res[i] = (signed char)seal_chunk(j->out + i * CT,
+			    j->in + i * CH, n, j->key, j->ctr0 + i, last);
+		} else {
+			n = i == j->nchunks - 1 ? j->inlen - i * CT : CT;
+			j->res[i] = (signed char)open_chunk(j->out + i * CH,
+			    j->in + i * CT, n, j->key, j->ctr0 + i, last);
+		}
+	}
+}
+
+struct worker_arg {
+	struct pool *p;
+	int idx;
+};
+
+static void *
+worker(void *arg)
+{
+	struct worker_arg *wa = arg;
+	struct pool *p = wa->p;
+	unsigned seen = 0;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->quit && p->gen == seen)
+			pthread_cond_wait(&p->go, &p->mu);
+		if (p->quit)
+			break;
+		seen = p->gen;
+		pthread_mutex_unlock(&p->mu);
+		run_part(p->job, wa->idx + 1, p->nth + 1);
+		pthread_mutex_lock(&p->mu);
+		if (--p->pending == 0)
+			pthread_cond_signal(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	free(wa);
+	return NULL;
+}
+
+static void pool_stop(struct pool *p);
+
+static int
+pool_start(struct pool *p)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int i, want;
+
+	memset(p, 0, sizeof(*p));
+	want = ncpu > MAX_THREADS ? MAX_THREADS : (int)ncpu;
+	if (want <= 1)
+		return 0;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->go, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (i = 0; i < want - 1; i++) {
+		/* each pool has its own args; pools are per call */
+		struct worker_arg *wa = malloc(sizeof(*wa));
+		if (wa == NULL)
+			break;
+		wa->p = p;
+		wa->idx = i;
+		if (pthread_create(&p->th[i], NULL, worker, wa) != 0) {
+			free(wa);
+			break;
+		}
+		p->nth++;
+	}
+	return 0;
+}
+
+static void
+pool_run(struct pool *p, struct job *j)
+{
+	if (p->nth == 0 || j->nchunks < 2) {
+		run_part(j, 0, 1);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->job = j;
+	p->pending = p->nth;
+	p->gen++;
+	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
+	run_part(j, 0, p->nth + 1);
+	pthread_mutex_lock(&p->mu);
+	while (p->pending > 0)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void
+pool_stop(struct pool *p)
+{
+	int i;
+
+	if (p->nth == 0)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
+	for (i = 0; i < p->nth; i++)
+		pthread_join(p->th[i], NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->go);
+	pthread_cond_destroy(&p->done);
+	p->nth = 0;
+}
+
+/* ---- encryption ------------------------------------------------------ */
+
+seal_rc
+seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
+    seal_read_fn read, void *rarg, seal_write_fn write, void *warg)
+{
+	unsigned char *pt = NULL, *ct = NULL, carry = 0;
+	size_t got, have = 0, c1, used = 0, nb = 1;
+	uint64_t ctr = 0;
+	struct pool pool;
+	struct job job;
+	int started = 0, eof = 0;
+	seal_rc rc = SEAL_OK;
+
+	memset(&pool, 0, sizeof(pool));
+	/* one chunk first: small inputs never touch a big buffer */
+	pt = malloc(CH);
+	ct = malloc(CT);
+	if (pt == NULL || ct == NULL) {
+		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
+		goto out;
+	}
+	while (!eof) {
+		if (seal__read_full(read, rarg, pt + have, nb * CH - have,
+			&got) != 0) {
+			rc = seal__err(ctx, SEAL_EIO, "cannot read input");
+			goto out;
+		}
+		have += got;
+		if (have > used)
+			used = have;
+		if (have < nb * CH) {
+			eof = 1;
+		} else {
+			/* one byte of look-ahead decides the final flag */
+			if (seal__read_full(read, rarg, &carry, 1, &c1) != 0) {
+				rc = seal__err(ctx, SEAL_EIO, "cannot read input");
+				goto out;
+			}
+			eof = c1 == 0;
+		}
+		memset(&job, 0, sizeof(job));
+		job.encrypt = 1;
+		job.key = key;
+		job.in = pt;
+		job.out = ct;
+		job.inlen = have;
+		job.nchunks = have == 0 ? 1 : (have + CH - 1) / CH;
+		job.ctr0 = ctr;
+		job.last_final = eof;
+		if (!started && job.nchunks > 1) {
+			pool_start(&pool);
+			started = 1;
+		}
+		pool_run(&pool, &job);
+		if (write(warg, ct, have + 16 * job.nchunks) != 0) {
+			rc = seal__err(ctx, SEAL_EIO, "cannot write output");
+			goto out;
+		}
+		ctr += job.nchunks;
+		have = 0;
+		if (!eof && nb == 1) {
+			/* more than a chunk: switch to full batches */
+			sodium_memzero(pt, used);
+			free(pt);
+			free(ct);
+			used = 0;
+			nb = BATCH;
+			pt = malloc(nb * CH);
+			ct = malloc(nb * CT);
+			if (pt == NULL || ct == NULL) {
+				rc = seal__err(ctx, SEAL_ENOMEM,
+				    "out of memory");
+				goto out;
+			}
+		}
+		if (!eof) {
+			pt[0] = carry;
+			have = 1;
+		}
+	}
+out:
+	pool_stop(&pool);
+	if (pt != NULL) {
+		sodium_memzero(pt, used);
+		free(pt);
+	}
+	free(ct);
+	carry = 0;
+	return rc;
+}
+
+/* ---- decryption ------------------------------------------------------ */
+
+static seal_rc
+perr(seal_ctx *ctx, const char *what, uint64_t ctr)
+{
+	return seal__err(ctx, SEAL_EPAYLOAD,
+	    "cannot decrypt age payload: %s (chunk %llu)", what,
+	    (unsigned long long)ctr);
+}
+
+seal_rc
+seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
+    const unsigned char *pre, size_t prelen, seal_read_fn read, void *rarg,
+    seal_write_fn write, void *warg)
+{
+	unsigned char *in = NULL, *pt = NULL, probe;
+	size_t have, got, i, n, rel, want = CT, used = 0;
+	uint64_t ctr = 0;
+	struct pool pool;
+	struct job job;
+	int eof = 0, started = 0, last;
+	seal_rc rc = SEAL_OK;
+
+	memset(&pool, 0, sizeof(pool));
+	/* one chunk first: small files never touch a big buffer */
+	in = malloc(want);
+	pt = malloc(CH);
+	if (in == NULL || pt == NULL) {
+		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* pre may exceed one batch when the caller buffered a lot */
+	for (;;) {
+		have = 0;
+		if (prelen > 0) {
+			have = prelen < want ? prelen : want;
+			memcpy(in, pre, have);
+			pre += have;
+			prelen -= have;
+		}
+		if (have < want) {
+			if (seal__read_full(read, rarg, in + have, want - have,
+				&got) != 0) {
+				rc = seal__err(ctx, SEAL_EIO, "cannot read input");
+				goto out;
+			}
+			have += got;
+			eof = have < want;
+		}
+		if (have == 0) {
+			rc = perr(ctx, "truncated file, no final chunk", ctr);
+			goto out;
+		}
+		memset(&job, 0, sizeof(job));
+		job.key = key;
+		job.in = in;
+		job.out = pt;
+		job.inlen = have;
+		job.nchunks = (have + CT - 1) / CT;
+		job.ctr0 = ctr;
+		/* a short last chunk at EOF must be the final one */
+		job.last_final = eof && have % CT != 0;
+		if (!started && job.nchunks > 1) {
+			pool_start(&pool);
+			started = 1;
+		}
+		pool_run(&pool, &job);
+		/* release in order, stopping at the first failure */
+		rel = 0;
+		for (i = 0; i < job.nchunks; i++) {
+			n = i == job.nchunks - 1 ? have - i * CT : CT;
+			last = job.last_final && i == job.nchunks - 1;
+			if (last && n == 16 && ctr + i != 0) {
+				rc = perr(ctx, "empty final chunk", ctr + i);
+				break;
+			}
+			if (job.res[i] != 0) {
+				/* not a middle chunk: a full-size final one? */
+				if (last || n != CT ||
+				    open_chunk(pt + i * CH, in + i * CT, n, key,
+					ctr + i, 1) != 0) {
+					rc = perr(ctx, "authentication failed",
+					    ctr + i);
+					break;
+				}
+				last = 1;
+			}
+			rel += n - 16;
+			if (last)
+				break;
+		}
+		/* every chunk opened in parallel may hold plaintext */
+		used = have < want / CT * CH ? have : want / CT * CH;
+		if (rel > 0 && write(warg, pt, rel) != 0) {
+			rc = seal__err(ctx, SEAL_EIO, "cannot write output");
+			goto out;
+		}
+		if (rc != SEAL_OK)
+			goto out;
+		if (i < job.nchunks) {
+			/* stopped at a final chunk: it must end the input */
+			if (i + 1 < job.nchunks || prelen > 0) {
+				rc = perr(ctx, "trailing data after the final "
+				    "chunk", ctr + i);
+				goto out;
+			}
+			if (!eof) {
+				if (seal__read_full(read, rarg, &probe, 1,
+					&got) != 0) {
+					rc = seal__err(ctx, SEAL_EIO,
+					    "cannot read input");
+					goto out;
+				}
+				if (got != 0) {
+					rc = perr(ctx, "trailing data after "
+					    "the final chunk", ctr + i);
+					goto out;
+				}
+			}
+			goto out;
+		}
+		ctr += job.nchunks;
+		if (eof) {
+			rc = perr(ctx, "truncated file, no final chunk", ctr);
+			goto out;
+		}
+		sodium_memzero(pt, used);
+		used = 0;
+		if (want == CT) {
+			/* more than a chunk: switch to full batches */
+			free(in);
+			free(pt);
+			want = (size_t)BATCH * CT;
+			in = malloc(want);
+			pt = malloc((size_t)BATCH * CH);
+			if (in == NULL || pt == NULL) {
+				rc = seal__err(ctx, SEAL_ENOMEM,
+				    "out of memory");
+				goto out;
+			}
+		}
+	}
+out:
+	pool_stop(&pool);
+	if (pt != NULL) {
+		sodium_memzero(pt, used);
+		free(pt);
+	}
+	free(in);
+	return rc;
+}
+
+seal_rc
+seal__stream_decrypt_mem(seal_ctx *ctx, const unsigned char key[32],
+    const unsigned char *ct, size_t ctlen, unsigned char *pt, size_t *ptlen)
+{
+	size_t off = 0, o = 0, n;
+	uint64_t ctr = 0;
+	int last = 0;
+
+	*ptlen = 0;
+	while (!last) {
+		if (off == ctlen)
+			return perr(ctx, "truncated file, no final chunk", ctr);
+		n = ctlen - off < CT ? ctlen - off : CT;
+		if (n < CT) {
+			last = 1;
+			if (n == 16 && ctr != 0)
+				return perr(ctx, "empty final chunk", ctr);
+			if (open_chunk(pt + o, ct + off, n, key, ctr, 1) != 0)
+				return perr(ctx, "authentication failed", ctr);
+		} else if (open_chunk(pt + o, ct + off, n, key, ctr, 0) != 0) {
+			if (open_chunk(pt + o, ct + off, n, key, ctr, 1) != 0)
+				return perr(ctx, "authentication failed", ctr);
+			last = 1;
+		}
+		off += n;
+		o += n - 16;
+		ctr++;
+	}
+	if (off != ctlen)
+		return perr(ctx, "trailing data after the final chunk", ctr - 1);
+	*ptlen = o;
+	return SEAL_OK;
+}

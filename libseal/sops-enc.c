@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sops-enc.c - the ENC[AES256_GCM,data:,iv:,tag:,type:] value codec:
+ * strict parsing, AES-256-GCM with 32-byte IVs and the path AAD, and
+ * strict standard base64. It knows nothing of trees or of the MAC.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "sops-internal.h"
+
+static const char b64chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Constant-time-ish: no table lookups indexed by the character. */
+static int
+b64val(unsigned char c)
+{
+	int v = -1;
+
+	v += ((('A' - 1 - (int)c) & ((int)c - 'Z' - 1)) >> 8) & ((int)c - 64);
+	v += ((('a' - 1 - (int)c) & ((int)c - 'z' - 1)) >> 8) & ((int)c - 70);
+	v += ((('0' - 1 - (int)c) & ((int)c - '9' - 1)) >> 8) & ((int)c + 5);
+	v += ((('+' - 1 - (int)c) & ((int)c - '+' - 1)) >> 8) & 63;
+	v += ((('/' - 1 - (int)c) & ((int)c - '/' - 1)) >> 8) & 64;
+	return v;
+}
+
+int
+seal__sops_b64_decode(unsigned char *out, size_t outcap, size_t *outlen,
+    const char *in, size_t inlen)
+{
+	size_t i, o = 0, pad = 0;
+	uint32_t acc;
+	int v, k;
+
+	if (inlen % 4 != 0)
+		return -1;
+	if (inlen >= 1 && in[inlen - 1] == '=')
+		pad++;
+	if (pad == 1 && inlen >= 2 && in[inlen - 2] == '=')
+		pad++;
+	if (inlen / 4 * 3 - pad > outcap)
+		return -1;
+	for (i = 0; i < inlen; i += 4) {
+		acc = 0;
+		for (k = 0; k < 4; k++) {
+			unsigned char c = (unsigned char)in[i + k];
+			if (c == '=' && i + 4 == inlen && k >= 4 - (int)pad) {
+				v = 0;
+			} else {
+				v = b64val(c);
+				if (v < 0)
+					return -1;
+			}
+			acc = (acc << 6) | (uint32_t)v;
+		}
+		out[o++] = (unsigned char)(acc >> 16);
+		if (i + 4 < inlen || pad < 2)
+			out[o++] = (unsigned char)(acc >> 8);
+		if (i + 4 < inlen || pad < 1)
+			out[o++] = (unsigned char)acc;
+		/* strict: the bits under the padding must be zero */
+		if (i + 4 == inlen && ((pad == 1 && (acc & 0xff)) ||
+		    (pad == 2 && (acc & 0xffff))))
+			return -1;
+	}
+	*outlen = o;
+	return 0;
+}
+
+size_t
+seal__sops_b64_encode(char *out, const unsigned char *in, size_t inlen)
+{
+	size_t i, o = 0;
+	uint32_t acc;
+
+	for (i = 0; i + 3 <= inlen; i += 3) {
+		acc = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		out[o++] = b64chars[(acc >> 18) & 63];
+		out[o++] = b64chars[(acc >> 12) & 63];
+		out[o++] = b64chars[(acc >> 6) & 63];
+		out[o++] = b64chars[acc & 63];
+	}
+	if (inlen - i == 1) {
+		acc = (uint32_t)in[i] << 16;
+		out[o++] = b64chars[(acc >> 18) & 63];
+		out[o++] = b64chars[(acc >> 12) & 63];
+		out[o++] = '=';
+		out[o++] = '=';
+	} else if (inlen - i == 2) {
+		acc = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+		out[o++] = b64chars[(acc >> 18) & 63];
+		out[o++] = b64chars[(acc >> 12) & 63];
+		out[o++] = b64chars[(acc >> 6) & 63];
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Validate a base64 field without keeping its bytes; decoded length out. */
+static int
+b64_check(const char *s, size_t n, size_t *declen)
+{
+	unsigned char buf[96];
+	size_t i, got, total = 0;
+
+	if (n % 4 != 0)
+		return -1;
+	for (i = 0; i < n; i += 64) {
+		size_t chunk = n - i < 64 ? n - i : 64;
+		if (seal__sops_b64_decode(buf, sizeof(buf), &got, s + i, chunk) != 0)
+			return -1;
+		/* padding only at the very end */
+		if (i + chunk < n && memchr(s + i, '=', chunk) != NULL)
+			return -1;
+		total += got;
+	}
+	sodium_memzero(buf, sizeof(buf));
+	*declen = total;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	enum seal__type type;
+	bool comment;
+} types[] = {
+	{ "str", SEAL_T_STR, false },
+	{ "int", SEAL_T_INT, false },
+	{ "float", SEAL_T_FLOAT, false },
+	{ "bool", SEAL_T_BOOL, false },
+	{ "time", SEAL_T_TIME, false },
+	{ "bytes", SEAL_T_BYTES, false },
+	{ "comment", SEAL_T_STR, true },
+};
+
+const char *
+seal__enc_type_name(enum seal__type type, bool comment)
+{
+	size_t i;
+
+	if (comment)
+		return "comment";
+	for (i = 0; i < SEAL__ARRAY_LEN(types); i++)
+		if (types[i].type == type && !types[i].comment)
+			return type == SEAL_T_BYTES ? "str" : types[i].name;
+	return "str";
+}
+
+bool
+seal__enc_looks(const char *s, size_t len)
+{
+	return len >= 4 && memcmp(s, "ENC[", 4) == 0;
+}
+
+/* Find needle in [s, s+n) from the left; NULL if absent. */
+static const char *
+find(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (memcmp(s + i, needle, k) == 0)
+			return s + i;
+	return NULL;
+}
+
+seal_rc
+seal__enc_parse(seal_ctx *ctx, const char *s, size_t len, const char *what,
+    struct seal__enc *out)
+{
+	static const char pfx[] = "ENC[AES256_GCM,data:";
+	const char *p, *end, *iv, *tag, *type;
+	size_t i, tlen, taglen;
+
+	memset(out, 0, sizeof(*out));
+	if (len < sizeof(pfx) - 1 || memcmp(s, pfx, sizeof(pfx) - 1) != 0)
+		return seal__err(ctx, SEAL_EFORMAT,
+		    "malformed ENC value %s: expected 'ENC[AES256_GCM,data:'",
+		    what);
+	if (s[len - 1] != ']')
+		return seal__err(ctx, SEAL_EFORMAT,
+		    "malformed ENC value %s: missing closing ']'", what);
+	p = s + sizeof(pfx) - 1;
+	end = s + len - 1;
+	iv = find(p, (size_t)(end - p), ",iv:");
+	tag = iv ? find(iv, (size_t)(end - iv), ",tag:") : NULL;
+	type = tag ? find(tag, (size_t)(end - tag), ",type:") : NULL;
+	if (iv == NULL || tag == NULL || type == NULL)
+		return seal__err(ctx, SEAL_EFORMAT,
+		    "malformed ENC value %s: missing iv, tag or type", what);
+	out->data = p;
+	out->data_b64 = (size_t)(iv - p);
+	out->iv = iv + 4;
+	out->iv_b64 = (size_t)(tag - out->iv);
+	out->tag = tag + 5;
+	out->tag_b64 = (size_t)(type - out->tag);
+	type += 6;
+	tlen = (size_t)(end - type);
+	if (b64_check(out->data, out->data_b64, &out->data_len) != 0)
+		return seal__err(ctx, SEAL_EFORMAT,
+		    "malformed ENC value %s: bad base64 in data", what);
+	if (b64_check(out->iv, out->iv_b64, &out->iv_len) != 0 ||
+	    out->iv_len == 0)
+		return seal__err(ctx, SEAL_EFORMAT,
+		    "malformed ENC value %s: bad iv", what);
+	if (b64_check(out->tag, out->tag_b64, &taglen) != 0 ||
+	    taglen != SEAL_SOPS_TAG_BYTES)
+		return seal__err(ctx, SEAL_EFORMAT,
+		    "malformed ENC value %s: bad tag (want 16 bytes)", what);
+	for (i = 0; i < SEAL__ARRAY_LEN(types); i++) {
+		if (strlen(types[i].name) == tlen &&
+		    memcmp(types[i].name, type, tlen) == 0) {
+			out->type = types[i].type;
+			out->comment = types[i].comment;
+			return SEAL_OK;
+		}
+	}
+	return seal__err(ctx, SEAL_EFORMAT,
+	    "malformed ENC value %s: unknown type", what);
+}
+
+size_t
+seal__enc_size(size_t ptlen)
+{
+	/* prefix + data + iv + tag + type + ']' + NUL, generously */
+	return 64 + (ptlen + 2) / 3 * 4 + 44 + 24 + 16;
+}
+
+seal_rc
+seal__enc_encrypt(seal_ctx *ctx, const unsigned char key[32],
+    const unsigned char iv[SEAL_SOPS_IV_BYTES], const void *pt, size_t ptlen,
+    const char *aad, size_t aadlen, enum seal__type type, bool comment,
+    char *out, size_t *outlen)
+{
+	unsigned char tag[SEAL_SOPS_TAG_BYTES];
+	unsigned char *ct;
+	size_t o;
+
+	/* the ciphertext is not secret: plain memory is fine */
+	ct = malloc(ptlen ? ptlen : 1);
+	if (ct == NULL)
+		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	if (seal__aes256gcm_encrypt(ct, tag, pt, ptlen, key, iv,
+	    SEAL_SOPS_IV_BYTES, (const unsigned char *)aad, aadlen) != 0) {
+		free(ct);
+		return seal__err(ctx, SEAL_EIO, "AES-GCM encryption failed");
+	}
+	memcpy(out, "ENC[AES256_GCM,data:", 20);
+	o = 20;
+	o += seal__sops_b64_encode(out + o, ct, ptlen);
+	memcpy(out + o, ",iv:", 4);
+	o += 4;
+	o += seal__sops_b64_encode(out + o, iv, SEAL_SOPS_IV_BYTES);
+	memcpy(out + o, ",tag:", 5);
+	o += 5;
+	o += seal__sops_b64_encode(out + o, tag, sizeof(tag));
+	memcpy(out + o, ",type:", 6);
+	o += 6;
+	{
+		const char *tn = seal__enc_type_name(type, comment);
+		size_t tl = strlen(tn);
+		memcpy(out + o, tn, tl);
+		o += tl;
+	}
+	out[o++] = ']';
+	out[o] = '\0';
+	*outlen = o;
+	free(ct);
+	return SEAL_OK;
+}
+
+/* Decode a field known (by seal__enc_parse) to be valid base64. */
+static int
+b64_field(unsigned char *out, size_t cap, size_t *n, const char *s, size_t len)
+{
+	return seal__sops_b64_decode(out, cap, n, s, len);
+}
+
+seal_rc
+seal__enc_decrypt(seal_ctx *ctx, const unsigned char key[32],
+    const struct seal__enc *e, const char *aad, size_t aadlen,
+    struct seal__secbuf *pt, unsigned char iv_out[SEAL_SOPS_IV_BYTES],
+    bool *iv_ok)
+{
+	unsigned char tag[SEAL_SOPS_TAG_BYTES + 2];
+	unsigned char ivbuf[256], *iv = ivbuf, *ct = NULL;
+	size_t n, ctn;
+	seal_rc rc = SEAL_OK;
+
+	if (iv_ok != NULL)
+		*iv_ok = false;
+	seal__secbuf_reset(pt);
+	if (e->iv_len > sizeof(ivbuf)) {
+		iv = malloc(e->iv_len + 2);
+		if (iv == NULL)
+			return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	}
+	ct = malloc(e->data_len + 3);
+	if (ct == NULL) {
+		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (b64_field(iv, e->iv_len + 2, &n, e->iv, e->iv_b64) != 0 ||
+	    b64_field(tag, sizeof(tag), &n, e->tag, e->tag_b64) != 0 ||
+	    b64_field(ct, e->data_len + 3, &ctn, e->data, e->data_b64) != 0) {
+		rc = seal__err(ctx, SEAL_EFORMAT, "malformed ENC value");
+		goto out;
+	}
+	if (seal__secbuf_reserve(pt, ctn + 1) != 0) {
+		rc = seal__err(ctx, SEAL_ENOMEM, "out of secure memory");
+		goto out;
+	}
+	if (seal__aes256gcm_decrypt(pt->buf, ct, ctn, tag, key, iv,
+	    e->iv_len, (const unsigned char *)aad, aadlen) != 0) {
+		sodium_memzero(pt->buf, ctn);
+		rc = SEAL_EAUTH;
+		goto out;
+	}
+	pt->len = ctn;
+	pt->buf[ctn] = '\0';
+	if (iv_out != NULL && e->iv_len == SEAL_SOPS_IV_BYTES) {
+		memcpy(iv_out, iv, SEAL_SOPS_IV_BYTES);
+		if (iv_ok != NULL)
+			*iv_ok = true;
+	}
+out:
+	if (iv != ivbuf)
+		free(iv);
+	free(ct);
+	return rc;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd-unset.c - seal unset: remove one value of a sealed file in place
+ * (first document), re-sealing with the same data key.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tools/cmd.h"
+#include "tools/sops-common.h"
+#include "tools/util.h"
+
+static const char usage[] =
+    "usage: seal unset [--idempotent] [--input-type T] [--indent N] "
+    "file PATH\n"
+    "\n"
+    "Remove the value at PATH ('[\"data\"][\"password\"]') and re-seal the\n"
+    "file in place. --idempotent: a missing PATH is not an error.\n"
+    "\n"
+    "Exit status: 0 ok, 1 bad MAC or no matching key, 2 trouble.\n";
+
+int
+cmd_unset(int argc, char **argv)
+{
+	struct sops_opts o;
+	seal_ctx *ctx = NULL;
+	seal_sops_file *f = NULL;
+	seal_identity *id = NULL;
+	int ec;
+	seal_rc rc;
+
+	harden_process();
+	ec = sops_parse(argc, argv, &o, SO_TYPES | SO_SETVAL, usage);
+	if (ec >= 0)
+		goto out;
+	if (o.nfiles != 2) {
+		error("unset wants a file and a path");
+		fputs(usage, stderr);
+		ec = EXIT_TROUBLE;
+		goto out;
+	}
+	if (seal_ctx_new(&ctx) != SEAL_OK) {
+		ec = EXIT_TROUBLE;
+		goto out;
+	}
+	if ((ec = sops_load(ctx, &o, o.files[0], &f)) != 0)
+		goto out;
+	if (!seal_sops_is_encrypted(f)) {
+		error("%s: not sealed; seal it first with 'seal encrypt -i'",
+		    o.files[0]);
+		ec = EXIT_NEGATIVE;
+		goto out;
+	}
+	if ((ec = sops_identities(ctx, &id)) != 0)
+		goto out;
+	if ((rc = seal_sops_decrypt(ctx, f, id, 0)) != SEAL_OK) {
+		ec = sops_fail(ctx, rc, true);
+		goto out;
+	}
+	rc = seal_sops_unset(ctx, f, o.files[1]);
+	if (rc == SEAL_EINVAL && o.idempotent) {
+		ec = 0;
+		goto out;
+	}
+	if (rc == SEAL_OK)
+		rc = seal_sops_reencrypt(ctx, f);
+	if (rc != SEAL_OK) {
+		ec = sops_fail(ctx, rc, false);
+		goto out;
+	}
+	ec = sops_emit(ctx, &o, o.files[0], f, true, NULL);
+out:
+	seal_identity_free(id);
+	seal_sops_free(f);
+	seal_ctx_free(ctx);
+	sops_opts_free(&o);
+	return ec;
+}
