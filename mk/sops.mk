@@ -84,3 +84,9 @@ tests_unit_test_sops_bad_SOURCES = tests/unit/test-sops-bad.c tests/unit/harness
 tests_unit_test_sops_bad_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sops_bad_LDADD = $(UNIT_LDADD)
 dist_check_SCRIPTS += tests/e2e/t0250-sops-bad-input.sh
+
+# ---- benchmarks (bench/bench-sops.sh; not run by make check) ------------
+bench_programs += bench/bench-sops-decrypt
+bench_bench_sops_decrypt_SOURCES = bench/bench-sops-decrypt.c
+bench_bench_sops_decrypt_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+EXTRA_DIST += bench/bench-sops.sh bench/results-sops.md
