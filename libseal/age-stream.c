@@ -233,7 +233,7 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
     seal_read_fn read, void *rarg, seal_write_fn write, void *warg)
 {
 	unsigned char *pt = NULL, *ct = NULL, carry = 0;
-	size_t got, have = 0, c1;
+	size_t got, have = 0, c1, used = 0, nb = 1;
 	uint64_t ctr = 0;
 	struct pool pool;
 	struct job job;
@@ -241,20 +241,23 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 	seal_rc rc = SEAL_OK;
 
 	memset(&pool, 0, sizeof(pool));
-	pt = malloc((size_t)BATCH * CH);
-	ct = malloc((size_t)BATCH * CT);
+	/* one chunk first: small inputs never touch a big buffer */
+	pt = malloc(CH);
+	ct = malloc(CT);
 	if (pt == NULL || ct == NULL) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
 	}
 	while (!eof) {
-		if (seal__read_full(read, rarg, pt + have,
-			(size_t)BATCH * CH - have, &got) != 0) {
+		if (seal__read_full(read, rarg, pt + have, nb * CH - have,
+			&got) != 0) {
 			rc = seal__err(ctx, SEAL_EIO, "cannot read input");
 			goto out;
 		}
 		have += got;
-		if (have < (size_t)BATCH * CH) {
+		if (have > used)
+			used = have;
+		if (have < nb * CH) {
 			eof = 1;
 		} else {
 			/* one byte of look-ahead decides the final flag */
@@ -284,6 +287,21 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 		}
 		ctr += job.nchunks;
 		have = 0;
+		if (!eof && nb == 1) {
+			/* more than a chunk: switch to full batches */
+			sodium_memzero(pt, used);
+			free(pt);
+			free(ct);
+			used = 0;
+			nb = BATCH;
+			pt = malloc(nb * CH);
+			ct = malloc(nb * CT);
+			if (pt == NULL || ct == NULL) {
+				rc = seal__err(ctx, SEAL_ENOMEM,
+				    "out of memory");
+				goto out;
+			}
+		}
 		if (!eof) {
 			pt[0] = carry;
 			have = 1;
@@ -292,7 +310,7 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 out:
 	pool_stop(&pool);
 	if (pt != NULL) {
-		sodium_memzero(pt, (size_t)BATCH * CH);
+		sodium_memzero(pt, used);
 		free(pt);
 	}
 	free(ct);
@@ -316,7 +334,7 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
     seal_write_fn write, void *warg)
 {
 	unsigned char *in = NULL, *pt = NULL, probe;
-	size_t have, got, i, n, rel, want = (size_t)BATCH * CT;
+	size_t have, got, i, n, rel, want = CT, used = 0;
 	uint64_t ctr = 0;
 	struct pool pool;
 	struct job job;
@@ -324,8 +342,9 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 	seal_rc rc = SEAL_OK;
 
 	memset(&pool, 0, sizeof(pool));
+	/* one chunk first: small files never touch a big buffer */
 	in = malloc(want);
-	pt = malloc((size_t)BATCH * CH);
+	pt = malloc(CH);
 	if (in == NULL || pt == NULL) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
@@ -390,6 +409,8 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 			if (last)
 				break;
 		}
+		/* every chunk opened in parallel may hold plaintext */
+		used = have < want / CT * CH ? have : want / CT * CH;
 		if (rel > 0 && write(warg, pt, rel) != 0) {
 			rc = seal__err(ctx, SEAL_EIO, "cannot write output");
 			goto out;
@@ -423,12 +444,26 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 			rc = perr(ctx, "truncated file, no final chunk", ctr);
 			goto out;
 		}
-		sodium_memzero(pt, (size_t)BATCH * CH);
+		sodium_memzero(pt, used);
+		used = 0;
+		if (want == CT) {
+			/* more than a chunk: switch to full batches */
+			free(in);
+			free(pt);
+			want = (size_t)BATCH * CT;
+			in = malloc(want);
+			pt = malloc((size_t)BATCH * CH);
+			if (in == NULL || pt == NULL) {
+				rc = seal__err(ctx, SEAL_ENOMEM,
+				    "out of memory");
+				goto out;
+			}
+		}
 	}
 out:
 	pool_stop(&pool);
 	if (pt != NULL) {
-		sodium_memzero(pt, (size_t)BATCH * CH);
+		sodium_memzero(pt, used);
 		free(pt);
 	}
 	free(in);

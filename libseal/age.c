@@ -447,3 +447,43 @@ out:
 	free(b.p);
 	return rc;
 }
+
+/* ---- peeking ------------------------------------------------------------ */
+
+static int
+has_scrypt_line(const unsigned char *p, size_t len)
+{
+	static const char pat[] = "\n-> scrypt ";
+
+	return memmem(p, len, pat, sizeof(pat) - 1) != NULL;
+}
+
+int
+seal_age_is_passphrase_file(const void *buf, size_t len)
+{
+	const unsigned char *p = buf, *nl;
+	unsigned char dec[4096];
+	size_t i = 0, o = 0, got, n;
+
+	if (!seal__armor_detect(p, len))
+		return has_scrypt_line(p, len);
+	/* decode the first armored lines, enough for a header's start */
+	nl = memchr(p, '\n', len);
+	if (nl == NULL)
+		return 0;
+	i = (size_t)(nl - p) + 1;
+	while (i < len && o + 48 <= sizeof(dec)) {
+		nl = memchr(p + i, '\n', len - i);
+		n = nl ? (size_t)(nl - (p + i)) : len - i;
+		if (n > 0 && p[i + n - 1] == '\r')
+			n--;
+		if (seal__b64_decode(dec + o, 48, &got, (const char *)p + i,
+			n) != 0)
+			break;
+		o += got;
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - p) + 1;
+	}
+	return has_scrypt_line(dec, o);
+}

@@ -39,7 +39,8 @@ struct seal_ctx {
  */
 seal_rc seal__err(seal_ctx *ctx, seal_rc rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-seal_rc seal__verr(seal_ctx *ctx, seal_rc rc, const char *fmt, va_list ap);
+seal_rc seal__verr(seal_ctx *ctx, seal_rc rc, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 /* Prefix the current message: "<prefix>: <old message>". */
 void seal__err_prefix(seal_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -93,6 +93,7 @@ struct seal__node {
 	uint8_t style;	 /* enum seal__style, SCALAR only */
 	uint8_t flags;	 /* SEAL_F_* */
 	uint32_t line;
+	uint16_t col;	 /* YAML COMMENT: 0-based source column (0 if unknown) */
 	/* SCALAR and COMMENT */
 	char *text;	 /* in the tree's arena, NUL-terminated */
 	size_t len;
@@ -108,6 +109,8 @@ struct seal__doc {
 	/* YAML: comments after the last item of the document */
 	struct seal__node *foot;	/* SEQ of COMMENT nodes, or NULL */
 	bool explicit_start;		/* the source had "---" before it */
+	/* YAML: comments before the first document's "---" line */
+	struct seal__node *head;	/* SEQ of COMMENT nodes, or NULL */
 };
 
 struct seal__tree {

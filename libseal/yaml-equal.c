@@ -43,9 +43,71 @@ is_empty_null(const struct seal__node *n)
 	    n->type == SEAL_T_NULL);
 }
 
+static bool node_eq(const struct seal__node *a, const struct seal__node *b,
+    char *why, size_t wl, const char *path);
+
+/* Number of items before the root's trailing comments: those read back
+ * as the document's foot, so they compare as part of it. */
+static size_t
+body_len(const struct seal__node *root)
+{
+	size_t n = root != NULL ? root->nitems : 0;
+
+	while (n > 0 && root->items[n - 1].val != NULL &&
+	    root->items[n - 1].val->kind == SEAL_N_COMMENT)
+		n--;
+	return n;
+}
+
+/* The root's trailing comments followed by the foot, as one list. */
+static bool
+foot_eq(const struct seal__doc *x, const struct seal__doc *y, char *why,
+    size_t wl, const char *path)
+{
+	const struct seal__node *r[2] = { x->root, y->root };
+	const struct seal__node *f[2] = { x->foot, y->foot };
+	const struct seal__node *l[2][256];
+	size_t n[2] = { 0, 0 }, i, k;
+	char sub[64];
+
+	for (k = 0; k < 2; k++) {
+		if (r[k] != NULL)
+			for (i = body_len(r[k]); i < r[k]->nitems; i++)
+				if (n[k] < 256)
+					l[k][n[k]++] = r[k]->items[i].val;
+		if (f[k] != NULL)
+			for (i = 0; i < f[k]->nitems; i++)
+				if (n[k] < 256)
+					l[k][n[k]++] = f[k]->items[i].val;
+	}
+	if (n[0] != n[1]) {
+		snprintf(why, wl, "%s: %zu foot comments vs %zu", path, n[0],
+		    n[1]);
+		return false;
+	}
+	for (i = 0; i < n[0]; i++) {
+		snprintf(sub, sizeof(sub), "%.40s[%zu]", path, i);
+		if (!node_eq(l[0][i], l[1][i], why, wl, sub))
+			return false;
+	}
+	return true;
+}
+
+static bool
+node_eq_n(const struct seal__node *a, const struct seal__node *b, char *why,
+    size_t wl, const char *path, size_t na, size_t nb);
+
 static bool
 node_eq(const struct seal__node *a, const struct seal__node *b, char *why,
     size_t wl, const char *path)
+{
+	return node_eq_n(a, b, why, wl, path, a ? a->nitems : 0,
+	    b ? b->nitems : 0);
+}
+
+static bool
+node_eq_n(const struct seal__node *a, const struct seal__node *b, char *why,
+    size_t wl, const char *path, size_t na, size_t nb)
 {
 	char sub[160];
 	size_t i;
@@ -95,12 +157,11 @@ node_eq(const struct seal__node *a, const struct seal__node *b, char *why,
 		}
 		return true;
 	}
-	if (a->nitems != b->nitems) {
-		snprintf(why, wl, "%s: %zu items vs %zu", path, a->nitems,
-		    b->nitems);
+	if (na != nb) {
+		snprintf(why, wl, "%s: %zu items vs %zu", path, na, nb);
 		return false;
 	}
-	for (i = 0; i < a->nitems; i++) {
+	for (i = 0; i < na; i++) {
 		const struct seal__item *x = &a->items[i], *y = &b->items[i];
 
 		if ((x->key == NULL) != (y->key == NULL) || (x->key != NULL &&
@@ -122,7 +183,6 @@ seal__yaml_tree_equal(const struct seal__tree *a, const struct seal__tree *b,
 {
 	size_t i;
 	char path[32];
-	static const struct seal__node empty = { .kind = SEAL_N_SEQ };
 
 	if (a->ndocs != b->ndocs) {
 		snprintf(why, whylen, "%zu documents vs %zu", a->ndocs,
@@ -138,21 +198,29 @@ seal__yaml_tree_equal(const struct seal__tree *a, const struct seal__tree *b,
 			return false;
 		}
 		/* an empty root map and no root read back the same way */
-		if (ra != NULL && ra->nitems == 0)
+		if (ra != NULL && body_len(ra) == 0)
 			ra = NULL;
-		if (rb != NULL && rb->nitems == 0)
+		if (rb != NULL && body_len(rb) == 0)
 			rb = NULL;
 		snprintf(path, sizeof(path), "doc %zu", i);
 		if ((ra == NULL) != (rb == NULL)) {
 			snprintf(why, whylen, "%s: empty vs not", path);
 			return false;
 		}
-		if (ra != NULL && !node_eq(ra, rb, why, whylen, path))
+		if (ra != NULL && !node_eq_n(ra, rb, why, whylen, path,
+		    body_len(ra), body_len(rb)))
 			return false;
 		snprintf(path, sizeof(path), "doc %zu foot", i);
-		if (!node_eq(x->foot ? x->foot : &empty,
-		    y->foot ? y->foot : &empty, why, whylen, path))
+		if (!foot_eq(x, y, why, whylen, path))
 			return false;
+		snprintf(path, sizeof(path), "doc %zu head", i);
+		if ((x->head ? x->head->nitems : 0) !=
+		    (y->head ? y->head->nitems : 0) || (x->head != NULL &&
+		    !node_eq(x->head, y->head, why, whylen, path))) {
+			if (why[0] == '\0' || strstr(why, "head") == NULL)
+				snprintf(why, whylen, "%s: differs", path);
+			return false;
+		}
 	}
 	return true;
 }

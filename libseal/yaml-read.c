@@ -21,6 +21,7 @@ struct frame {
 	struct seal__node *node;
 	bool is_map, flow, have_key;
 	bool blank_val;		/* a blank line preceded the pending key */
+	bool compact;		/* indentless sequence */
 	unsigned col;		/* column of the block's items */
 	unsigned long born;	/* event number that opened it */
 	long anchor;		/* index in the anchor table, or -1 */
@@ -32,6 +33,7 @@ struct pcomment {
 	unsigned col;
 	unsigned long seen;
 	bool inl;
+	bool after_dash;	/* below a "-" of the same gap: the item's */
 };
 
 struct anchor {
@@ -64,6 +66,8 @@ struct rd {
 	struct pcomment *pc;
 	size_t npc, cappc;
 	bool pending_blank;
+	bool dash_blank;	/* a blank line came right before a "- " */
+	bool dash_before;	/* the last event ended on an item's "-" */
 	unsigned long evno;
 	size_t nodes;
 	struct seal__doc *doc;
@@ -270,7 +274,8 @@ dup_add(struct rd *r, const struct seal__node *map, const char *k, size_t kl)
 /* -- comments ----------------------------------------------------------- */
 
 static int
-pc_push(struct rd *r, struct seal__node *c, unsigned col, bool inl)
+pc_push(struct rd *r, struct seal__node *c, unsigned col, bool inl,
+    bool after_dash)
 {
 	if (r->npc == r->cappc) {
 		size_t ncap = r->cappc ? r->cappc * 2 : 16;
@@ -285,6 +290,7 @@ pc_push(struct rd *r, struct seal__node *c, unsigned col, bool inl)
 	r->pc[r->npc].col = col;
 	r->pc[r->npc].seen = r->evno;
 	r->pc[r->npc].inl = inl;
+	r->pc[r->npc].after_dash = after_dash;
 	r->npc++;
 	return 0;
 }
@@ -316,23 +322,34 @@ flush_into(struct rd *r, struct frame *f, size_t n)
 	return SEAL_OK;
 }
 
+/* All pending comments into a document's head or foot list. */
 static seal_rc
-flush_foot(struct rd *r)
+flush_seq(struct rd *r, struct seal__node **list)
 {
 	size_t i;
 
-	if (r->npc == 0 || r->doc == NULL)
+	if (r->npc == 0)
 		return SEAL_OK;
-	if (r->doc->foot == NULL) {
-		r->doc->foot = seal__node_new(r->t, SEAL_N_SEQ);
-		if (r->doc->foot == NULL)
+	if (*list == NULL) {
+		*list = seal__node_new(r->t, SEAL_N_SEQ);
+		if (*list == NULL)
 			return oom(r);
 	}
-	for (i = 0; i < r->npc; i++)
-		if (seal__seq_append(r->t, r->doc->foot, r->pc[i].c) != 0)
+	for (i = 0; i < r->npc; i++) {
+		r->pc[i].c->flags &= (uint8_t)~SEAL_F_INLINE;
+		if (seal__seq_append(r->t, *list, r->pc[i].c) != 0)
 			return oom(r);
+	}
 	r->npc = 0;
 	return SEAL_OK;
+}
+
+static seal_rc
+flush_foot(struct rd *r)
+{
+	if (r->npc == 0 || r->doc == NULL)
+		return SEAL_OK;
+	return flush_seq(r, &r->doc->foot);
 }
 
 /*
@@ -346,6 +363,7 @@ scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 	const char *s = r->buf;
 	size_t i = a, ls;
 	bool nl = false, blank = false, linestart, dash = false, at_bol;
+	bool any_dash = r->dash_before;
 	seal_rc rc;
 
 	if (b > r->len)
@@ -378,17 +396,22 @@ scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 			bool inl = (!nl && !at_bol && r->prev_content != 0) ||
 			    dash;
 
-			while (e < r->len && s[e] != '\n')
-				e++;
+			while (e < r->len && s[e] != '\n' && s[e] != '\r' &&
+			    !((unsigned char)s[e] == 0xC2 && e + 1 < r->len &&
+			    (unsigned char)s[e + 1] == 0x85) &&
+			    !((unsigned char)s[e] == 0xE2 && e + 2 < r->len &&
+			    (unsigned char)s[e + 1] == 0x80 &&
+			    ((unsigned char)s[e + 2] & 0xFE) == 0xA8))
+				e++; /* a comment ends at any YAML 1.1 break */
 			tl = e - (i + 1);
-			if (tl > 0 && s[e - 1] == '\r')
-				tl--;
 			cn = seal__comment_new(r->t, s + i + 1, tl);
 			if (cn == NULL)
 				return oom(r);
 			if ((rc = count_node(r, 1, line)) != SEAL_OK)
 				return rc;
 			cn->line = line;
+			if (ls != (size_t)-1 && i - ls < UINT16_MAX)
+				cn->col = (uint16_t)(i - ls);
 			if ((blank || r->pending_blank) && !inl)
 				cn->flags |= SEAL_F_BLANK;
 			blank = false;
@@ -402,15 +425,20 @@ scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 				if (add_item(r, f->node, cn) != 0)
 					return oom(r);
 			} else if (pc_push(r, cn, ls != (size_t)-1 ?
-			    (unsigned)(i - ls) : 0, inl) != 0)
+			    (unsigned)(i - ls) : 0, inl, any_dash) != 0)
 				return oom(r);
 			i = e;
 			linestart = false;
 			continue;
 		}
 		if (c == '-' && (i + 1 >= b || s[i + 1] == ' ' ||
-		    s[i + 1] == '\t' || s[i + 1] == '\n'))
-			dash = true; /* a block entry indicator */
+		    s[i + 1] == '\t' || s[i + 1] == '\n')) {
+			dash = any_dash = true; /* a block entry */
+			if (blank || r->pending_blank)
+				r->dash_blank = true;
+			blank = false;
+			r->pending_blank = false;
+		}
 		if (c != ' ' && c != '\t' && c != '\r')
 			linestart = false;
 		i++;
@@ -494,13 +522,17 @@ attach(struct rd *r, struct seal__node *n, uint32_t line)
 	}
 	k = r->npc;
 	if (n->kind != SEAL_N_SCALAR) /* "- # c": the comment is the child's */
-		for (k = 0; k < r->npc && !r->pc[k].inl; k++)
+		for (k = 0; k < r->npc && (r->pc[k].seen <= f->born ||
+		    (!r->pc[k].inl && !r->pc[k].after_dash)); k++)
 			;
 	if ((rc = flush_into(r, f, k)) != SEAL_OK)
 		return rc;
-	if (r->pending_blank) {
+	/* a blank line below "- # c" belongs to the child's first item */
+	if (r->dash_blank || (r->pending_blank && r->npc == 0)) {
 		n->flags |= SEAL_F_BLANK;
-		r->pending_blank = false;
+		if (!r->dash_blank)
+			r->pending_blank = false;
+		r->dash_blank = false;
 	}
 	if (seal__seq_append(r->t, f->node, n) != 0)
 		return oom(r);
@@ -635,6 +667,33 @@ scalar_type(struct rd *r, const yaml_event_t *ev, const char *tag,
 	return SEAL_OK;
 }
 
+/*
+ * A block scalar swallows the blank lines after it; unless they are its
+ * content (keep chomping), they separate it from the next item.
+ */
+static bool
+block_ends_blank(struct rd *r, const yaml_event_t *ev, const char *v,
+    size_t n)
+{
+	size_t e = to_byte(r, ev->end_mark.index);
+	int nls = 0;
+
+	if (n >= 2 && v[n - 1] == '\n' && v[n - 2] == '\n')
+		return false;
+	if (n == 1 && v[0] == '\n')
+		return false;
+	while (e > r->base && nls < 2) {
+		char c = r->buf[e - 1];
+
+		if (c == '\n')
+			nls++;
+		else if (c != ' ' && c != '\t' && c != '\r')
+			break;
+		e--;
+	}
+	return nls >= 2;
+}
+
 static seal_rc
 on_scalar(struct rd *r, yaml_event_t *ev)
 {
@@ -645,6 +704,7 @@ on_scalar(struct rd *r, yaml_event_t *ev)
 	struct seal__node *node;
 	struct frame *f;
 	uint8_t type;
+	bool bl;
 	seal_rc rc;
 
 	if (ev->data.scalar.tag != NULL && tag == NULL)
@@ -683,10 +743,15 @@ on_scalar(struct rd *r, yaml_event_t *ev)
 	node->style = map_style(ev->data.scalar.style);
 	node->tag = tag;
 	node->line = line;
+	bl = (node->style == SEAL_S_LITERAL || node->style == SEAL_S_FOLDED) &&
+	    block_ends_blank(r, ev, v, n);
 	if (ev->data.scalar.anchor != NULL &&
 	    anchor_set(r, (const char *)ev->data.scalar.anchor, node, 1) < 0)
 		return oom(r);
-	return attach(r, node, line);
+	rc = attach(r, node, line);
+	if (bl)
+		r->pending_blank = true;
+	return rc;
 }
 
 static seal_rc
@@ -761,19 +826,24 @@ on_start(struct rd *r, yaml_event_t *ev, bool is_map)
 	if (flow)
 		n->flags |= SEAL_F_FLOW;
 	col = (unsigned)ev->end_mark.column;
-	if (!is_map && !flow && col > 0 && e > 0 && e <= r->len &&
-	    r->buf[e - 1] == '-')
-		col--; /* indentless: the event ends after the dash */
+	if (!is_map && !flow && e > 0 && e <= r->len && r->buf[e - 1] == '-') {
+		if (col > 0)
+			col--; /* indentless: the event ends after the dash */
+		r->dash_before = true;
+	}
 	if (f != NULL && !flow && !f->flow && f->is_map) {
 		if (!is_map && col == f->col)
 			n->flags |= SEAL_F_COMPACT;
-		if (r->detect_indent == 0 && col > f->col)
+		/* the indent step: a top-level key's nested block */
+		if (r->detect_indent == 0 && r->depth == 1 && f->col == 0 &&
+		    col > 0)
 			r->detect_indent = (int)(col - f->col);
 	}
 	if ((rc = attach(r, n, line)) != SEAL_OK)
 		return rc;
 	if ((rc = push_frame(r, n, is_map, flow, col, line)) != SEAL_OK)
 		return rc;
+	r->st[r->depth - 1].compact = (n->flags & SEAL_F_COMPACT) != 0;
 	if (anchor != NULL) {
 		long i = anchor_set(r, (const char *)anchor, n, 0);
 
@@ -781,6 +851,31 @@ on_start(struct rd *r, yaml_event_t *ev, bool is_map)
 			return oom(r);
 		r->st[r->depth - 1].anchor = i;
 	}
+	return SEAL_OK;
+}
+
+/*
+ * "{ # c }" holds comments but no entries; YAML can only write it as {},
+ * so its comments move out to sit after it in the parent.
+ */
+static seal_rc
+hoist_lone_comments(struct rd *r, struct seal__node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nitems; i++)
+		if (n->items[i].val == NULL ||
+		    n->items[i].val->kind != SEAL_N_COMMENT)
+			return SEAL_OK;
+	for (i = 0; i < n->nitems; i++) {
+		struct seal__node *c = n->items[i].val;
+
+		c->flags &= (uint8_t)~(SEAL_F_INLINE | SEAL_F_BLANK);
+		if (pc_push(r, c, 0, false, false) != 0)
+			return oom(r);
+		r->pc[r->npc - 1].seen = 0;
+	}
+	n->nitems = 0;
 	return SEAL_OK;
 }
 
@@ -795,11 +890,13 @@ on_end(struct rd *r)
 		if (r->depth == 1)
 			n = 0; /* the document's foot */
 		for (i = 0; i < n; i++)
-			if (r->pc[i].col < f->col)
-				break;
+			if (r->pc[i].col < f->col + (f->compact ? 1u : 0u))
+				break; /* less indented: the parent's */
 		n = i;
 	}
 	if ((rc = flush_into(r, f, n)) != SEAL_OK)
+		return rc;
+	if ((rc = hoist_lone_comments(r, f->node)) != SEAL_OK)
 		return rc;
 	if (f->anchor >= 0 && r->an[f->anchor].node == f->node)
 		r->an[f->anchor].count = r->nodes - f->nodes_at + 1;
@@ -857,6 +954,7 @@ on_event(struct rd *r, yaml_event_t *ev)
 	if (ev->type != YAML_STREAM_START_EVENT && gap_end > r->prev_end &&
 	    (rc = scan_gap(r, r->prev_end, gap_end, r->prev_line)) != SEAL_OK)
 		return rc;
+	r->dash_before = false;
 	e = to_byte(r, ev->end_mark.index);
 	content = 1;
 	switch (ev->type) {
@@ -873,13 +971,19 @@ on_event(struct rd *r, yaml_event_t *ev)
 		if (r->doc == NULL)
 			return oom(r);
 		r->doc->explicit_start = !ev->data.document_start.implicit;
+		if (r->doc->explicit_start && r->npc > 0) {
+			/* comments above the "---" line */
+			rc = flush_seq(r, &r->doc->head);
+			if (rc != SEAL_OK)
+				return rc;
+		}
 		r->root_seen = false;
-		r->pending_blank = false;
 		anchors_clear(r);
 		content = 0;
 		break;
 	case YAML_DOCUMENT_END_EVENT:
 		rc = flush_foot(r);
+		r->pending_blank = false;
 		content = 0;
 		break;
 	case YAML_SCALAR_EVENT:
@@ -974,6 +1078,11 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 		if ((rc = flush_foot(&r)) != SEAL_OK)
 			goto out;
 	}
+	/* "&a" or "!!null" alone: an implicit empty document is no document */
+	if (r.t->ndocs == 1 && !r.t->docs[0].explicit_start &&
+	    r.t->docs[0].root == NULL && r.t->docs[0].foot == NULL &&
+	    r.t->docs[0].head == NULL)
+		r.t->ndocs = 0;
 	r.t->indent = r.detect_indent >= 2 && r.detect_indent <= 9 ?
 	    r.detect_indent : 0;
 	*out = r.t;

@@ -28,6 +28,8 @@ struct wr {
 	int bi;		/* indentation step */
 	bool open;	/* the current line has content and no newline yet */
 	bool inl_ok;	/* a trailing comment may go on the current line */
+	bool after_block; /* the last line was a block scalar's content */
+	bool keep_cols;	/* layout as read: comments keep their columns */
 	seal_rc rc;
 };
 
@@ -97,6 +99,7 @@ newline(struct wr *w, int ind, bool blank)
 	spaces(w, ind);
 	w->open = true;
 	w->inl_ok = true;
+	w->after_block = false;
 }
 
 /* -- scalar analysis (libyaml's yaml_emitter_analyze_scalar) ------------ */
@@ -390,6 +393,7 @@ write_literal(struct wr *w, const char *s, size_t len, int ci, int n)
 		p = nl ? e + 1 : len;
 	}
 	w->inl_ok = false;
+	w->after_block = true;
 }
 
 static bool
@@ -398,11 +402,25 @@ has_newline(const char *s, size_t n)
 	return memchr(s, '\n', n) != NULL;
 }
 
-/* Only \n breaks and no \r: what a literal block can carry exactly. */
+/* Only \n breaks (no \r, NEL, LS, PS, which YAML 1.1 readers take as
+ * line breaks): what a literal block carries exactly. */
 static bool
 literal_safe(const char *s, size_t n)
 {
-	return memchr(s, '\r', n) == NULL;
+	size_t i;
+
+	if (memchr(s, '\r', n) != NULL)
+		return false;
+	for (i = 0; i + 1 < n; i++) {
+		const unsigned char *u = (const unsigned char *)s + i;
+
+		if (u[0] == 0xC2 && u[1] == 0x85)
+			return false;
+		if (i + 2 < n && u[0] == 0xE2 && u[1] == 0x80 &&
+		    (u[2] == 0xA8 || u[2] == 0xA9))
+			return false;
+	}
+	return true;
 }
 
 /* The style go-yaml + libyaml would pick, starting from a wish. */
@@ -417,8 +435,10 @@ pick_style(const struct seal__node *v, const char *s, size_t n, bool flow,
 
 	analyze(s, n, &a);
 	if (!str) {
-		/* typed scalars keep their plain spelling when they can */
-		if (n > 0 && (flow ? a.flow_plain : a.block_plain))
+		/* typed scalars keep their plain spelling when they can;
+		 * times hold ':' which flow context reads fine unspaced */
+		if (n > 0 && a.block_plain && (!flow ||
+		    strpbrk(s, ",[]{}") == NULL))
 			return SEAL_S_PLAIN;
 		return SEAL_S_DOUBLE;
 	}
@@ -646,6 +666,11 @@ write_comment(struct wr *w, const struct seal__node *c, int ind,
 	} else if ((c->flags & SEAL_F_INLINE) && w->open && w->inl_ok) {
 		putch(w, ' ');
 	} else {
+		/* a comment indented deeper than its items stays so, unless
+		 * it would read back as a block scalar's content line */
+		if (w->keep_cols && c->col > ind &&
+		    c->col <= ind + 2 * w->bi && !w->after_block)
+			ind = c->col;
 		newline(w, ind, (c->flags & SEAL_F_BLANK) != 0);
 	}
 	putch(w, '#');
@@ -736,14 +761,30 @@ write_map(struct wr *w, const struct seal__node *m, int ind, bool inline_first)
 static void
 write_seq(struct wr *w, const struct seal__node *s, int ind, bool inline_first)
 {
-	size_t i;
+	size_t i, last = 0;
+	int tail = 2;
 
+	/* an indentless sequence's trailing comments go deeper than its
+	 * dashes, or they would read back as the parent's; and not as
+	 * deep as a block collection in its last item, or they would read
+	 * back as that one's */
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i].val == NULL ||
+		    s->items[i].val->kind != SEAL_N_COMMENT)
+			last = i + 1;
+	if (last > 0 && s->items[last - 1].val != NULL &&
+	    (s->items[last - 1].val->kind == SEAL_N_MAP ||
+	    s->items[last - 1].val->kind == SEAL_N_SEQ) &&
+	    !as_flow(s->items[last - 1].val))
+		tail = 1;
 	for (i = 0; i < s->nitems && w->rc == SEAL_OK; i++) {
 		const struct seal__node *v = s->items[i].val;
 		bool pos = inline_first && i == 0;
 
 		if (v != NULL && v->kind == SEAL_N_COMMENT) {
-			write_comment(w, v, ind, pos);
+			write_comment(w, v, ind + ((s->flags & SEAL_F_COMPACT) &&
+			    i >= last && last > 0 ? (w->after_block ? 1 : tail) :
+			    0), pos);
 			continue;
 		}
 		if (!pos)
@@ -756,11 +797,19 @@ write_seq(struct wr *w, const struct seal__node *s, int ind, bool inline_first)
 }
 
 static void
-write_doc(struct wr *w, const struct seal__doc *d, size_t i)
+write_doc(struct wr *w, const struct seal__tree *t, size_t i)
 {
+	const struct seal__doc *d = &t->docs[i];
 	size_t k;
 
-	if (i > 0 || d->explicit_start) {
+	if (d->head != NULL)
+		for (k = 0; k < d->head->nitems; k++)
+			if (d->head->items[k].val != NULL)
+				write_comment(w, d->head->items[k].val, 0,
+				    false);
+	/* an empty first document needs its "---" if more follow */
+	if (i > 0 || d->explicit_start || d->head != NULL ||
+	    (d->root == NULL && t->ndocs > 1)) {
 		newline(w, 0, false);
 		puts_(w, "---");
 	}
@@ -791,15 +840,17 @@ seal__yaml_emit(seal_ctx *ctx, const struct seal__tree *t,
 	w.write = write;
 	w.arg = arg;
 	w.bi = 4;
-	if (opts != NULL && opts->indent >= 2 && opts->indent <= 9)
+	w.keep_cols = true;
+	if (opts != NULL && opts->indent >= 2 && opts->indent <= 9) {
 		w.bi = opts->indent;
-	else if (t->indent >= 2 && t->indent <= 9)
+		w.keep_cols = opts->indent == t->indent;
+	} else if (t->indent >= 2 && t->indent <= 9)
 		w.bi = t->indent;
 	w.buf = seal__secalloc(WBUF_SIZE);
 	if (w.buf == NULL)
 		return seal__err(ctx, SEAL_ENOMEM, "out of memory writing YAML");
 	for (i = 0; i < t->ndocs && w.rc == SEAL_OK; i++)
-		write_doc(&w, &t->docs[i], i);
+		write_doc(&w, t, i);
 	if (w.open)
 		putch(&w, '\n');
 	flush(&w);

@@ -21,17 +21,29 @@ libseal_libseal_la_LIBADD = libseal/libseal-core.la
 libseal_libseal_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSEAL_LT_VERSION) \
 	-export-symbols-regex '^seal_[a-z]'
 include_HEADERS += libseal/include/seal.h
-nobase_include_HEADERS += libseal/include/seal/common.h \
+sealincludedir = $(includedir)/seal
+sealinclude_HEADERS = libseal/include/seal/common.h \
 	libseal/include/seal/age.h libseal/include/seal/sops.h
 
 bin_PROGRAMS += tools/seal
+dist_man_MANS += doc/seal.1
+bashcompdir = $(datadir)/bash-completion/completions
+dist_bashcomp_DATA = contrib/completion/seal
+zshcompdir = $(datadir)/zsh/site-functions
+dist_zshcomp_DATA = contrib/completion/_seal
 tools_seal_SOURCES += tools/main.c tools/cmd.h tools/util.c tools/util.h
 tools_seal_LDADD = libseal/libseal-core.la hooks/libhooks.la $(CORE_LIBS) \
 	$(GIT2_LIBS) $(HS_LIBS)
 
-# `sops` symlink so tools that call the sops binary can use seal
+# `sops` symlink, kept out of bindir so it never shadows a real sops:
+# put $(pkglibexecdir) first on PATH (or point HELM_SECRETS_SOPS_PATH at
+# it) to have tools that call `sops` use seal.
 install-exec-hook:
-	cd $(DESTDIR)$(bindir) && rm -f sops-seal && $(LN_S) seal sops-seal
+	$(MKDIR_P) $(DESTDIR)$(pkglibexecdir)
+	rm -f $(DESTDIR)$(pkglibexecdir)/sops
+	$(LN_S) $(bindir)/seal $(DESTDIR)$(pkglibexecdir)/sops
+uninstall-hook:
+	rm -f $(DESTDIR)$(pkglibexecdir)/sops
 
 # ---- tests --------------------------------------------------------------
 UNIT_LDADD = libseal/libseal-core.la $(CORE_LIBS) $(CMOCKA_LIBS)
@@ -43,5 +55,6 @@ tests_unit_test_core_SOURCES = tests/unit/test-core.c tests/unit/harness.h
 tests_unit_test_core_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_core_LDADD = $(UNIT_LDADD)
 
-dist_check_SCRIPTS += tests/e2e/t0000-cli.sh
+dist_check_SCRIPTS += tests/e2e/t0000-cli.sh tests/e2e/t0001-abi.sh
+EXTRA_DIST += tests/abi/symbols.txt
 TESTS += $(dist_check_SCRIPTS) $(check_PROGRAMS)

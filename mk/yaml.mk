@@ -14,3 +14,19 @@ endif
 tests_unit_test_yaml_SOURCES = tests/unit/test-yaml.c tests/unit/harness.h
 tests_unit_test_yaml_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_yaml_LDADD = $(UNIT_LDADD)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-yaml-prop
+endif
+tests_unit_test_yaml_prop_SOURCES = tests/unit/test-yaml-prop.c \
+	tests/unit/harness.h
+tests_unit_test_yaml_prop_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_yaml_prop_LDADD = $(UNIT_LDADD)
+EXTRA_DIST += tests/fixtures/yaml tests/fixtures/bad/yaml
+
+# ---- fuzz target (--enable-fuzzing CC=clang) ----------------------------
+fuzz_programs += tests/fuzz/fuzz-yaml
+tests_fuzz_fuzz_yaml_SOURCES = tests/fuzz/fuzz-yaml.c
+tests_fuzz_fuzz_yaml_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_yaml_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_yaml_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+EXTRA_DIST += tests/fuzz/corpus/yaml

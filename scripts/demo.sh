@@ -1,9 +1,78 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
-# demo.sh - install what is missing, build, and show the main job on a
-# throwaway git repository.
+# demo.sh - install what is missing, build, and walk through the main job
+# on a throwaway git repository: register a cluster key, try to commit a
+# plaintext Secret (the hook refuses), seal it, commit, decrypt it the way
+# the cluster would, and show that tampering is caught.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bash "$top/scripts/deps.sh"
 bash "$top/scripts/build.sh" "$top/build"
-"$top/build/tools/seal" --help
+seal=$top/build/tools/seal
+demo=$(mktemp -d /tmp/seal-demo.XXXXXX)
+trap 'rm -rf "$demo"' EXIT
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+cd "$demo"
+mkdir -p keys repo/clusters/prod-eu
+export GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.org
+export GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.org
+
+say "1. a keypair for the cluster prod-eu (the private key never enters the repo)"
+run "$seal" keygen -o keys/prod-eu.agekey
+recipient=$("$seal" keygen -y keys/prod-eu.agekey)
+ls -l keys/prod-eu.agekey
+
+say "2. the GitOps repo: creation rules name the cluster's public key"
+cd repo
+git init -q -b main
+cat >.sops.yaml <<YAML
+creation_rules:
+  - path_regex: clusters/prod-eu/.*\.yaml\$
+    encrypted_regex: ^(data|stringData)\$
+    age: $recipient
+YAML
+cat .sops.yaml
+run "$seal" hook install
+
+say "3. a developer writes a plain Secret"
+cat >clusters/prod-eu/db.yaml <<'YAML'
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+  namespace: payments
+type: Opaque
+stringData:
+  username: app # the service account
+  password: s3cr3t-Pa55w0rd-9f8e7d
+YAML
+cat clusters/prod-eu/db.yaml
+git add .sops.yaml clusters/prod-eu/db.yaml
+
+say "4. committing it in the clear is refused by the pre-commit hook"
+if git commit -q -m "add db secret" 2>&1; then
+	echo "demo: the hook let a plaintext Secret through" >&2; exit 1
+fi
+
+say "5. seal it in place: values encrypted, keys and structure readable"
+run "$seal" encrypt -i clusters/prod-eu/db.yaml
+cat clusters/prod-eu/db.yaml
+run "$seal" status clusters/prod-eu/db.yaml
+
+say "6. now the commit goes through"
+git add clusters/prod-eu/db.yaml
+run git commit -q -m "add db secret (sealed)"
+git log --oneline
+
+say "7. in the cluster, with only its own key: decrypt, MAC verified"
+SOPS_AGE_KEY_FILE=$demo/keys/prod-eu.agekey run "$seal" decrypt clusters/prod-eu/db.yaml
+
+say "8. a copy moved to another namespace does not decrypt"
+sed 's/namespace: payments/namespace: attacker/' clusters/prod-eu/db.yaml >/tmp/seal-demo-moved.yaml
+if SOPS_AGE_KEY_FILE=$demo/keys/prod-eu.agekey "$seal" decrypt /tmp/seal-demo-moved.yaml; then
+	echo "demo: tampering went unnoticed" >&2; rm -f /tmp/seal-demo-moved.yaml; exit 1
+fi
+rm -f /tmp/seal-demo-moved.yaml
+say "done: the throwaway repo $demo is removed"

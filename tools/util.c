@@ -24,7 +24,7 @@
 const char *progname = "seal";
 int verbosity;
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[4096];

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -631,7 +633,64 @@ test_big_map_duplicates(void **state)
 	free(src);
 }
 
+/* Every file of the malformed corpus: a clean one-line error naming the
+ * line, the right kind of code, no tree, no crash. */
+static void
+test_bad_corpus(void **state)
+{
+	const char *src = getenv("SEAL_SRCDIR");
+	char dir[2048], path[2400];
+	struct dirent *e;
+	unsigned n = 0;
+	DIR *d;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/bad/yaml",
+	    src != NULL ? src : ".");
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		seal_ctx *ctx = ctx_new();
+		struct seal__tree *t = NULL;
+		char *buf;
+		long len;
+		FILE *f;
+		seal_rc rc;
+
+		if (e->d_name[0] == '.') {
+			seal_ctx_free(ctx);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		f = fopen(path, "rb");
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		len = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		buf = malloc((size_t)len + 1);
+		assert_non_null(buf);
+		assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+		fclose(f);
+		rc = seal__yaml_parse(ctx, buf, (size_t)len, NULL, &t);
+		if (rc != SEAL_EPARSE && rc != SEAL_EFORMAT &&
+		    rc != SEAL_ELIMIT)
+			fail_msg("%s: rc %d (%s)", e->d_name, rc, ctx->errmsg);
+		assert_null(t);
+		if (strncmp(ctx->errmsg, "line ", 5) != 0 ||
+		    strchr(ctx->errmsg, '\n') != NULL)
+			fail_msg("%s: message '%s' does not name the line",
+			    e->d_name, ctx->errmsg);
+		printf("# %s: %s\n", e->d_name, ctx->errmsg);
+		free(buf);
+		seal_ctx_free(ctx);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 20);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_bad_corpus),
 	cmocka_unit_test(test_resolve_table),
 	cmocka_unit_test(test_scalar_types),
 	cmocka_unit_test(test_comment_placement),

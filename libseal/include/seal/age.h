@@ -129,6 +129,13 @@ SEAL_API seal_rc seal_age_decrypt_buf(seal_ctx *ctx, const seal_identity *id,
     unsigned flags, const void *in, size_t inlen, seal_write_fn write,
     void *arg) SEAL_WUR;
 
+/*
+ * Added: does this prefix of an age file (binary or armored) carry a
+ * scrypt stanza, i.e. is it passphrase-encrypted? 1 yes, 0 no or cannot
+ * tell. Lets a tool decide to prompt before decrypting, as age does.
+ */
+SEAL_API int seal_age_is_passphrase_file(const void *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# bench-age.sh - seal age vs Debian's age, side by side in one run:
+# throughput on a big file (default 256 MiB) both ways, a 1 KiB file end
+# to end, peak RSS against file size, and the library's small-file
+# decrypt rate (the SOPS hot path). Prints medians and ratios.
+#   SEAL=build/tools/seal BIG_MB=256 RUNS=5 bash bench/bench-age.sh
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+SEAL=${SEAL:-$top/build/tools/seal}
+SMALL=${SMALL:-$(dirname "$SEAL")/../bench/bench-age-small}
+BIG_MB=${BIG_MB:-256}
+RUNS=${RUNS:-5}
+command -v age >/dev/null || { echo "bench-age: age not installed" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "bench-age: hyperfine missing" >&2; exit 2; }
+[ -x "$SEAL" ] || { echo "bench-age: no seal binary at $SEAL" >&2; exit 2; }
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/bench-age.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+cd "$dir"
+"$SEAL" keygen -o key 2>/dev/null
+R=$("$SEAL" keygen -y key)
+head -c $((BIG_MB << 20)) /dev/urandom >big
+head -c $((16 << 20)) /dev/urandom >mid
+head -c 1024 /dev/urandom >small
+age -r "$R" -o big.age big
+age -r "$R" -o mid.age mid
+age -r "$R" -o small.age small
+
+echo "# seal: $SEAL"
+echo "# age: $(command -v age) ($(age --version 2>/dev/null || echo '?'))"
+echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+med() { # med JSON: prints "seal_median age_median" (seconds)
+	python3 -c 'import json,sys
+r = json.load(open(sys.argv[1]))["results"]
+print(" ".join("%.5f" % x["median"] for x in r))' "$1"
+}
+report() { # report NAME JSON MB
+	set -- "$1" "$2" "$3" $(med "$2")
+	python3 -c 'import sys
+name, mb, s, a = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+if mb > 0:
+    print("%-22s seal %8.4f s (%7.0f MB/s)   age %8.4f s (%7.0f MB/s)   seal is %.2fx age" % (name, s, mb / s, a, mb / a, a / s))
+else:
+    print("%-22s seal %8.2f ms   age %8.2f ms   seal is %.2fx age" % (name, s * 1e3, a * 1e3, a / s))' "$1" "$3" "$4" "$5"
+}
+hf() { hyperfine -N --style none -w 1 "$@" >/dev/null 2>&1; }
+
+hf -r "$RUNS" --export-json enc.json \
+	"$SEAL age -r $R big" "age -r $R big"
+hf -r "$RUNS" --export-json dec.json \
+	"$SEAL age -d -i key big.age" "age -d -i key big.age"
+hf -r 40 --export-json small.json \
+	"$SEAL age -d -i key small.age" "age -d -i key small.age"
+hf -r 40 --export-json smallenc.json \
+	"$SEAL age -r $R small" "age -r $R small"
+echo "## medians (hyperfine, output to /dev/null)"
+report "encrypt ${BIG_MB} MiB" enc.json "$((BIG_MB * 1048576 / 1000000))"
+report "decrypt ${BIG_MB} MiB" dec.json "$((BIG_MB * 1048576 / 1000000))"
+report "decrypt 1 KiB" small.json 0
+report "encrypt 1 KiB" smallenc.json 0
+
+echo "## peak RSS (KiB, /usr/bin/time -f %M)"
+for f in small mid big; do
+	s=$(/usr/bin/time -f %M "$SEAL" age -d -i key $f.age 2>&1 >/dev/null | tail -1)
+	a=$(/usr/bin/time -f %M age -d -i key $f.age 2>&1 >/dev/null | tail -1)
+	se=$(/usr/bin/time -f %M "$SEAL" age -r "$R" $f 2>&1 >/dev/null | tail -1)
+	ae=$(/usr/bin/time -f %M age -r "$R" $f 2>&1 >/dev/null | tail -1)
+	printf '%-6s %10s bytes: decrypt seal %7s age %7s   encrypt seal %7s age %7s\n' \
+		"$f" "$(stat -c %s $f)" "$s" "$a" "$se" "$ae"
+done
+if [ -x "$SMALL" ]; then
+	echo "## library: small armored files (sops enc), one core"
+	"$SMALL" 20000
+fi
+echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# bench-scan.sh - seal scan against Debian's git-secrets, side by side in
+# the same run, on the synthetic repository (20,000 files, 200 MB, 5
+# planted secrets) that ../shared/bench/gen_synthetic_repo.py makes:
+#   1. whole tree: `seal scan --all` vs `git secrets --scan`
+#   2. a commit staging 1,000 files: `seal hook pre-commit` vs
+#      `git secrets --pre_commit_hook`
+# Prints medians, the ratio, and how many planted secrets each found.
+#
+#   SEAL=build/tools/seal RUNS=7 bash bench/bench-scan.sh [REPO_DIR]
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+SEAL=$(cd "$(dirname "${SEAL:-$top/build/tools/seal}")" && pwd)/$(basename "${SEAL:-seal}")
+RUNS=${RUNS:-7}
+GEN=${GEN:-$top/../shared/bench/gen_synthetic_repo.py}
+[ -f "$GEN" ] || GEN=/work/shared/bench/gen_synthetic_repo.py
+REPO=${1:-${TMPDIR:-/tmp}/seal-bench-synth}
+command -v git-secrets >/dev/null || { echo "git-secrets is not installed" >&2; exit 2; }
+[ -x "$SEAL" ] || { echo "no seal binary at $SEAL" >&2; exit 2; }
+
+if [ ! -d "$REPO/.git" ]; then
+	echo "# generating $REPO (once)"
+	rm -rf "$REPO"
+	python3 "$GEN" "$REPO" 20000 200000000
+	git -C "$REPO" init -q
+	git -C "$REPO" add -A
+	git -C "$REPO" -c user.name=b -c user.email=b@example.org commit -qm synthetic
+fi
+cd "$REPO"
+git reset -q --hard
+git secrets --register-aws >/dev/null 2>&1 || true
+
+# median of N wall-clock runs, in ms; output of the last run in $out
+median_ms() {
+	local i t0 t1 ts=()
+	for i in $(seq 1 "$RUNS"); do
+		t0=$(date +%s%N)
+		"$@" >"$out" 2>&1 || true
+		t1=$(date +%s%N)
+		ts+=($(((t1 - t0) / 1000000)))
+	done
+	printf '%s\n' "${ts[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+planted() { # how many of the 5 planted files a report names
+	local n=0 f
+	for f in dir001/file00123 dir045/file04567 dir098/file09876 \
+		dir150/file15000 dir199/file19999; do
+		grep -q "$f" "$1" && n=$((n + 1))
+	done
+	echo $n
+}
+out=$(mktemp)
+trap 'rm -f "$out"; git -C "$REPO" reset -q --hard' EXIT
+echo "# machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); runs: $RUNS (median)"
+echo "# repo: $(git ls-files | wc -l) files, $(du -sb --exclude=.git . | cut -f1) bytes"
+
+# warm the page cache for both
+cat $(git ls-files | head -20000) >/dev/null
+
+gs_all=$(median_ms git secrets --scan); gs_found=$(planted "$out")
+seal_all=$(median_ms "$SEAL" scan --all -q); seal_found=$(planted "$out")
+gs_all2=$(median_ms git secrets --scan)
+seal_all2=$(median_ms "$SEAL" scan --all -q)
+gs_all=$(( (gs_all + gs_all2) / 2 )); seal_all=$(( (seal_all + seal_all2) / 2 ))
+
+# stage 1,000 changed files (about 9.4 MB)
+git ls-files | head -1000 | while read -r f; do echo "# bench edit" >>"$f"; done
+git ls-files | head -1000 | xargs git add
+staged_bytes=$(git diff --cached --name-only | xargs cat | wc -c)
+gs_pc=$(median_ms git secrets --pre_commit_hook)
+seal_pc=$(median_ms "$SEAL" hook pre-commit)
+gs_pc2=$(median_ms git secrets --pre_commit_hook)
+seal_pc2=$(median_ms "$SEAL" hook pre-commit)
+gs_pc=$(( (gs_pc + gs_pc2) / 2 )); seal_pc=$(( (seal_pc + seal_pc2) / 2 ))
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
+printf '\n%-34s %10s %10s %8s\n' "case" "git-secrets" "seal" "speedup"
+printf '%-34s %8s ms %7s ms %7sx\n' "whole tree (20,000 files)" "$gs_all" "$seal_all" "$(ratio "$gs_all" "$seal_all")"
+printf '%-34s %8s ms %7s ms %7sx\n' "pre-commit, 1,000 staged files" "$gs_pc" "$seal_pc" "$(ratio "$gs_pc" "$seal_pc")"
+printf '%-34s %10s %10s\n' "planted secrets found (of 5)" "$gs_found" "$seal_found"
+echo "# staged: 1000 files, $staged_bytes bytes"

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * report.c - findings out: one `file:line: rule: excerpt` line each and the
+ * command that fixes the file (text), JSON, SARIF 2.1.0, and the baseline
+ * file that accepts today's findings. Excerpts are already redacted; this
+ * file escapes what it prints and never sees a secret.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hooks/report.h"
+
+/* Control characters and quotes in user-controlled text: never raw. */
+static void
+put_plain(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		fputc(c < 0x20 || c == 0x7f ? '?' : c, f);
+	}
+}
+
+static void
+put_json(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else if (c >= 0x80)
+			fputc('?', f); /* paths may not be UTF-8 */
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static const char *
+fix_for(const struct scan_finding *v)
+{
+	if (v->sealable)
+		return "seal encrypt -i";
+	if (strcmp(v->rule, "too-large") == 0 ||
+	    strcmp(v->rule, "unreadable") == 0)
+		return NULL;
+	return NULL;
+}
+
+static void
+text_out(FILE *f, const struct scan_results *r)
+{
+	size_t i, secrets = 0, refusals = 0;
+	const char *last = NULL;
+
+	for (i = 0; i < r->n; i++) {
+		const struct scan_finding *v = &r->v[i];
+		if (strcmp(v->rule, "too-large") == 0 ||
+		    strcmp(v->rule, "unreadable") == 0)
+			refusals++;
+		else
+			secrets++;
+		put_plain(f, v->path);
+		if (v->line)
+			fprintf(f, ":%u", v->line);
+		fprintf(f, ": %s: ", v->rule);
+		put_plain(f, v->excerpt[0] ? v->excerpt : v->what);
+		if (v->excerpt[0])
+			fprintf(f, " (%s)", v->what);
+		fputc('\n', f);
+	}
+	if (r->n == 0)
+		return;
+	fputc('\n', f);
+	for (i = 0; i < r->n; i++) {
+		const struct scan_finding *v = &r->v[i];
+		if (last && strcmp(last, v->path) == 0)
+			continue;
+		last = v->path;
+		if (fix_for(v) && strcmp(v->rule, "sops-plaintext") == 0) {
+			/* the file is sealed: encrypt refuses it, and the MAC
+			 * no longer matches; move the value in with seal set */
+			fprintf(f, "  fix: remove the clear value, then: seal "
+				   "set '");
+			put_plain(f, v->path);
+			fprintf(f, "' KEY VALUE\n");
+		} else if (fix_for(v)) {
+			fprintf(f, "  fix: seal encrypt -i '");
+			put_plain(f, v->path);
+			fprintf(f, "'\n");
+		}
+	}
+	if (secrets)
+		fprintf(f, "  To fix: seal the file, or remove the secret and "
+			   "rotate it (it may already be in\n  your shell "
+			   "history or a log). A false alarm? Add 'seal:allow' "
+			   "to the line,\n  the path to .sealignore, or accept "
+			   "it with\n  'seal scan --staged --write-baseline "
+			   ".seal-baseline'.\n");
+	if (refusals)
+		fprintf(f, "  Files the scan could not read are refused, not "
+			   "passed: list them in\n  .sealignore if they hold "
+			   "no secret, or raise --max-size.\n");
+}
+
+static void
+json_out(FILE *f, const struct scan_results *r)
+{
+	size_t i;
+
+	fprintf(f, "{\"version\":1,\"files_scanned\":%zu,\"bytes_scanned\":%zu,"
+		   "\"findings\":[",
+	    r->files, r->bytes);
+	for (i = 0; i < r->n; i++) {
+		const struct scan_finding *v = &r->v[i];
+		fprintf(f, "%s\n{\"file\":", i ? "," : "");
+		put_json(f, v->path);
+		fprintf(f, ",\"line\":%u,\"rule\":", v->line);
+		put_json(f, v->rule);
+		fprintf(f, ",\"description\":");
+		put_json(f, v->what);
+		fprintf(f, ",\"excerpt\":");
+		put_json(f, v->excerpt);
+		fprintf(f, ",\"fingerprint\":\"%s\",\"fix\":", v->fp);
+		if (fix_for(v)) {
+			fprintf(f, "\"seal encrypt -i ");
+			put_json(f, v->path); /* quoted inside: fine for JSON */
+			fprintf(f, "\"");
+		} else
+			fprintf(f, "null");
+		fputc('}', f);
+	}
+	fprintf(f, "\n]}\n");
+}
+
+static void
+sarif_out(FILE *f, const struct scan_results *r)
+{
+	size_t i, j;
+
+	fprintf(f, "{\"version\":\"2.1.0\",\"$schema\":"
+		   "\"https://json.schemastore.org/sarif-2.1.0.json\","
+		   "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"seal\","
+		   "\"version\":\"%s\",\"informationUri\":"
+		   "\"https://example.invalid/seal\",\"rules\":[",
+	    PACKAGE_VERSION);
+	for (i = 0, j = 0; i < r->n; i++) {
+		size_t k;
+		for (k = 0; k < i && strcmp(r->v[k].rule, r->v[i].rule); k++)
+			;
+		if (k < i)
+			continue;
+		fprintf(f, "%s{\"id\":", j++ ? "," : "");
+		put_json(f, r->v[i].rule);
+		fprintf(f, ",\"shortDescription\":{\"text\":");
+		put_json(f, r->v[i].what);
+		fprintf(f, "}}");
+	}
+	fprintf(f, "]}},\"results\":[");
+	for (i = 0; i < r->n; i++) {
+		const struct scan_finding *v = &r->v[i];
+		fprintf(f, "%s\n{\"ruleId\":", i ? "," : "");
+		put_json(f, v->rule);
+		fprintf(f, ",\"level\":\"error\",\"message\":{\"text\":");
+		{
+			char msg[256];
+			snprintf(msg, sizeof(msg), "%s: %s", v->what,
+			    v->excerpt);
+			put_json(f, msg);
+		}
+		fprintf(f, "},\"locations\":[{\"physicalLocation\":{"
+			   "\"artifactLocation\":{\"uri\":");
+		put_json(f, v->path);
+		fprintf(f, "}");
+		if (v->line)
+			fprintf(f, ",\"region\":{\"startLine\":%u}", v->line);
+		fprintf(f, "}}],\"partialFingerprints\":{\"sealFingerprint/v1\":"
+			   "\"%s\"}}",
+		    v->fp);
+	}
+	fprintf(f, "\n]}]}\n");
+}
+
+void
+scan_report(FILE *f, const struct scan_results *r, enum scan_format fmt)
+{
+	switch (fmt) {
+	case SCAN_FMT_TEXT:
+		text_out(f, r);
+		break;
+	case SCAN_FMT_JSON:
+		json_out(f, r);
+		break;
+	case SCAN_FMT_SARIF:
+		sarif_out(f, r);
+		break;
+	}
+}
+
+int
+scan_write_baseline(FILE *f, const struct scan_results *r)
+{
+	size_t i;
+
+	fprintf(f, "# seal scan baseline: accepted findings, one fingerprint "
+		   "per line.\n# Delete a line to be warned again. Written by "
+		   "'seal scan --write-baseline'.\n");
+	for (i = 0; i < r->n; i++) {
+		fprintf(f, "%s\t", r->v[i].fp);
+		put_plain(f, r->v[i].path);
+		fprintf(f, "\t%s\n", r->v[i].rule);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+size_t
+scan_apply_baseline(struct scan_results *r, const struct scan_baseline *b)
+{
+	size_t i, k = 0, dropped = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (scan_baseline_has(b, r->v[i].fp)) {
+			free(r->v[i].path);
+			dropped++;
+			continue;
+		}
+		r->v[k++] = r->v[i];
+	}
+	r->n = k;
+	return dropped;
+}
+
+/* A generic-secret line already reported by a more specific rule. */
+void
+scan_dedupe(struct scan_results *r)
+{
+	size_t i, k = 0;
+
+	scan_results_sort(r);
+	for (i = 0; i < r->n; i++) {
+		const struct scan_finding *v = &r->v[i];
+		bool dup = false;
+		size_t j;
+		if (strcmp(v->rule, "generic-secret") == 0) {
+			for (j = i; j-- > 0 && !strcmp(r->v[j].path, v->path) &&
+			     r->v[j].line == v->line;)
+				dup = true;
+			for (j = i + 1; j < r->n && !dup &&
+			     !strcmp(r->v[j].path, v->path) &&
+			     r->v[j].line == v->line;
+			     j++)
+				dup = true;
+		}
+		if (dup) {
+			free(r->v[i].path);
+			r->v[i].path = NULL;
+			continue;
+		}
+	}
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].path)
+			r->v[k++] = r->v[i];
+	r->n = k;
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * yamlish.c - a forgiving, line-based reader of YAML-shaped text (and
+ * pretty-printed JSON) for the scanner: key paths, values and line
+ * numbers, document by document. It exists so the hook never fails open:
+ * tab-indented or templated manifests that a real YAML parser rejects
+ * (Helm and Jinja sources, hand-edited files) are still read the way a
+ * human reads them. It does not resolve anchors, flow collections or
+ * multi-line plain scalars; it never allocates per value (entries point
+ * into the caller's buffer).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hooks/yamlish.h"
+
+#define YL_MAX_STACK 128
+
+static size_t
+indent_width(const char *p, const char *e, const char **first)
+{
+	size_t w = 0;
+
+	while (p < e && (*p == ' ' || *p == '\t')) {
+		w = *p == '\t' ? (w / 8 + 1) * 8 : w + 1;
+		p++;
+	}
+	*first = p;
+	return w;
+}
+
+static int
+push(struct yl_doc *y, const struct yl_ent *e)
+{
+	if (y->n == y->cap) {
+		size_t ncap = y->cap ? y->cap * 2 : 64;
+		struct yl_ent *nv;
+		if (ncap > YL_MAX_ENTRIES)
+			return -1;
+		nv = realloc(y->v, ncap * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		y->v = nv;
+		y->cap = ncap;
+	}
+	y->v[y->n++] = *e;
+	return 0;
+}
+
+/* Trim a scalar: comments, JSON commas, quotes. */
+static void
+trim_value(const char **vp, size_t *vn, bool *quoted)
+{
+	const char *v = *vp;
+	size_t n = *vn;
+
+	*quoted = false;
+	if (n && (v[0] == '"' || v[0] == '\'')) {
+		const char *q = memchr(v + 1, v[0], n - 1);
+		/* a doubled '' or escaped \" inside stays: good enough */
+		while (q && v[0] == '"' && q[-1] == '\\' &&
+		    (size_t)(q - v) + 1 < n)
+			q = memchr(q + 1, '"', n - (size_t)(q + 1 - v));
+		if (q) {
+			*vp = v + 1;
+			*vn = (size_t)(q - v) - 1;
+			*quoted = true;
+			return;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '#' && i > 0 && (v[i - 1] == ' ' || v[i - 1] == '\t')) {
+			n = i;
+			break;
+		}
+	}
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r'))
+		n--;
+	if (n && v[n - 1] == ',')
+		n--; /* JSON */
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	*vp = v;
+	*vn = n;
+}
+
+/* Find "key:" at p; sets key span and returns the value start, or NULL. */
+static const char *
+split_key(const char *p, const char *e, const char **k, size_t *kn)
+{
+	const char *q;
+
+	if (p < e && (*p == '"' || *p == '\'')) {
+		q = memchr(p + 1, *p, (size_t)(e - p - 1));
+		if (q == NULL)
+			return NULL;
+		*k = p + 1;
+		*kn = (size_t)(q - p - 1);
+		q++;
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= e || *q != ':')
+			return NULL;
+		return q + 1;
+	}
+	if (p < e && (*p == '{' || *p == '[' || *p == '#'))
+		return NULL;
+	for (q = p; q < e; q++) {
+		if (*q == ':' && (q + 1 == e || q[1] == ' ' || q[1] == '\t' ||
+				     q[1] == '\r')) {
+			*k = p;
+			*kn = (size_t)(q - p);
+			while (*kn && (p[*kn - 1] == ' ' || p[*kn - 1] == '\t'))
+				(*kn)--;
+			return q + 1;
+		}
+		if (*q == ' ' && q + 1 < e && q[1] == '#')
+			return NULL;
+	}
+	return NULL;
+}
+
+int
+yl_parse(const char *buf, size_t len, struct yl_doc *y)
+{
+	struct {
+		size_t indent;
+		int idx;
+	} st[YL_MAX_STACK];
+	int sp = 0;
+	const char *p = buf, *end = buf + len;
+	unsigned line = 0, doc = 0;
+	size_t block = (size_t)-1; /* inside a block scalar deeper than */
+
+	memset(y, 0, sizeof(*y));
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		const char *f, *k = NULL, *v;
+		size_t w, kn = 0, vn;
+		struct yl_ent ent;
+		bool seq = false, quoted;
+
+		if (e == NULL)
+			e = end;
+		line++;
+		w = indent_width(p, e, &f);
+		if (f == e || *f == '#' || (*f == '\r' && f + 1 == e))
+			goto next;
+		if (block != (size_t)-1) {
+			if (w > block)
+				goto next;
+			block = (size_t)-1;
+		}
+		if (w == 0 && e - f >= 3 &&
+		    (memcmp(f, "---", 3) == 0 || memcmp(f, "...", 3) == 0) &&
+		    (e - f == 3 || f[3] == ' ' || f[3] == '\r')) {
+			doc++;
+			sp = 0;
+			goto next;
+		}
+		if (*f == '}' || *f == ']' || (*f == '{' && e - f <= 2) ||
+		    (*f == '[' && e - f <= 2))
+			goto next;
+		/* "- " items: the content sits further right */
+		while (f < e && *f == '-' &&
+		    (f + 1 == e || f[1] == ' ' || f[1] == '\t' || f[1] == '\r')) {
+			const char *g = f + 1;
+			if (!seq) {
+				while (sp > 0 && st[sp - 1].indent > w)
+					sp--;
+			}
+			seq = true;
+			w++;
+			while (g < e && (*g == ' ' || *g == '\t')) {
+				w = *g == '\t' ? (w / 8 + 1) * 8 : w + 1;
+				g++;
+			}
+			f = g;
+		}
+		if (f >= e || *f == '\r')
+			goto next;
+		memset(&ent, 0, sizeof(ent));
+		ent.line = line;
+		ent.doc = doc;
+		ent.seq = seq;
+		v = split_key(f, e, &k, &kn);
+		if (v != NULL) {
+			while (sp > 0 && st[sp - 1].indent >= w)
+				sp--;
+			ent.key = k;
+			ent.keylen = kn;
+		} else {
+			if (!seq)
+				goto next; /* a continuation line */
+			v = f;
+		}
+		ent.parent = sp > 0 ? st[sp - 1].idx : -1;
+		ent.depth = (unsigned)sp;
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		vn = (size_t)(e - v);
+		trim_value(&v, &vn, &quoted);
+		ent.quoted = quoted;
+		if (!quoted && vn >= 1 && (v[0] == '|' || v[0] == '>') &&
+		    (vn == 1 || memchr("+-0123456789", v[1], 12))) {
+			/* block scalar: the value is the next deeper line */
+			const char *q = e < end ? e + 1 : end;
+			unsigned l2 = line;
+			block = w;
+			vn = 0;
+			while (q < end) {
+				const char *qe = memchr(q, '\n',
+				    (size_t)(end - q));
+				const char *qf;
+				size_t qw;
+				if (qe == NULL)
+					qe = end;
+				l2++;
+				qw = indent_width(q, qe, &qf);
+				if (qf < qe && *qf != '\r') {
+					if (qw > w) {
+						v = qf;
+						vn = (size_t)(qe - qf);
+						while (vn && v[vn - 1] == '\r')
+							vn--;
+						ent.line = l2;
+						ent.block = true;
+					}
+					break;
+				}
+				q = qe + 1;
+			}
+		}
+		ent.val = v;
+		ent.vallen = vn;
+		if (!quoted && vn == 1 && (v[0] == '{' || v[0] == '['))
+			ent.vallen = 0;
+		if (push(y, &ent) < 0)
+			return -1;
+		if (ent.key && ent.vallen == 0 && !ent.block &&
+		    sp < YL_MAX_STACK) {
+			st[sp].indent = w;
+			st[sp].idx = (int)(y->n - 1);
+			sp++;
+		}
+		if (doc + 1 > y->ndocs)
+			y->ndocs = doc + 1;
+	next:
+		p = e < end ? e + 1 : end;
+	}
+	return 0;
+}
+
+void
+yl_free(struct yl_doc *y)
+{
+	free(y->v);
+	memset(y, 0, sizeof(*y));
+}
+
+bool
+yl_key_is(const struct yl_ent *e, const char *k)
+{
+	size_t n = strlen(k);
+
+	return e->key && e->keylen == n && memcmp(e->key, k, n) == 0;
+}
+
+const struct yl_ent *
+yl_root(const struct yl_doc *y, const struct yl_ent *e)
+{
+	while (e->parent >= 0)
+		e = &y->v[e->parent];
+	return e;
+}
+
+bool
+yl_under(const struct yl_doc *y, const struct yl_ent *e, const char *k)
+{
+	while (e->parent >= 0) {
+		e = &y->v[e->parent];
+		if (yl_key_is(e, k))
+			return true;
+	}
+	return false;
+}
+
+size_t
+yl_path(const struct yl_doc *y, const struct yl_ent *e, char *out,
+    size_t outlen)
+{
+	const struct yl_ent *chain[YL_MAX_STACK + 1];
+	size_t n = 0, o = 0, i;
+
+	while (e && n < YL_MAX_STACK + 1) {
+		chain[n++] = e;
+		e = e->parent >= 0 ? &y->v[e->parent] : NULL;
+	}
+	if (outlen == 0)
+		return 0;
+	out[0] = '\0';
+	for (i = n; i-- > 0;) {
+		const struct yl_ent *c = chain[i];
+		size_t kl = c->key ? c->keylen : 0;
+		const char *kp = c->key ? c->key : "";
+		if (kl == 0)
+			continue; /* a "- item": the path names its list */
+		if (o + kl + 2 >= outlen)
+			break;
+		if (o)
+			out[o++] = '.';
+		memcpy(out + o, kp, kl);
+		o += kl;
+		out[o] = '\0';
+	}
+	return o;
+}
