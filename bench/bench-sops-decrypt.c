@@ -92,7 +92,8 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		check(ctx, seal_sops_load(ctx, sealed.buf, sealed.len,
 		    SEAL_SOPS_YAML, "s.yaml", &f), "load");
-		check(ctx, seal_sops_decrypt(ctx, f, id, 0), "decrypt");
+		check(ctx, seal_sops_decrypt(ctx, f, id, SEAL_SOPS_READ_ONLY),
+		    "decrypt");
 		seal__secbuf_reset(&out);
 		check(ctx, seal_sops_write(ctx, f, 0, 0, seal__secbuf_writer,
 		    &out), "write");

@@ -41,7 +41,7 @@ class_of(size_t len)
 {
 	unsigned c = MIN_CLASS;
 
-	while (c <= MAX_CLASS && ((size_t)1 << c) < len + HDR)
+	while (c <= MAX_CLASS && ((size_t)1 << c) < len)
 		c++;
 	return c;
 }
@@ -61,7 +61,7 @@ seal__secalloc(size_t len)
 	if (c <= MAX_CLASS && cache[c].n > 0) {
 		p = cache[c].blk[--cache[c].n]; /* wiped when freed */
 	} else {
-		total = c <= MAX_CLASS ? (size_t)1 << c : len + HDR;
+		total = (c <= MAX_CLASS ? (size_t)1 << c : len) + HDR;
 		if (total < len)
 			return NULL;
 		p = sodium_malloc(total);
@@ -87,7 +87,7 @@ seal__secfree(void *q)
 	memcpy(&c, p, sizeof(c));
 	atomic_fetch_sub(&live_blocks, 1);
 	if (c <= MAX_CLASS && cache[c].n < PER_CLASS) {
-		sodium_memzero(p + HDR, ((size_t)1 << c) - HDR);
+		sodium_memzero(p + HDR, (size_t)1 << c);
 		cache[c].blk[cache[c].n++] = p;
 		return;
 	}

@@ -90,3 +90,11 @@ bench_programs += bench/bench-sops-decrypt
 bench_bench_sops_decrypt_SOURCES = bench/bench-sops-decrypt.c
 bench_bench_sops_decrypt_LDADD = libseal/libseal-core.la $(CORE_LIBS)
 EXTRA_DIST += bench/bench-sops.sh bench/results-sops.md
+dist_man_MANS += doc/seal-encrypt.1 doc/seal-decrypt.1 doc/seal-edit.1 \
+	doc/seal-set.1 doc/seal-unset.1 doc/seal-updatekeys.1 doc/seal-rotate.1 \
+	doc/seal-status.1
+# Coverage feedback needs the library itself instrumented, not only the
+# harness (without this libFuzzer saw 6 edges).
+if FUZZING
+libseal_libseal_core_la_CFLAGS += -fsanitize=fuzzer-no-link
+endif
