@@ -979,6 +979,11 @@ on_event(struct rd *r, yaml_event_t *ev)
 		}
 		r->root_seen = false;
 		anchors_clear(r);
+		/* maps do not span documents: start the key set afresh */
+		if (r->ndup > 0) {
+			memset(r->dup, 0, r->capdup * sizeof(*r->dup));
+			r->ndup = 0;
+		}
 		content = 0;
 		break;
 	case YAML_DOCUMENT_END_EVENT:

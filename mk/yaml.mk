@@ -30,3 +30,9 @@ tests_fuzz_fuzz_yaml_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_yaml_LDFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_yaml_LDADD = libseal/libseal-core.la $(CORE_LIBS)
 EXTRA_DIST += tests/fuzz/corpus/yaml
+
+# ---- benchmark (make bench; never run by make check) --------------------
+bench_programs += bench/bench-yaml
+bench_bench_yaml_SOURCES = bench/bench-yaml.c
+bench_bench_yaml_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+EXTRA_DIST += bench/bench-yaml.sh bench/results-yaml.md
