@@ -16,28 +16,81 @@
 /* LeakSanitizer cannot see sodium_malloc's mmap'd blocks: count them. */
 static atomic_long live_blocks;
 
+/*
+ * A per-thread cache of freed blocks, by power-of-two size class: each
+ * sodium_malloc/sodium_free costs an mmap, mprotects, mlock and munmap
+ * (a TLB shootdown on every CPU), which dominated small documents. A
+ * cached block is wiped when freed and stays locked and guarded; it is
+ * handed out again only to the same thread. The block's class is kept
+ * in a header before the caller's bytes (the end stays next to the
+ * guard page).
+ */
+#define HDR 16u
+#define MIN_CLASS 6u  /* 64 bytes */
+#define MAX_CLASS 17u /* 128 KiB */
+#define PER_CLASS 4u
+
+struct cached {
+	void *blk[PER_CLASS];
+	unsigned n;
+};
+static _Thread_local struct cached cache[MAX_CLASS + 1];
+
+static unsigned
+class_of(size_t len)
+{
+	unsigned c = MIN_CLASS;
+
+	while (c <= MAX_CLASS && ((size_t)1 << c) < len)
+		c++;
+	return c;
+}
+
 void *
 seal__secalloc(size_t len)
 {
-	void *p;
+	unsigned char *p;
+	unsigned c;
+	size_t total;
 
 	if (sodium_init() < 0)
 		return NULL;
-	p = sodium_malloc(len ? len : 1);
-	if (p != NULL) {
-		atomic_fetch_add(&live_blocks, 1);
+	if (len == 0)
+		len = 1;
+	c = class_of(len);
+	if (c <= MAX_CLASS && cache[c].n > 0) {
+		p = cache[c].blk[--cache[c].n]; /* wiped when freed */
+	} else {
+		total = (c <= MAX_CLASS ? (size_t)1 << c : len) + HDR;
+		if (total < len)
+			return NULL;
+		p = sodium_malloc(total);
+		if (p == NULL)
+			return NULL;
 		/* sodium fills with 0xdb; start from zero like calloc */
-		sodium_memzero(p, len ? len : 1);
+		sodium_memzero(p, total);
+		memcpy(p, &c, sizeof(c));
 	}
-	return p;
+	atomic_fetch_add(&live_blocks, 1);
+	return p + HDR;
 }
 
 void
-seal__secfree(void *p)
+seal__secfree(void *q)
 {
+	unsigned char *p = q;
+	unsigned c;
+
 	if (p == NULL)
 		return;
+	p -= HDR;
+	memcpy(&c, p, sizeof(c));
 	atomic_fetch_sub(&live_blocks, 1);
+	if (c <= MAX_CLASS && cache[c].n < PER_CLASS) {
+		sodium_memzero(p + HDR, (size_t)1 << c);
+		cache[c].blk[cache[c].n++] = p;
+		return;
+	}
 	sodium_free(p); /* munlock wipes */
 }
 

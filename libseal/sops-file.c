@@ -434,7 +434,8 @@ seal_sops_decrypt(seal_ctx *ctx, seal_sops_file *f, const seal_identity *id,
 		    "%s: not sealed (no sops metadata)", f->name);
 	if ((rc = seal_sops_unwrap(ctx, f, id)) != SEAL_OK)
 		return rc;
-	if (f->stash == NULL && (f->stash = seal__stash_new()) == NULL)
+	if (!(flags & SEAL_SOPS_READ_ONLY) && f->stash == NULL &&
+	    (f->stash = seal__stash_new()) == NULL)
 		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
 	walk_opts(f, &o, f->stash);
 	rc = seal__sops_decrypt_tree(ctx, f->t, f->key, &o, mac_hex);
@@ -503,9 +504,10 @@ seal_sops_encrypt(seal_ctx *ctx, seal_sops_file *f, const seal_sops_params *p)
 seal_rc
 seal_sops_reencrypt(seal_ctx *ctx, seal_sops_file *f)
 {
-	if (f->sealed || f->key == NULL || f->broken)
+	if (f->sealed || f->key == NULL || f->broken || f->stash == NULL)
 		return seal__err(ctx, SEAL_EINVAL,
-		    "%s: decrypt the file before re-sealing it", f->name);
+		    "%s: decrypt the file (not read-only) before re-sealing it",
+		    f->name);
 	return encrypt_now(ctx, f, f->stash);
 }
 

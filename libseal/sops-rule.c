@@ -90,7 +90,8 @@ seal__rule_init(seal_ctx *ctx, struct seal__rule *r, enum seal__rule_kind kind,
 		    "invalid %s at offset %zu: %s", seal__rule_name(kind),
 		    (size_t)off, (const char *)msg);
 	}
-	(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+	/* no JIT: keys are short, and compiling JIT code per file cost
+	 * more than all the matching it saves */
 	r->md = pcre2_match_data_create(1, NULL);
 	if (r->md == NULL) {
 		seal__rule_free(r);

@@ -13,7 +13,8 @@
 
 #include "tree.h"
 
-#define ARENA_CHUNK (64u * 1024u)
+#define ARENA_CHUNK (16u * 1024u)	/* first chunk; doubles after */
+#define ARENA_CHUNK_MAX (4u << 20)
 #define SLAB_NODES 256u
 
 struct arena_chunk {
@@ -103,7 +104,13 @@ arena_alloc(struct seal__arena *a, size_t len)
 	size_t cap;
 
 	if (c == NULL || c->cap - c->used < len) {
-		cap = len > ARENA_CHUNK ? len : ARENA_CHUNK;
+		/* grow geometrically: a big document makes few (locked,
+		 * guarded) chunks instead of hundreds */
+		cap = c == NULL ? ARENA_CHUNK : c->cap * 2;
+		if (cap > ARENA_CHUNK_MAX)
+			cap = ARENA_CHUNK_MAX;
+		if (cap < len)
+			cap = len;
 		c = calloc(1, sizeof(*c));
 		if (c == NULL)
 			return NULL;

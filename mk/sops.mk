@@ -58,3 +58,38 @@ tests_unit_test_sops_SOURCES = tests/unit/test-sops.c tests/unit/harness.h
 tests_unit_test_sops_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sops_LDADD = $(UNIT_LDADD)
 dist_check_SCRIPTS += tests/e2e/t0240-sops-cli.sh
+
+# ---- fuzzing (--enable-fuzzing CC=clang) --------------------------------
+fuzz_programs += tests/fuzz/fuzz-json tests/fuzz/fuzz-dotenv tests/fuzz/fuzz-enc
+tests_fuzz_fuzz_json_SOURCES = tests/fuzz/fuzz-json.c
+tests_fuzz_fuzz_json_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_json_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_json_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+tests_fuzz_fuzz_dotenv_SOURCES = tests/fuzz/fuzz-dotenv.c
+tests_fuzz_fuzz_dotenv_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_dotenv_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_dotenv_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+tests_fuzz_fuzz_enc_SOURCES = tests/fuzz/fuzz-enc.c
+tests_fuzz_fuzz_enc_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_enc_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_enc_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+EXTRA_DIST += tests/fuzz/corpus/json tests/fuzz/corpus/dotenv \
+	tests/fuzz/corpus/enc tests/fixtures/bad/json tests/fixtures/bad/dotenv \
+	tests/fixtures/bad/enc
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-sops-bad
+endif
+tests_unit_test_sops_bad_SOURCES = tests/unit/test-sops-bad.c tests/unit/harness.h
+tests_unit_test_sops_bad_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sops_bad_LDADD = $(UNIT_LDADD)
+dist_check_SCRIPTS += tests/e2e/t0250-sops-bad-input.sh
+
+# ---- benchmarks (bench/bench-sops.sh; not run by make check) ------------
+bench_programs += bench/bench-sops-decrypt
+bench_bench_sops_decrypt_SOURCES = bench/bench-sops-decrypt.c
+bench_bench_sops_decrypt_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+EXTRA_DIST += bench/bench-sops.sh bench/results-sops.md
+dist_man_MANS += doc/seal-encrypt.1 doc/seal-decrypt.1 doc/seal-edit.1 \
+	doc/seal-set.1 doc/seal-unset.1 doc/seal-updatekeys.1 doc/seal-rotate.1 \
+	doc/seal-status.1

@@ -77,8 +77,8 @@ cmd_decrypt(int argc, char **argv)
 	}
 	if ((ec = sops_identities(ctx, &id)) != 0)
 		goto out;
-	rc = seal_sops_decrypt(ctx, f, id, o.ignore_mac ?
-	    SEAL_SOPS_IGNORE_MAC : 0);
+	rc = seal_sops_decrypt(ctx, f, id, SEAL_SOPS_READ_ONLY |
+	    (o.ignore_mac ? SEAL_SOPS_IGNORE_MAC : 0));
 	if (rc != SEAL_OK) {
 		ec = sops_fail(ctx, rc, true);
 		goto out;

@@ -129,7 +129,7 @@ one(seal_ctx *ctx, const struct sops_opts *o, const char *path)
 		rc = seal__sops_lint(ctx, t, fmt, path, &l);
 	if (rc != SEAL_OK) {
 		error("%s: %s", path, seal_ctx_errmsg(ctx));
-		ec = rc == SEAL_EPARSE ? EXIT_NEGATIVE : EXIT_TROUBLE;
+		ec = sops_exit(rc, true);
 	} else {
 		report(path, l, o->json);
 		ec = l->whole ? EXIT_OK : EXIT_NEGATIVE;

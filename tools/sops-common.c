@@ -534,6 +534,43 @@ sops_put(const struct sops_opts *o, const char *path, bool in_place,
 	return 0;
 }
 
+/*
+ * Sealed output (ciphertext, and values the file's rule leaves in the
+ * clear) is streamed: every value is encrypted before the first byte is
+ * written, so only an I/O error can interrupt it, and in-place writes go
+ * through a temporary file that replaces the original only when
+ * complete. Clear output is staged whole in guarded memory and written
+ * only on success.
+ */
+static int
+emit_sealed(seal_ctx *ctx, const struct sops_opts *o, const char *path,
+    const seal_sops_file *f, bool in_place, int fmt, int indent)
+{
+	const char *dest = in_place ? path : o->output;
+	struct atomic_file af;
+	seal_rc rc;
+
+	if (dest == NULL || strcmp(dest, "-") == 0) {
+		rc = seal_sops_write(ctx, f, fmt, indent, stdio_write_fn,
+		    stdout);
+		if (rc == SEAL_OK && fflush(stdout) != 0)
+			rc = seal__err(ctx, SEAL_EIO, "cannot write to stdout");
+		return rc == SEAL_OK ? 0 : sops_fail(ctx, rc, false);
+	}
+	if (atomic_open(&af, dest) != 0)
+		return sops_compat ? 3 : EXIT_TROUBLE;
+	rc = seal_sops_write(ctx, f, fmt, indent, atomic_write_fn, &af);
+	if (rc != SEAL_OK) {
+		atomic_abort(&af);
+		return sops_fail(ctx, rc, false);
+	}
+	if (atomic_commit(&af) != 0) {
+		atomic_abort(&af);
+		return sops_compat ? 3 : EXIT_TROUBLE;
+	}
+	return 0;
+}
+
 int
 sops_emit(seal_ctx *ctx, const struct sops_opts *o, const char *path,
     const seal_sops_file *f, bool in_place, const char *extract)
@@ -546,6 +583,8 @@ sops_emit(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		indent = sops_config_indent(ctx, o, fmt);
 	if (indent < 0)
 		indent = 0;
+	if (seal_sops_is_encrypted(f) && extract == NULL)
+		return emit_sealed(ctx, o, path, f, in_place, fmt, indent);
 	if (extract != NULL)
 		rc = seal_sops_extract(ctx, f, extract, fmt, indent,
 		    seal__secbuf_writer, &sb);
@@ -556,7 +595,7 @@ sops_emit(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		seal__secbuf_free(&sb);
 		return sops_fail(ctx, rc, false);
 	}
-	ec = sops_put(o, path, in_place, sb.buf ? sb.buf : (void *)"",
+	ec = sops_put(o, path, in_place, sb.buf ? (void *)sb.buf : (void *)"",
 	    sb.len);
 	seal__secbuf_free(&sb);
 	return ec;

@@ -112,7 +112,7 @@ t_exit 1 "status --json" "$SEAL" status --json half.yaml
 t_check "... is JSON with whole=false" grep -q '"whole": false' "$T_TMP/out"
 
 # ---- key discovery ---------------------------------------------------
-(unset SOPS_AGE_KEY_FILE
+unset SOPS_AGE_KEY_FILE
  t_exit 2 "no identity anywhere: exit 2" "$SEAL" decrypt rot.yaml
  t_check "... and says where to put one" grep -q "keys.txt" "$T_TMP/err"
  SOPS_AGE_KEY=$(grep AGE-SECRET k1.txt) t_ok "SOPS_AGE_KEY" "$SEAL" decrypt rot.yaml
@@ -128,7 +128,8 @@ t_check "... is JSON with whole=false" grep -q '"whole": false' "$T_TMP/out"
  install -m 640 k1.txt open.txt
  SOPS_AGE_KEY_FILE=$T_TMP/open.txt t_exit 2 "a group-readable key file is refused" \
      "$SEAL" decrypt rot.yaml
- t_check "... with chmod advice" grep -q "chmod 600" "$T_TMP/err")
+ t_check "... with chmod advice" grep -q "chmod 600" "$T_TMP/err"
+export SOPS_AGE_KEY_FILE=$T_TMP/k1.txt
 
 # ---- formats ---------------------------------------------------------
 printf 'A=1\n# c\nB=x y\\nz\n' >a.env

@@ -44,6 +44,8 @@ typedef struct seal_sops_params seal_sops_params;
 
 /* flags for seal_sops_decrypt */
 #define SEAL_SOPS_IGNORE_MAC 0x1u /* report a bad MAC but do not fail */
+#define SEAL_SOPS_READ_ONLY 0x2u  /* no IV stash: the file will not be
+				     re-sealed (reencrypt then fails) */
 
 /* The version written into the metadata (a sops semver, see spec 6.1). */
 #define SEAL_SOPS_WRITES_VERSION "3.10.2"
