@@ -109,7 +109,8 @@ main(int argc, char **argv)
 		tl[i] = now() - t0;
 		t0 = now();
 		if (seal__yaml_parse(ctx, buf, len, NULL, &t) != SEAL_OK) {
-			fprintf(stderr, "bench-yaml: %s\n", seal_ctx_errmsg(ctx));
+			fprintf(stderr, "bench-yaml: %s\n",
+			    seal_ctx_errmsg(ctx));
 			return 1;
 		}
 		t1 = now();

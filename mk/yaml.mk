@@ -3,8 +3,14 @@
 libseal_libseal_core_la_SOURCES += \
 	libseal/yaml-internal.h \
 	libseal/yaml-resolve.c \
+	libseal/yaml-reader.h \
 	libseal/yaml-read.c \
+	libseal/yaml-build.c \
+	libseal/yaml-comments.c \
+	libseal/yaml-index.c \
+	libseal/yaml-writer.h \
 	libseal/yaml-write.c \
+	libseal/yaml-scalar.c \
 	libseal/yaml-equal.c
 
 # ---- tests --------------------------------------------------------------
