@@ -224,7 +224,8 @@ rand_value(struct seal__tree *t, int depth, bool flow)
 	uint32_t k = depth > 0 ? rnd(10) : 9;
 
 	if (k == 0)
-		return rand_coll(t, true, depth - 1, flow || rnd(4) == 0, false);
+		return rand_coll(t, true, depth - 1, flow || rnd(4) == 0,
+		    false);
 	if (k == 1)
 		return rand_coll(t, false, depth - 1, flow || rnd(4) == 0,
 		    false);
@@ -412,7 +413,8 @@ test_generated_trees(void **state)
 	for (i = 0; i < iters; i++) {
 		struct seal__tree *t;
 
-		rng = 0x9E3779B97F4A7C15ull ^ ((uint64_t)(i + 1) * 0x100000001B3ull);
+		rng = 0x9E3779B97F4A7C15ull ^
+		    ((uint64_t)(i + 1) * 0x100000001B3ull);
 		t = rand_tree();
 		check_round_trip(ctx, t, i % 3 == 0 ? 0 : (int)(2 + i % 8), i);
 		seal__tree_free(t);
