@@ -499,7 +499,9 @@ scan_buffer(struct scan_worker *w, const char *path, const char *buf,
 	}
 	if (rules_scan(w->e->rules, w->rs, &t, out) < 0)
 		rc = -1;
-	if (rc == 0 && !t.binary && kube_prefilter(&t) &&
+	/* a NUL does not make a manifest harmless: structure is checked
+	 * whenever the prefilter saw the words for it */
+	if (rc == 0 && kube_prefilter(&t) &&
 	    kube_scan(w->e->opts.sops, &t, out) < 0)
 		rc = -1;
 	free(t.lines);

@@ -127,11 +127,11 @@ static const struct rule_def defs[] = {
 	    2, CHK_GENERIC, false },
 	/* structure hints (HS single-match) for kube.c's prefilter */
 	{ "hint-kind", NULL, "kind[\"']?\\s*:\\s*[\"']?secret", CI, ".", 0,
-	    CHK_HINT, false },
-	{ "hint-sops", NULL, "sops", 0, ".", 0, CHK_HINT, false },
-	{ "hint-enc", NULL, "ENC\\[", 0, ".", 0, CHK_HINT, false },
-	{ "hint-gen", NULL, "secretGenerator", 0, ".", 0, CHK_HINT, false },
-	{ "hint-sealed", NULL, "SealedSecret", 0, ".", 0, CHK_HINT, false },
+	    CHK_HINT, true },
+	{ "hint-sops", NULL, "sops", 0, ".", 0, CHK_HINT, true },
+	{ "hint-enc", NULL, "ENC\\[", 0, ".", 0, CHK_HINT, true },
+	{ "hint-gen", NULL, "secretGenerator", 0, ".", 0, CHK_HINT, true },
+	{ "hint-sealed", NULL, "SealedSecret", 0, ".", 0, CHK_HINT, true },
 };
 
 #define NRULES SEAL__NRULES

@@ -104,6 +104,15 @@ t_check "the sealed file and the missing one are not reported" sh -c \
 	"[ \$(grep -c kustomize-secret-file '$T_TMP/out') -eq 1 ]"
 rm -r kz
 
+# --- malformed manifests: each hides a plaintext value; never a crash,
+# never a pass (the forgiving reader judges what the real parser rejects)
+for f in "$SEAL_SRCDIR/tests/fixtures/bad/yamlish"/*; do
+	b=$(basename "$f")
+	t_exit 1 "bad manifest $b: refused" "$SEAL" scan -q "$f"
+	t_check "bad manifest $b: a finding names it" \
+		grep -q "^$SEAL_SRCDIR/tests/fixtures/bad/yamlish/$b:[0-9]*: " "$T_TMP/out"
+done
+
 # --- malformed config files: one-line errors, exit 2, no crash ------------
 for d in sealignore baseline sops-yaml; do
 	for f in "$SEAL_SRCDIR/tests/fixtures/bad/$d"/*; do
