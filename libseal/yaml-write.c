@@ -22,8 +22,9 @@ newline(struct wr *w, int ind, bool blank)
 {
 	if (w->open)
 		putch(w, '\n');
-	if (blank)
+	if (blank && !w->after_keep)
 		putch(w, '\n');
+	w->after_keep = false;
 	spaces(w, ind);
 	w->open = true;
 	w->inl_ok = true;
@@ -189,6 +190,26 @@ write_value(struct wr *w, const struct seal__node *v, int ind, bool in_seq)
 	w->inl_ok = false;
 }
 
+/* Item *i's value; a trailing comment after a block scalar goes on its
+ * header line ("key: | # note"), and is then skipped. */
+static void
+write_item_value(struct wr *w, const struct seal__node *c, size_t *i,
+    int ind, bool in_seq)
+{
+	const struct seal__node *next = *i + 1 < c->nitems ?
+	    c->items[*i + 1].val : NULL;
+
+	if (next == NULL || next->kind != SEAL_N_COMMENT ||
+	    !(next->flags & SEAL_F_INLINE))
+		next = NULL;
+	w->hdr = next;
+	w->hdr_used = NULL;
+	write_value(w, c->items[*i].val, ind, in_seq);
+	if (next != NULL && w->hdr_used == next)
+		(*i)++;
+	w->hdr = NULL;
+}
+
 static void
 write_map(struct wr *w, const struct seal__node *m, int ind, bool inline_first)
 {
@@ -207,7 +228,7 @@ write_map(struct wr *w, const struct seal__node *m, int ind, bool inline_first)
 			newline(w, ind, v != NULL && (v->flags & SEAL_F_BLANK));
 		w->inl_ok = true;
 		seal__yaml_write_key(w, it, false);
-		write_value(w, v, ind, false);
+		write_item_value(w, m, &i, ind, false);
 	}
 	w->inl_ok = false;
 }
@@ -247,7 +268,7 @@ write_seq(struct wr *w, const struct seal__node *s, int ind, bool inline_first)
 			newline(w, ind, v != NULL && (v->flags & SEAL_F_BLANK));
 		w->inl_ok = true;
 		putch(w, '-');
-		write_value(w, v, ind, true);
+		write_item_value(w, s, &i, ind, true);
 	}
 	w->inl_ok = false;
 }
