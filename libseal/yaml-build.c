@@ -44,6 +44,31 @@ seal__yaml_push_frame(struct rd *r, struct seal__node *n, bool is_map,
 }
 
 /* Attach a finished value node to the innermost container. */
+/*
+ * "key: # c" and more comments, then the value on a later line: YAML has
+ * no place for comments between a key and its scalar, so they move up
+ * to stand before the key, as own-line comments.
+ */
+static seal_rc
+comments_before_key(struct rd *r, struct frame *f)
+{
+	struct seal__node *m = f->node;
+	struct seal__item kv = m->items[m->nitems - 1];
+	size_t i, n = r->npc;
+
+	m->nitems--;
+	for (i = 0; i < n; i++)
+		r->pc[i].inl = false;
+	if (seal__yaml_flush_into(r, f, n) != SEAL_OK)
+		return seal__yaml_oom(r);
+	for (i = m->nitems - n; i < m->nitems; i++)
+		m->items[i].val->flags &= (uint8_t)~SEAL_F_INLINE;
+	if (seal__map_append(r->t, m, NULL, 0, NULL) != 0)
+		return seal__yaml_oom(r);
+	m->items[m->nitems - 1] = kv;
+	return SEAL_OK;
+}
+
 seal_rc
 seal__yaml_attach(struct rd *r, struct seal__node *n, uint32_t line)
 {
@@ -73,13 +98,8 @@ seal__yaml_attach(struct rd *r, struct seal__node *n, uint32_t line)
 		if (f->blank_val)
 			n->flags |= SEAL_F_BLANK;
 		f->blank_val = false;
-		if (r->npc > 0 && r->pc[0].inl && n->kind == SEAL_N_SCALAR) {
-			/* "key: # c" then the value on the next line */
-			r->pc[0].c->flags |= SEAL_F_INLINE;
-			r->pc[0].inl = false;
-			if ((rc = seal__yaml_flush_into(r, f, 1)) != SEAL_OK)
-				return rc;
-		}
+		if (r->npc > 0 && n->kind == SEAL_N_SCALAR)
+			return comments_before_key(r, f);
 		return SEAL_OK;
 	}
 	k = r->npc;

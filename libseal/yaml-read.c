@@ -176,7 +176,8 @@ header_comment(struct rd *r, const yaml_event_t *ev, uint32_t line)
 	struct frame *f = &r->st[r->depth - 1];
 	seal_rc rc;
 
-	while (i < r->len && r->buf[i] != '\n' && !(r->buf[i] == '#' &&
+	while (i < r->len && r->buf[i] != '\n' && r->buf[i] != '\r' &&
+	    !(r->buf[i] == '#' &&
 	    (r->buf[i - 1] == ' ' || r->buf[i - 1] == '\t')))
 		i++;
 	if (i >= r->len || r->buf[i] != '#')
@@ -570,11 +571,16 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 		if ((rc = seal__yaml_flush_foot(&r)) != SEAL_OK)
 			goto out;
 	}
-	/* "&a" or "!!null" alone: an implicit empty document is no document */
-	if (r.t->ndocs == 1 && !r.t->docs[0].explicit_start &&
+	/* "&a" alone: an implicit empty document is no document; before
+	 * others it can only be written as "---" */
+	if (r.t->ndocs >= 1 && !r.t->docs[0].explicit_start &&
 	    r.t->docs[0].root == NULL && r.t->docs[0].foot == NULL &&
-	    r.t->docs[0].head == NULL)
-		r.t->ndocs = 0;
+	    r.t->docs[0].head == NULL) {
+		if (r.t->ndocs == 1)
+			r.t->ndocs = 0;
+		else
+			r.t->docs[0].explicit_start = true;
+	}
 	r.t->indent = r.detect_indent >= 2 && r.detect_indent <= 9 ?
 	    r.detect_indent : 0;
 	*out = r.t;

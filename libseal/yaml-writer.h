@@ -28,6 +28,7 @@ struct wr {
 	bool after_block; /* the last line was a block scalar's content */
 	bool keep_cols;	/* layout as read: comments keep their columns */
 	bool after_keep; /* ... of a "|+" block: a blank line would join it */
+	bool after_coll; /* the last value was a block collection */
 	/* a trailing comment for the next literal block's header line */
 	const struct seal__node *hdr;
 	const struct seal__node *hdr_used;	/* the one written */
