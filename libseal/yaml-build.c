@@ -44,6 +44,31 @@ seal__yaml_push_frame(struct rd *r, struct seal__node *n, bool is_map,
 }
 
 /* Attach a finished value node to the innermost container. */
+/*
+ * "key: # c" and more comments, then the value on a later line: YAML has
+ * no place for comments between a key and its scalar, so they move up
+ * to stand before the key, as own-line comments.
+ */
+static seal_rc
+comments_before_key(struct rd *r, struct frame *f)
+{
+	struct seal__node *m = f->node;
+	struct seal__item kv = m->items[m->nitems - 1];
+	size_t i, n = r->npc;
+
+	m->nitems--;
+	for (i = 0; i < n; i++)
+		r->pc[i].inl = false;
+	if (seal__yaml_flush_into(r, f, n) != SEAL_OK)
+		return seal__yaml_oom(r);
+	for (i = m->nitems - n; i < m->nitems; i++)
+		m->items[i].val->flags &= (uint8_t)~SEAL_F_INLINE;
+	if (seal__map_append(r->t, m, NULL, 0, NULL) != 0)
+		return seal__yaml_oom(r);
+	m->items[m->nitems - 1] = kv;
+	return SEAL_OK;
+}
+
 seal_rc
 seal__yaml_attach(struct rd *r, struct seal__node *n, uint32_t line)
 {
@@ -73,13 +98,8 @@ seal__yaml_attach(struct rd *r, struct seal__node *n, uint32_t line)
 		if (f->blank_val)
 			n->flags |= SEAL_F_BLANK;
 		f->blank_val = false;
-		if (r->npc > 0 && r->pc[0].inl && n->kind == SEAL_N_SCALAR) {
-			/* "key: # c" then the value on the next line */
-			r->pc[0].c->flags |= SEAL_F_INLINE;
-			r->pc[0].inl = false;
-			if ((rc = seal__yaml_flush_into(r, f, 1)) != SEAL_OK)
-				return rc;
-		}
+		if (r->npc > 0 && n->kind == SEAL_N_SCALAR)
+			return comments_before_key(r, f);
 		return SEAL_OK;
 	}
 	k = r->npc;
@@ -90,12 +110,19 @@ seal__yaml_attach(struct rd *r, struct seal__node *n, uint32_t line)
 	if ((rc = seal__yaml_flush_into(r, f, k)) != SEAL_OK)
 		return rc;
 	/* a blank line below "- # c" belongs to the child's first item */
-	if (r->dash_blank || (r->pending_blank && r->npc == 0)) {
+	if (f->flow) {
+		r->dash_blank = r->pending_blank = false;
+	} else if (r->dash_blank || (r->pending_blank && r->npc == 0)) {
 		n->flags |= SEAL_F_BLANK;
 		if (!r->dash_blank)
 			r->pending_blank = false;
 		r->dash_blank = false;
 	}
+	/* a blank line between "-" and a collection's first entry has no
+	 * place: that entry is written on the dash's line (unless a "- # c"
+	 * comment takes the line) */
+	if (n->kind != SEAL_N_SCALAR && r->npc == 0)
+		r->pending_blank = false;
 	if (seal__seq_append(r->t, f->node, n) != 0)
 		return seal__yaml_oom(r);
 	return SEAL_OK;
@@ -156,7 +183,7 @@ seal__yaml_add_key(struct rd *r, struct frame *f, const char *k, size_t kl,
 		    "line %u: duplicate key '%s'", line, q);
 	}
 	f->have_key = true;
-	f->blank_val = r->pending_blank;
+	f->blank_val = r->pending_blank && !f->flow;
 	r->pending_blank = false;
 	return SEAL_OK;
 }

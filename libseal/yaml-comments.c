@@ -100,6 +100,25 @@ seal__yaml_flush_foot(struct rd *r)
  * the start of a line or after a blank starts a comment (libyaml has
  * consumed every scalar, so a '#' here is never inside one).
  */
+/* Length of the line break at s[i] (libyaml's YAML 1.1 breaks: LF, CR,
+ * CRLF, NEL, LS, PS), or 0. */
+static size_t
+break_len(const char *s, size_t i, size_t b)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+
+	if (u[0] == '\n')
+		return 1;
+	if (u[0] == '\r')
+		return i + 1 < b && u[1] == '\n' ? 2 : 1;
+	if (u[0] == 0xC2 && i + 1 < b && u[1] == 0x85)
+		return 2;
+	if (u[0] == 0xE2 && i + 2 < b && u[1] == 0x80 &&
+	    (u[2] == 0xA8 || u[2] == 0xA9))
+		return 3;
+	return 0;
+}
+
 seal_rc
 seal__yaml_scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 {
@@ -107,27 +126,29 @@ seal__yaml_scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 	size_t i = a, ls;
 	bool nl = false, blank = false, linestart, dash = false, at_bol;
 	bool any_dash = r->dash_before;
+	bool flow = r->depth > 0 && r->st[r->depth - 1].flow;
 	seal_rc rc;
 
 	if (b > r->len)
 		b = r->len;
 	if (a >= b)
 		return SEAL_OK;
-	linestart = (a == r->base || s[a - 1] == '\n');
+	linestart = (a == r->base || s[a - 1] == '\n' || s[a - 1] == '\r');
 	at_bol = linestart; /* e.g. after a block scalar: not a trailer */
 	ls = linestart ? a : (size_t)-1;
 	while (i < b) {
 		char c = s[i];
+		size_t k = break_len(s, i, b);
 
-		if (c == '\n') {
+		if (k > 0) {
 			if (linestart && ls != (size_t)-1)
 				blank = true; /* a whole empty line */
 			nl = true;
 			linestart = true;
 			dash = false;
-			ls = i + 1;
+			ls = i + k;
 			line++;
-			i++;
+			i += k;
 			continue;
 		}
 		if (c == '#' && (i == r->base || s[i - 1] == ' ' ||
@@ -155,7 +176,7 @@ seal__yaml_scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 			cn->line = line;
 			if (ls != (size_t)-1 && i - ls < UINT16_MAX)
 				cn->col = (uint16_t)(i - ls);
-			if ((blank || r->pending_blank) && !inl)
+			if ((blank || r->pending_blank) && !inl && !flow)
 				cn->flags |= SEAL_F_BLANK;
 			blank = false;
 			r->pending_blank = false;
@@ -175,7 +196,7 @@ seal__yaml_scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 			continue;
 		}
 		if (c == '-' && (i + 1 >= b || s[i + 1] == ' ' ||
-		    s[i + 1] == '\t' || s[i + 1] == '\n')) {
+		    s[i + 1] == '\t' || s[i + 1] == '\n' || s[i + 1] == '\r')) {
 			dash = any_dash = true; /* a block entry */
 			if (blank || r->pending_blank)
 				r->dash_blank = true;
@@ -186,7 +207,7 @@ seal__yaml_scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 			linestart = false;
 		i++;
 	}
-	if (blank)
+	if (blank && !flow) /* flow style has no blank lines to keep */
 		r->pending_blank = true;
 	return SEAL_OK;
 }

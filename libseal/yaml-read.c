@@ -164,6 +164,39 @@ block_ends_blank(struct rd *r, const yaml_event_t *ev, const char *v,
 	return nls >= 2;
 }
 
+/*
+ * "key: | # note": the comment on a block scalar's header line is inside
+ * the scalar's event; keep it as a trailing comment of the item.
+ */
+static seal_rc
+header_comment(struct rd *r, const yaml_event_t *ev, uint32_t line)
+{
+	size_t i = to_byte(r, ev->start_mark.index), e;
+	struct seal__node *c;
+	struct frame *f = &r->st[r->depth - 1];
+	seal_rc rc;
+
+	while (i < r->len && r->buf[i] != '\n' && r->buf[i] != '\r' &&
+	    !(r->buf[i] == '#' &&
+	    (r->buf[i - 1] == ' ' || r->buf[i - 1] == '\t')))
+		i++;
+	if (i >= r->len || r->buf[i] != '#')
+		return SEAL_OK;
+	for (e = i + 1; e < r->len && r->buf[e] != '\n' && r->buf[e] != '\r';)
+		e++;
+	if ((rc = seal__yaml_count_node(r, 1, line)) != SEAL_OK)
+		return rc;
+	c = seal__comment_new(r->t, r->buf + i + 1, e - i - 1);
+	if (c == NULL)
+		return seal__yaml_oom(r);
+	c->line = line;
+	c->flags |= SEAL_F_INLINE;
+	if ((f->is_map ? seal__map_append(r->t, f->node, NULL, 0, c) :
+	    seal__seq_append(r->t, f->node, c)) != 0)
+		return seal__yaml_oom(r);
+	return SEAL_OK;
+}
+
 static seal_rc
 on_scalar(struct rd *r, yaml_event_t *ev)
 {
@@ -222,6 +255,9 @@ on_scalar(struct rd *r, yaml_event_t *ev)
 	    node, 1) < 0)
 		return seal__yaml_oom(r);
 	rc = seal__yaml_attach(r, node, line);
+	if (rc == SEAL_OK && (node->style == SEAL_S_LITERAL ||
+	    node->style == SEAL_S_FOLDED))
+		rc = header_comment(r, ev, line);
 	if (bl)
 		r->pending_blank = true;
 	return rc;
@@ -535,11 +571,16 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 		if ((rc = seal__yaml_flush_foot(&r)) != SEAL_OK)
 			goto out;
 	}
-	/* "&a" or "!!null" alone: an implicit empty document is no document */
-	if (r.t->ndocs == 1 && !r.t->docs[0].explicit_start &&
+	/* "&a" alone: an implicit empty document is no document; before
+	 * others it can only be written as "---" */
+	if (r.t->ndocs >= 1 && !r.t->docs[0].explicit_start &&
 	    r.t->docs[0].root == NULL && r.t->docs[0].foot == NULL &&
-	    r.t->docs[0].head == NULL)
-		r.t->ndocs = 0;
+	    r.t->docs[0].head == NULL) {
+		if (r.t->ndocs == 1)
+			r.t->ndocs = 0;
+		else
+			r.t->docs[0].explicit_start = true;
+	}
 	r.t->indent = r.detect_indent >= 2 && r.detect_indent <= 9 ?
 	    r.detect_indent : 0;
 	*out = r.t;

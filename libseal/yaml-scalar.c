@@ -290,8 +290,15 @@ write_literal(struct wr *w, const char *s, size_t len, int ci, int n)
 		putch(w, (char)('0' + (ci - n)));
 	if (len == 0 || s[len - 1] != '\n')
 		putch(w, '-');
-	else if (len == 1 || s[len - 2] == '\n')
+	else if (len == 1 || s[len - 2] == '\n') {
 		putch(w, '+');
+		w->after_keep = true;
+	}
+	if (w->hdr != NULL) {
+		puts_(w, " #");
+		put(w, w->hdr->text, w->hdr->len);
+		w->hdr_used = w->hdr;
+	}
 	while (p < len) {
 		const char *nl = memchr(s + p, '\n', len - p);
 		size_t e = nl ? (size_t)(nl - s) : len;

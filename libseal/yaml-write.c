@@ -22,8 +22,9 @@ newline(struct wr *w, int ind, bool blank)
 {
 	if (w->open)
 		putch(w, '\n');
-	if (blank)
+	if (blank && !w->after_keep)
 		putch(w, '\n');
+	w->after_keep = false;
 	spaces(w, ind);
 	w->open = true;
 	w->inl_ok = true;
@@ -123,7 +124,8 @@ write_comment(struct wr *w, const struct seal__node *c, int ind,
 		/* a comment indented deeper than its items stays so, unless
 		 * it would read back as a block scalar's content line */
 		if (w->keep_cols && c->col > ind &&
-		    c->col <= ind + 2 * w->bi && !w->after_block)
+		    c->col <= ind + 2 * w->bi && !w->after_block &&
+		    !w->after_coll) /* nor as the collection's */
 			ind = c->col;
 		newline(w, ind, (c->flags & SEAL_F_BLANK) != 0);
 	}
@@ -153,6 +155,7 @@ write_value(struct wr *w, const struct seal__node *v, int ind, bool in_seq)
 {
 	int ci = in_seq ? ind + 2 : step(w, ind);
 
+	w->after_coll = false;
 	if (v == NULL)
 		return;
 	if (v->kind == SEAL_N_SCALAR) {
@@ -168,25 +171,41 @@ write_value(struct wr *w, const struct seal__node *v, int ind, bool in_seq)
 		return;
 	}
 	if (in_seq) {
-		if (starts_with_own_line_comment(v)) {
-			if (v->kind == SEAL_N_MAP)
-				write_map(w, v, ind + 2, false);
-			else
-				write_seq(w, v, ind + 2, false);
-			return;
-		}
-		putch(w, ' ');
+		bool own = starts_with_own_line_comment(v);
+
+		if (!own)
+			putch(w, ' ');
 		if (v->kind == SEAL_N_MAP)
-			write_map(w, v, ind + 2, true);
+			write_map(w, v, ind + 2, !own);
 		else
-			write_seq(w, v, ind + 2, true);
-		return;
-	}
-	if (v->kind == SEAL_N_MAP)
+			write_seq(w, v, ind + 2, !own);
+	} else if (v->kind == SEAL_N_MAP) {
 		write_map(w, v, ci, false);
-	else
+	} else {
 		write_seq(w, v, (v->flags & SEAL_F_COMPACT) ? ind : ci, false);
+	}
 	w->inl_ok = false;
+	w->after_coll = true;
+}
+
+/* Item *i's value; a trailing comment after a block scalar goes on its
+ * header line ("key: | # note"), and is then skipped. */
+static void
+write_item_value(struct wr *w, const struct seal__node *c, size_t *i,
+    int ind, bool in_seq)
+{
+	const struct seal__node *next = *i + 1 < c->nitems ?
+	    c->items[*i + 1].val : NULL;
+
+	if (next == NULL || next->kind != SEAL_N_COMMENT ||
+	    !(next->flags & SEAL_F_INLINE))
+		next = NULL;
+	w->hdr = next;
+	w->hdr_used = NULL;
+	write_value(w, c->items[*i].val, ind, in_seq);
+	if (next != NULL && w->hdr_used == next)
+		(*i)++;
+	w->hdr = NULL;
 }
 
 static void
@@ -207,7 +226,7 @@ write_map(struct wr *w, const struct seal__node *m, int ind, bool inline_first)
 			newline(w, ind, v != NULL && (v->flags & SEAL_F_BLANK));
 		w->inl_ok = true;
 		seal__yaml_write_key(w, it, false);
-		write_value(w, v, ind, false);
+		write_item_value(w, m, &i, ind, false);
 	}
 	w->inl_ok = false;
 }
@@ -247,7 +266,7 @@ write_seq(struct wr *w, const struct seal__node *s, int ind, bool inline_first)
 			newline(w, ind, v != NULL && (v->flags & SEAL_F_BLANK));
 		w->inl_ok = true;
 		putch(w, '-');
-		write_value(w, v, ind, true);
+		write_item_value(w, s, &i, ind, true);
 	}
 	w->inl_ok = false;
 }
@@ -277,6 +296,7 @@ write_doc(struct wr *w, const struct seal__tree *t, size_t i)
 			write_map(w, d->root, 0, false);
 		}
 	}
+	w->after_coll = true; /* a deeper foot would read back inside */
 	if (d->foot != NULL)
 		for (k = 0; k < d->foot->nitems; k++)
 			if (d->foot->items[k].val != NULL)

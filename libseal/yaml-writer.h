@@ -27,6 +27,11 @@ struct wr {
 	bool inl_ok;	/* a trailing comment may go on the current line */
 	bool after_block; /* the last line was a block scalar's content */
 	bool keep_cols;	/* layout as read: comments keep their columns */
+	bool after_keep; /* ... of a "|+" block: a blank line would join it */
+	bool after_coll; /* the last value was a block collection */
+	/* a trailing comment for the next literal block's header line */
+	const struct seal__node *hdr;
+	const struct seal__node *hdr_used;	/* the one written */
 	seal_rc rc;
 };
 

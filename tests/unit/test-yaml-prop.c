@@ -239,6 +239,7 @@ rand_coll(struct seal__tree *t, bool is_map, int depth, bool flow, bool root)
 	    SEAL_N_SEQ);
 	uint32_t n = rnd(6), i;
 	const struct seal__node *prev = NULL;
+	bool last_comment = false;
 
 	assert_non_null(c);
 	if (flow)
@@ -250,13 +251,17 @@ rand_coll(struct seal__tree *t, bool is_map, int depth, bool flow, bool root)
 			/* a comment: own line, or trailing the line before */
 			v = rand_comment(t);
 			assert_non_null(v);
-			if (rnd(2) && ((i == 0 && !root) ||
-			    (i > 0 && prev != NULL && ends_inline(prev))))
+			if (rnd(2) && ((i == 0 && !root) || (i > 0 &&
+			    !last_comment && prev != NULL &&
+			    (ends_inline(prev) ||
+			    prev->kind == SEAL_N_SCALAR))))
 				v->flags |= SEAL_F_INLINE;
 			else if (i > 0 && rnd(4) == 0 && (prev == NULL ||
 			    ends_inline(prev)))
 				v->flags |= SEAL_F_BLANK;
-			prev = NULL;
+			if (!(v->flags & SEAL_F_INLINE))
+				prev = NULL;
+			last_comment = true;
 		} else {
 			v = rand_value(t, depth, flow);
 			if (i > 0 && !flow && rnd(5) == 0 &&
@@ -266,6 +271,7 @@ rand_coll(struct seal__tree *t, bool is_map, int depth, bool flow, bool root)
 			    v->nitems > 0 && rnd(3) == 0)
 				v->flags |= SEAL_F_COMPACT;
 			prev = v;
+			last_comment = false;
 		}
 		if (is_map && v->kind != SEAL_N_COMMENT) {
 			char key[128];
