@@ -137,7 +137,8 @@ node_eq_n(const struct seal__node *a, const struct seal__node *b, char *why,
 		}
 	}
 	if (fa != fb) {
-		snprintf(why, wl, "%s: flags differ (%#x vs %#x)", path, fa, fb);
+		snprintf(why, wl, "%s: flags differ (%#x vs %#x)", path, fa,
+		    fb);
 		return false;
 	}
 	if (a->kind == SEAL_N_SCALAR || a->kind == SEAL_N_COMMENT) {

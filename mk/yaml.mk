@@ -3,8 +3,14 @@
 libseal_libseal_core_la_SOURCES += \
 	libseal/yaml-internal.h \
 	libseal/yaml-resolve.c \
+	libseal/yaml-reader.h \
 	libseal/yaml-read.c \
+	libseal/yaml-build.c \
+	libseal/yaml-comments.c \
+	libseal/yaml-index.c \
+	libseal/yaml-writer.h \
 	libseal/yaml-write.c \
+	libseal/yaml-scalar.c \
 	libseal/yaml-equal.c
 
 # ---- tests --------------------------------------------------------------
@@ -30,3 +36,9 @@ tests_fuzz_fuzz_yaml_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_yaml_LDFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_yaml_LDADD = libseal/libseal-core.la $(CORE_LIBS)
 EXTRA_DIST += tests/fuzz/corpus/yaml
+
+# ---- benchmark (make bench; never run by make check) --------------------
+bench_programs += bench/bench-yaml
+bench_bench_yaml_SOURCES = bench/bench-yaml.c
+bench_bench_yaml_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+EXTRA_DIST += bench/bench-yaml.sh bench/results-yaml.md

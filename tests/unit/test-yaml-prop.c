@@ -224,7 +224,8 @@ rand_value(struct seal__tree *t, int depth, bool flow)
 	uint32_t k = depth > 0 ? rnd(10) : 9;
 
 	if (k == 0)
-		return rand_coll(t, true, depth - 1, flow || rnd(4) == 0, false);
+		return rand_coll(t, true, depth - 1, flow || rnd(4) == 0,
+		    false);
 	if (k == 1)
 		return rand_coll(t, false, depth - 1, flow || rnd(4) == 0,
 		    false);
@@ -238,6 +239,7 @@ rand_coll(struct seal__tree *t, bool is_map, int depth, bool flow, bool root)
 	    SEAL_N_SEQ);
 	uint32_t n = rnd(6), i;
 	const struct seal__node *prev = NULL;
+	bool last_comment = false;
 
 	assert_non_null(c);
 	if (flow)
@@ -249,13 +251,17 @@ rand_coll(struct seal__tree *t, bool is_map, int depth, bool flow, bool root)
 			/* a comment: own line, or trailing the line before */
 			v = rand_comment(t);
 			assert_non_null(v);
-			if (rnd(2) && ((i == 0 && !root) ||
-			    (i > 0 && prev != NULL && ends_inline(prev))))
+			if (rnd(2) && ((i == 0 && !root) || (i > 0 &&
+			    !last_comment && prev != NULL &&
+			    (ends_inline(prev) ||
+			    prev->kind == SEAL_N_SCALAR))))
 				v->flags |= SEAL_F_INLINE;
 			else if (i > 0 && rnd(4) == 0 && (prev == NULL ||
 			    ends_inline(prev)))
 				v->flags |= SEAL_F_BLANK;
-			prev = NULL;
+			if (!(v->flags & SEAL_F_INLINE))
+				prev = NULL;
+			last_comment = true;
 		} else {
 			v = rand_value(t, depth, flow);
 			if (i > 0 && !flow && rnd(5) == 0 &&
@@ -265,6 +271,7 @@ rand_coll(struct seal__tree *t, bool is_map, int depth, bool flow, bool root)
 			    v->nitems > 0 && rnd(3) == 0)
 				v->flags |= SEAL_F_COMPACT;
 			prev = v;
+			last_comment = false;
 		}
 		if (is_map && v->kind != SEAL_N_COMMENT) {
 			char key[128];
@@ -412,7 +419,8 @@ test_generated_trees(void **state)
 	for (i = 0; i < iters; i++) {
 		struct seal__tree *t;
 
-		rng = 0x9E3779B97F4A7C15ull ^ ((uint64_t)(i + 1) * 0x100000001B3ull);
+		rng = 0x9E3779B97F4A7C15ull ^
+		    ((uint64_t)(i + 1) * 0x100000001B3ull);
 		t = rand_tree();
 		check_round_trip(ctx, t, i % 3 == 0 ? 0 : (int)(2 + i % 8), i);
 		seal__tree_free(t);

@@ -299,6 +299,8 @@ test_comment_round_trips(void **state)
 	same("# only a comment\n");
 	same("a: 1\n# foot one\n\n# foot two\n");
 	same("m:\n    # first\n    x: 1 #inline, no space\n");
+	same("lit: | # on the header line\n    text\nfold:\n    - |- # too\n"
+	    "      x\n");
 }
 
 /* -- styles and layout -------------------------------------------------- */
