@@ -180,13 +180,15 @@ read_pass(const char *prompt, size_t *len)
 		error("out of secure memory");
 		return NULL;
 	}
-	(void)!write(fd, prompt, strlen(prompt));
+	/* echo off first: flushing typeahead after the prompt could eat an
+	 * answer typed (or piped through a pty) right after it */
 	if (tcgetattr(fd, &old) == 0) {
 		raw = old;
 		raw.c_lflag &= ~(tcflag_t)ECHO;
 		raw.c_lflag |= ECHONL;
 		tcsetattr(fd, TCSAFLUSH, &raw);
 	}
+	(void)!write(fd, prompt, strlen(prompt));
 	for (;;) {
 		r = read(fd, &c, 1);
 		if (r < 0 && errno == EINTR)
@@ -200,7 +202,7 @@ read_pass(const char *prompt, size_t *len)
 	}
 	c = 0;
 	buf[n] = 0;
-	tcsetattr(fd, TCSAFLUSH, &old);
+	tcsetattr(fd, TCSANOW, &old);
 	close(fd);
 	*len = n;
 	return buf;
