@@ -212,6 +212,21 @@ seal_rc seal__ssh_unwrap(seal_ctx *ctx, const struct seal__age_id *id,
 void seal__ssh_free_key(void *rsa);
 char *seal__ssh_recipient_string(const struct seal__age_id *id);
 
+/* age-aead.c: ChaCha20-Poly1305 through OpenSSL (fast path) ------------ */
+
+struct seal__aead {
+	void *ctx; /* EVP_CIPHER_CTX * */
+};
+int seal__aead_init(struct seal__aead *a, const unsigned char key[32],
+    int enc);
+void seal__aead_free(struct seal__aead *a);
+/* ct gets n bytes + 16-byte tag. */
+int seal__aead_seal(struct seal__aead *a, unsigned char *ct,
+    const unsigned char *pt, size_t n, const unsigned char nonce[12]);
+/* n includes the tag; 0 on success, -1 if it does not authenticate. */
+int seal__aead_open(struct seal__aead *a, unsigned char *pt,
+    const unsigned char *ct, size_t n, const unsigned char nonce[12]);
+
 /* age-stream.c: STREAM payload ------------------------------------------ */
 
 /* Encrypt: feeds plaintext, writes ciphertext chunks. */
@@ -236,7 +251,10 @@ seal_rc seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 seal_rc seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
     const unsigned char *pre, size_t prelen, seal_read_fn read, void *rarg,
     seal_write_fn write, void *warg);
-/* One-shot in memory (ct is the whole payload after the nonce). */
+/*
+ * One-shot in memory (ct is the whole payload after the nonce); pt must
+ * hold ctlen bytes and is wiped on failure.
+ */
 seal_rc seal__stream_decrypt_mem(seal_ctx *ctx, const unsigned char key[32],
     const unsigned char *ct, size_t ctlen, unsigned char *pt, size_t *ptlen);
 

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,31 +60,51 @@ set_nonce(unsigned char nonce[12], uint64_t ctr, int last)
 	nonce[11] = last ? 1 : 0;
 }
 
+#define SMALL_CHUNK 4096 /* below this, libsodium: no EVP context */
+
+/*
+ * Seal or open one chunk. *a is a lazily created OpenSSL context for big
+ * chunks (the caller frees it); small ones go through libsodium.
+ */
 static int
-seal_chunk(unsigned char *ct, const unsigned char *pt, size_t n,
-    const unsigned char key[32], uint64_t ctr, int last)
+seal_chunk(struct seal__aead *a, unsigned char *ct, const unsigned char *pt,
+    size_t n, const unsigned char key[32], uint64_t ctr, int last)
 {
 	unsigned char nonce[12];
 
 	set_nonce(nonce, ctr, last);
+	if (n >= SMALL_CHUNK && a != NULL &&
+	    (a->ctx != NULL || seal__aead_init(a, key, 1) == 0))
+		return seal__aead_seal(a, ct, pt, n, nonce);
 	return crypto_aead_chacha20poly1305_ietf_encrypt(ct, NULL, pt, n, NULL,
 	    0, NULL, nonce, key);
 }
 
 static int
-open_chunk(unsigned char *pt, const unsigned char *ct, size_t n,
-    const unsigned char key[32], uint64_t ctr, int last)
+open_chunk(struct seal__aead *a, unsigned char *pt, const unsigned char *ct,
+    size_t n, const unsigned char key[32], uint64_t ctr, int last)
 {
 	unsigned char nonce[12];
 
 	if (n < 16)
 		return -1;
 	set_nonce(nonce, ctr, last);
+	if (n >= SMALL_CHUNK && a != NULL &&
+	    (a->ctx != NULL || seal__aead_init(a, key, 0) == 0))
+		return seal__aead_open(a, pt, ct, n, nonce);
 	return crypto_aead_chacha20poly1305_ietf_decrypt(pt, NULL, NULL, ct, n,
 	    NULL, 0, nonce, key);
 }
 
-/* ---- a tiny parallel-for over one batch ------------------------------ */
+/*
+ * ---- a tiny parallel-for over one batch ------------------------------
+ * Chunks are claimed one at a time from an atomic word holding the batch
+ * generation, its chunk count and the next index, so a thread that the
+ * scheduler delays never holds up more than the one chunk it claimed, and
+ * a thread waking up late for an old batch claims nothing.
+ */
+
+#define CLAIM(gen, n) ((uint64_t)(gen) << 40 | (uint64_t)(n) << 20)
 
 struct job {
 	int encrypt;
@@ -93,6 +114,8 @@ struct job {
 	size_t nchunks;
 	uint64_t ctr0;
 	int last_final;	   /* the batch's last chunk is the final one */
+	_Atomic uint64_t claim;
+	_Atomic size_t done;
 	signed char res[BATCH];
 };
 
@@ -102,28 +125,55 @@ struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t go, done;
 	struct job *job;
-	unsigned gen;
-	int pending;
+	uint64_t gen;	/* published generation (under mu) */
+	uint64_t next_gen;
 	int quit;
 };
 
-static void
-run_part(struct job *j, int part, int nparts)
+static long
+claim(struct job *j, uint64_t gen)
 {
-	size_t i, n;
+	uint64_t v = atomic_load(&j->claim);
 
-	for (i = (size_t)part; i < j->nchunks; i += (size_t)nparts) {
-		int last = j->last_final && i == j->nchunks - 1;
+	for (;;) {
+		if ((v >> 40) != gen || (v & 0xfffff) >= ((v >> 20) & 0xfffff))
+			return -1;
+		if (atomic_compare_exchange_weak(&j->claim, &v, v + 1))
+			return (long)(v & 0xfffff);
+	}
+}
+
+static void
+run_part(struct pool *p, struct job *j, uint64_t gen)
+{
+	struct seal__aead a = { NULL };
+	size_t n;
+	long i;
+	int last;
+
+	while ((i = claim(j, gen)) >= 0) {
+		last = j->last_final && (size_t)i == j->nchunks - 1;
 		if (j->encrypt) {
-			n = i == j->nchunks - 1 ? j->inlen - i * CH : CH;
-			j->res[i] = (signed char)seal_chunk(j->out + i * CT,
-			    j->in + i * CH, n, j->key, j->ctr0 + i, last);
+			n = (size_t)i == j->nchunks - 1 ? j->inlen - (size_t)i * CH
+							  : CH;
+			j->res[i] = (signed char)seal_chunk(&a,
+			    j->out + (size_t)i * CT, j->in + (size_t)i * CH, n,
+			    j->key, j->ctr0 + (uint64_t)i, last);
 		} else {
-			n = i == j->nchunks - 1 ? j->inlen - i * CT : CT;
-			j->res[i] = (signed char)open_chunk(j->out + i * CH,
-			    j->in + i * CT, n, j->key, j->ctr0 + i, last);
+			n = (size_t)i == j->nchunks - 1 ? j->inlen - (size_t)i * CT
+							  : CT;
+			j->res[i] = (signed char)open_chunk(&a,
+			    j->out + (size_t)i * CH, j->in + (size_t)i * CT, n,
+			    j->key, j->ctr0 + (uint64_t)i, last);
+		}
+		if (atomic_fetch_add(&j->done, 1) + 1 == j->nchunks &&
+		    p != NULL && p->nth > 0) {
+			pthread_mutex_lock(&p->mu);
+			pthread_cond_broadcast(&p->done);
+			pthread_mutex_unlock(&p->mu);
 		}
 	}
+	seal__aead_free(&a);
 }
 
 struct worker_arg {
@@ -136,7 +186,8 @@ worker(void *arg)
 {
 	struct worker_arg *wa = arg;
 	struct pool *p = wa->p;
-	unsigned seen = 0;
+	uint64_t seen = 0;
+	struct job *j;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -145,11 +196,10 @@ worker(void *arg)
 		if (p->quit)
 			break;
 		seen = p->gen;
+		j = p->job;
 		pthread_mutex_unlock(&p->mu);
-		run_part(p->job, wa->idx + 1, p->nth + 1);
+		run_part(p, j, seen);
 		pthread_mutex_lock(&p->mu);
-		if (--p->pending == 0)
-			pthread_cond_signal(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
 	free(wa);
@@ -164,7 +214,6 @@ pool_start(struct pool *p)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int i, want;
 
-	memset(p, 0, sizeof(*p));
 	want = ncpu > MAX_THREADS ? MAX_THREADS : (int)ncpu;
 	if (want <= 1)
 		return 0;
@@ -172,7 +221,6 @@ pool_start(struct pool *p)
 	pthread_cond_init(&p->go, NULL);
 	pthread_cond_init(&p->done, NULL);
 	for (i = 0; i < want - 1; i++) {
-		/* each pool has its own args; pools are per call */
 		struct worker_arg *wa = malloc(sizeof(*wa));
 		if (wa == NULL)
 			break;
@@ -187,22 +235,26 @@ pool_start(struct pool *p)
 	return 0;
 }
 
+/* Fill in the job's fields before this; it claims and waits. */
 static void
 pool_run(struct pool *p, struct job *j)
 {
+	uint64_t gen = ++p->next_gen;
+
+	atomic_store(&j->done, 0);
+	atomic_store(&j->claim, CLAIM(gen, j->nchunks));
 	if (p->nth == 0 || j->nchunks < 2) {
-		run_part(j, 0, 1);
+		run_part(NULL, j, gen);
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
 	p->job = j;
-	p->pending = p->nth;
-	p->gen++;
+	p->gen = gen;
 	pthread_cond_broadcast(&p->go);
 	pthread_mutex_unlock(&p->mu);
-	run_part(j, 0, p->nth + 1);
+	run_part(p, j, gen);
 	pthread_mutex_lock(&p->mu);
-	while (p->pending > 0)
+	while (atomic_load(&j->done) < j->nchunks)
 		pthread_cond_wait(&p->done, &p->mu);
 	pthread_mutex_unlock(&p->mu);
 }
@@ -226,6 +278,21 @@ pool_stop(struct pool *p)
 	p->nth = 0;
 }
 
+static void
+job_set(struct job *j, int encrypt, const unsigned char *key,
+    unsigned char *in, unsigned char *out, size_t inlen, size_t nchunks,
+    uint64_t ctr0, int last_final)
+{
+	j->encrypt = encrypt;
+	j->key = key;
+	j->in = in;
+	j->out = out;
+	j->inlen = inlen;
+	j->nchunks = nchunks;
+	j->ctr0 = ctr0;
+	j->last_final = last_final;
+}
+
 /* ---- encryption ------------------------------------------------------ */
 
 seal_rc
@@ -233,7 +300,7 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
     seal_read_fn read, void *rarg, seal_write_fn write, void *warg)
 {
 	unsigned char *pt = NULL, *ct = NULL, carry = 0;
-	size_t got, have = 0, c1, used = 0, nb = 1;
+	size_t got, have = 0, c1, used = 0, nb = 1, i;
 	uint64_t ctr = 0;
 	struct pool pool;
 	struct job job;
@@ -267,20 +334,20 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 			}
 			eof = c1 == 0;
 		}
-		memset(&job, 0, sizeof(job));
-		job.encrypt = 1;
-		job.key = key;
-		job.in = pt;
-		job.out = ct;
-		job.inlen = have;
-		job.nchunks = have == 0 ? 1 : (have + CH - 1) / CH;
-		job.ctr0 = ctr;
-		job.last_final = eof;
+		job_set(&job, 1, key, pt, ct, have,
+		    have == 0 ? 1 : (have + CH - 1) / CH, ctr, eof);
 		if (!started && job.nchunks > 1) {
 			pool_start(&pool);
 			started = 1;
 		}
 		pool_run(&pool, &job);
+		for (i = 0; i < job.nchunks; i++)
+			if (job.res[i] != 0) {
+				rc = seal__err(ctx, SEAL_ENOMEM,
+				    "cannot encrypt chunk %llu",
+				    (unsigned long long)(ctr + i));
+				goto out;
+			}
 		if (write(warg, ct, have + 16 * job.nchunks) != 0) {
 			rc = seal__err(ctx, SEAL_EIO, "cannot write output");
 			goto out;
@@ -371,15 +438,9 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 			rc = perr(ctx, "truncated file, no final chunk", ctr);
 			goto out;
 		}
-		memset(&job, 0, sizeof(job));
-		job.key = key;
-		job.in = in;
-		job.out = pt;
-		job.inlen = have;
-		job.nchunks = (have + CT - 1) / CT;
-		job.ctr0 = ctr;
 		/* a short last chunk at EOF must be the final one */
-		job.last_final = eof && have % CT != 0;
+		job_set(&job, 0, key, in, pt, have, (have + CT - 1) / CT, ctr,
+		    eof && have % CT != 0);
 		if (!started && job.nchunks > 1) {
 			pool_start(&pool);
 			started = 1;
@@ -397,8 +458,8 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 			if (job.res[i] != 0) {
 				/* not a middle chunk: a full-size final one? */
 				if (last || n != CT ||
-				    open_chunk(pt + i * CH, in + i * CT, n, key,
-					ctr + i, 1) != 0) {
+				    open_chunk(NULL, pt + i * CH, in + i * CT, n,
+					key, ctr + i, 1) != 0) {
 					rc = perr(ctx, "authentication failed",
 					    ctr + i);
 					break;
@@ -474,24 +535,37 @@ seal_rc
 seal__stream_decrypt_mem(seal_ctx *ctx, const unsigned char key[32],
     const unsigned char *ct, size_t ctlen, unsigned char *pt, size_t *ptlen)
 {
+	struct seal__aead a = { NULL };
 	size_t off = 0, o = 0, n;
 	uint64_t ctr = 0;
 	int last = 0;
+	seal_rc rc = SEAL_OK;
 
 	*ptlen = 0;
 	while (!last) {
-		if (off == ctlen)
-			return perr(ctx, "truncated file, no final chunk", ctr);
+		if (off == ctlen) {
+			rc = perr(ctx, "truncated file, no final chunk", ctr);
+			goto out;
+		}
 		n = ctlen - off < CT ? ctlen - off : CT;
 		if (n < CT) {
 			last = 1;
-			if (n == 16 && ctr != 0)
-				return perr(ctx, "empty final chunk", ctr);
-			if (open_chunk(pt + o, ct + off, n, key, ctr, 1) != 0)
-				return perr(ctx, "authentication failed", ctr);
-		} else if (open_chunk(pt + o, ct + off, n, key, ctr, 0) != 0) {
-			if (open_chunk(pt + o, ct + off, n, key, ctr, 1) != 0)
-				return perr(ctx, "authentication failed", ctr);
+			if (n == 16 && ctr != 0) {
+				rc = perr(ctx, "empty final chunk", ctr);
+				goto out;
+			}
+			if (open_chunk(&a, pt + o, ct + off, n, key, ctr, 1) !=
+			    0) {
+				rc = perr(ctx, "authentication failed", ctr);
+				goto out;
+			}
+		} else if (open_chunk(&a, pt + o, ct + off, n, key, ctr, 0) !=
+		    0) {
+			if (open_chunk(&a, pt + o, ct + off, n, key, ctr, 1) !=
+			    0) {
+				rc = perr(ctx, "authentication failed", ctr);
+				goto out;
+			}
 			last = 1;
 		}
 		off += n;
@@ -499,7 +573,12 @@ seal__stream_decrypt_mem(seal_ctx *ctx, const unsigned char key[32],
 		ctr++;
 	}
 	if (off != ctlen)
-		return perr(ctx, "trailing data after the final chunk", ctr - 1);
-	*ptlen = o;
-	return SEAL_OK;
+		rc = perr(ctx, "trailing data after the final chunk", ctr - 1);
+	else
+		*ptlen = o;
+out:
+	seal__aead_free(&a);
+	if (rc != SEAL_OK)
+		sodium_memzero(pt, ctlen); /* pt holds ctlen bytes */
+	return rc;
 }
