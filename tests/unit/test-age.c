@@ -25,6 +25,8 @@ buf_write(void *arg, const void *p, size_t n)
 {
 	struct buf *b = arg;
 
+	if (n == 0)
+		return 0;
 	if (b->len + n > b->cap) {
 		b->cap = (b->len + n) * 2;
 		b->p = realloc(b->p, b->cap);
