@@ -77,6 +77,33 @@ seal__armor_decoded_max(size_t inlen)
 	return inlen / 4 * 3 + 3;
 }
 
+/*
+ * A streaming armor decoder: a seal_read_fn over another one, with the
+ * same strict rules as seal__armor_decode. pre/prelen are raw bytes
+ * already read (pre_eof: nothing follows them). On an error the read
+ * fails and err holds SEAL_EARMOR (message set on ctx) or SEAL_EIO.
+ */
+struct seal__armor_r {
+	seal_ctx *ctx;
+	seal_read_fn read;
+	void *arg;
+	const unsigned char *pre;
+	size_t prelen;
+	bool pre_eof, eof, saw_short;
+	int state; /* 0 before BEGIN, 1 body, 2 after END */
+	size_t lineno;
+	unsigned char raw[16384];
+	size_t rlen, roff;
+	unsigned char dec[48];
+	size_t dlen, doff;
+	seal_rc err;
+	char msg[SEAL_ERRMSG_MAX]; /* the error, kept from later overwrites */
+};
+void seal__armor_r_init(struct seal__armor_r *ar, seal_ctx *ctx,
+    const unsigned char *pre, size_t prelen, bool pre_eof, seal_read_fn read,
+    void *arg);
+int seal__armor_r_fn(void *arg, void *buf, size_t len, size_t *got);
+
 /* An armoring writer: wraps a seal_write_fn. */
 struct seal__armor_w {
 	seal_write_fn write;
