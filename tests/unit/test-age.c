@@ -192,6 +192,37 @@ test_bech32_long(void **state)
 			     back, sizeof(back), &n, &why), -1);
 }
 
+struct slow {
+	const unsigned char *p;
+	size_t len, off, step;
+};
+
+/* A reader handing out at most step bytes per call. */
+static int
+slow_read(void *arg, void *buf, size_t len, size_t *got)
+{
+	struct slow *s = arg;
+	size_t n = s->len - s->off;
+
+	if (n > len)
+		n = len;
+	if (n > s->step)
+		n = s->step;
+	memcpy(buf, s->p + s->off, n);
+	s->off += n;
+	*got = n;
+	return 0;
+}
+
+static int
+fail_write(void *arg, const void *p, size_t n)
+{
+	(void)arg;
+	(void)p;
+	(void)n;
+	return -1;
+}
+
 static void
 roundtrip(seal_ctx *ctx, seal_recipient *const *r, size_t nr,
     const seal_identity *id, size_t size, unsigned flags)
@@ -212,6 +243,22 @@ roundtrip(seal_ctx *ctx, seal_recipient *const *r, size_t nr,
 	assert_int_equal(out.len, size);
 	if (size)
 		assert_memory_equal(out.p, pt, size);
+	/* the streaming API, fed in odd small pieces */
+	if (size < 300000) {
+		struct slow sr = { ct.p, ct.len, 0, size % 3 + 1 };
+		out.len = 0;
+		assert_int_equal(seal_age_decrypt(ctx, id,
+				     SEAL_AGE_DETECT_ARMOR, slow_read, &sr,
+				     buf_write, &out), SEAL_OK);
+		assert_int_equal(out.len, size);
+		if (size)
+			assert_memory_equal(out.p, pt, size);
+	}
+	/* a failing writer ends in SEAL_EIO */
+	if (size > 0)
+		assert_int_equal(seal_age_decrypt_buf(ctx, id,
+				     SEAL_AGE_DETECT_ARMOR, ct.p, ct.len,
+				     fail_write, NULL), SEAL_EIO);
 	/* flip one bit of the last byte: fails, nothing released */
 	if (!(flags & SEAL_AGE_ARMOR)) {
 		out.len = 0;
