@@ -471,7 +471,9 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 				break;
 		}
 		/* every chunk opened in parallel may hold plaintext */
-		used = have < want / CT * CH ? have : want / CT * CH;
+		n = have < want / CT * CH ? have : want / CT * CH;
+		if (n > used)
+			used = n;
 		if (rel > 0 && write(warg, pt, rel) != 0) {
 			rc = seal__err(ctx, SEAL_EIO, "cannot write output");
 			goto out;
@@ -505,9 +507,10 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 			rc = perr(ctx, "truncated file, no final chunk", ctr);
 			goto out;
 		}
-		sodium_memzero(pt, used);
-		used = 0;
+		/* the next batch overwrites pt; it is wiped once at the end */
 		if (want == CT) {
+			sodium_memzero(pt, used);
+			used = 0;
 			/* more than a chunk: switch to full batches */
 			free(in);
 			free(pt);
