@@ -114,6 +114,7 @@ struct job {
 	size_t nchunks;
 	uint64_t ctr0;
 	int last_final;	   /* the batch's last chunk is the final one */
+	uint64_t gen;
 	_Atomic uint64_t claim;
 	_Atomic size_t done;
 	signed char res[BATCH];
@@ -235,28 +236,42 @@ pool_start(struct pool *p)
 	return 0;
 }
 
-/* Fill in the job's fields before this; it claims and waits. */
+/* Publish a filled-in job to the workers; the caller goes on meanwhile. */
 static void
-pool_run(struct pool *p, struct job *j)
+pool_publish(struct pool *p, struct job *j)
 {
-	uint64_t gen = ++p->next_gen;
-
+	j->gen = ++p->next_gen;
 	atomic_store(&j->done, 0);
-	atomic_store(&j->claim, CLAIM(gen, j->nchunks));
-	if (p->nth == 0 || j->nchunks < 2) {
-		run_part(NULL, j, gen);
+	atomic_store(&j->claim, CLAIM(j->gen, j->nchunks));
+	if (p->nth == 0 || j->nchunks < 2)
 		return;
-	}
 	pthread_mutex_lock(&p->mu);
 	p->job = j;
-	p->gen = gen;
+	p->gen = j->gen;
 	pthread_cond_broadcast(&p->go);
 	pthread_mutex_unlock(&p->mu);
-	run_part(p, j, gen);
+}
+
+/* Claim what is left of a published job, then wait for the rest. */
+static void
+pool_finish(struct pool *p, struct job *j)
+{
+	if (p->nth == 0 || j->nchunks < 2) {
+		run_part(NULL, j, j->gen);
+		return;
+	}
+	run_part(p, j, j->gen);
 	pthread_mutex_lock(&p->mu);
 	while (atomic_load(&j->done) < j->nchunks)
 		pthread_cond_wait(&p->done, &p->mu);
 	pthread_mutex_unlock(&p->mu);
+}
+
+static void
+pool_run(struct pool *p, struct job *j)
+{
+	pool_publish(p, j);
+	pool_finish(p, j);
 }
 
 static void
@@ -295,92 +310,138 @@ job_set(struct job *j, int encrypt, const unsigned char *key,
 
 /* ---- encryption ------------------------------------------------------ */
 
+/* Input of one batch: plaintext, ciphertext room, how much, at EOF? */
+struct ebuf {
+	unsigned char *pt, *ct;
+	size_t have, used; /* used: high-water mark, wiped at the end */
+	int eof;
+};
+
+/*
+ * Fill b with up to cap bytes (after a carried byte, if any) and decide
+ * EOF with one byte of look-ahead, carried into the next batch.
+ */
+static seal_rc
+fill(seal_ctx *ctx, seal_read_fn read, void *rarg, struct ebuf *b,
+    size_t cap, unsigned char *carry, int *carried)
+{
+	size_t got, c1;
+
+	b->have = 0;
+	if (*carried) {
+		b->pt[0] = *carry;
+		b->have = 1;
+		*carried = 0;
+	}
+	if (seal__read_full(read, rarg, b->pt + b->have, cap - b->have,
+		&got) != 0)
+		return seal__err(ctx, SEAL_EIO, "cannot read input");
+	b->have += got;
+	if (b->have > b->used)
+		b->used = b->have;
+	b->eof = b->have < cap;
+	if (!b->eof) {
+		if (seal__read_full(read, rarg, carry, 1, &c1) != 0)
+			return seal__err(ctx, SEAL_EIO, "cannot read input");
+		b->eof = c1 == 0;
+		*carried = c1 == 1;
+	}
+	return SEAL_OK;
+}
+
+/*
+ * Seal one filled batch. While the workers seal it, the caller reads the
+ * next batch into *next (if any), so I/O and crypto overlap.
+ */
+static seal_rc
+seal_batch(seal_ctx *ctx, struct pool *pool, const unsigned char key[32],
+    struct ebuf *cur, struct ebuf *next, size_t cap, uint64_t *ctr,
+    seal_read_fn read, void *rarg, unsigned char *carry, int *carried,
+    seal_write_fn write, void *warg)
+{
+	struct job job;
+	seal_rc rc = SEAL_OK;
+	size_t i;
+
+	job_set(&job, 1, key, cur->pt, cur->ct, cur->have,
+	    cur->have == 0 ? 1 : (cur->have + CH - 1) / CH, *ctr, cur->eof);
+	pool_publish(pool, &job);
+	if (!cur->eof && next != NULL)
+		rc = fill(ctx, read, rarg, next, cap, carry, carried);
+	pool_finish(pool, &job);
+	if (rc != SEAL_OK)
+		return rc;
+	for (i = 0; i < job.nchunks; i++)
+		if (job.res[i] != 0)
+			return seal__err(ctx, SEAL_ENOMEM,
+			    "cannot encrypt chunk %llu",
+			    (unsigned long long)(*ctr + i));
+	if (write(warg, cur->ct, cur->have + 16 * job.nchunks) != 0)
+		return seal__err(ctx, SEAL_EIO, "cannot write output");
+	*ctr += job.nchunks;
+	return SEAL_OK;
+}
+
 seal_rc
 seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
     seal_read_fn read, void *rarg, seal_write_fn write, void *warg)
 {
-	unsigned char *pt = NULL, *ct = NULL, carry = 0;
-	size_t got, have = 0, c1, used = 0, nb = 1, i;
+	struct ebuf small = { NULL, NULL, 0, 0, 0 }, big[2];
+	unsigned char carry = 0;
 	uint64_t ctr = 0;
 	struct pool pool;
-	struct job job;
-	int started = 0, eof = 0;
-	seal_rc rc = SEAL_OK;
+	int carried = 0, k, cur = 0;
+	const size_t cap = (size_t)BATCH * CH;
+	seal_rc rc;
 
 	memset(&pool, 0, sizeof(pool));
+	memset(big, 0, sizeof(big));
 	/* one chunk first: small inputs never touch a big buffer */
-	pt = malloc(CH);
-	ct = malloc(CT);
-	if (pt == NULL || ct == NULL) {
+	small.pt = malloc(CH);
+	small.ct = malloc(CT);
+	if (small.pt == NULL || small.ct == NULL) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
 	}
-	while (!eof) {
-		if (seal__read_full(read, rarg, pt + have, nb * CH - have,
-			&got) != 0) {
-			rc = seal__err(ctx, SEAL_EIO, "cannot read input");
+	if ((rc = fill(ctx, read, rarg, &small, CH, &carry, &carried)) !=
+	    SEAL_OK ||
+	    (rc = seal_batch(ctx, &pool, key, &small, NULL, 0, &ctr, read,
+		 rarg, &carry, &carried, write, warg)) != SEAL_OK ||
+	    small.eof)
+		goto out;
+	for (k = 0; k < 2; k++) {
+		big[k].pt = malloc(cap);
+		big[k].ct = malloc((size_t)BATCH * CT);
+		if (big[k].pt == NULL || big[k].ct == NULL) {
+			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 			goto out;
 		}
-		have += got;
-		if (have > used)
-			used = have;
-		if (have < nb * CH) {
-			eof = 1;
-		} else {
-			/* one byte of look-ahead decides the final flag */
-			if (seal__read_full(read, rarg, &carry, 1, &c1) != 0) {
-				rc = seal__err(ctx, SEAL_EIO, "cannot read input");
-				goto out;
-			}
-			eof = c1 == 0;
-		}
-		job_set(&job, 1, key, pt, ct, have,
-		    have == 0 ? 1 : (have + CH - 1) / CH, ctr, eof);
-		if (!started && job.nchunks > 1) {
-			pool_start(&pool);
-			started = 1;
-		}
-		pool_run(&pool, &job);
-		for (i = 0; i < job.nchunks; i++)
-			if (job.res[i] != 0) {
-				rc = seal__err(ctx, SEAL_ENOMEM,
-				    "cannot encrypt chunk %llu",
-				    (unsigned long long)(ctr + i));
-				goto out;
-			}
-		if (write(warg, ct, have + 16 * job.nchunks) != 0) {
-			rc = seal__err(ctx, SEAL_EIO, "cannot write output");
-			goto out;
-		}
-		ctr += job.nchunks;
-		have = 0;
-		if (!eof && nb == 1) {
-			/* more than a chunk: switch to full batches */
-			sodium_memzero(pt, used);
-			free(pt);
-			free(ct);
-			used = 0;
-			nb = BATCH;
-			pt = malloc(nb * CH);
-			ct = malloc(nb * CT);
-			if (pt == NULL || ct == NULL) {
-				rc = seal__err(ctx, SEAL_ENOMEM,
-				    "out of memory");
-				goto out;
-			}
-		}
-		if (!eof) {
-			pt[0] = carry;
-			have = 1;
-		}
+	}
+	pool_start(&pool);
+	if ((rc = fill(ctx, read, rarg, &big[0], cap, &carry, &carried)) !=
+	    SEAL_OK)
+		goto out;
+	for (;;) {
+		rc = seal_batch(ctx, &pool, key, &big[cur], &big[1 - cur], cap,
+		    &ctr, read, rarg, &carry, &carried, write, warg);
+		if (rc != SEAL_OK || big[cur].eof)
+			break;
+		cur = 1 - cur;
 	}
 out:
 	pool_stop(&pool);
-	if (pt != NULL) {
-		sodium_memzero(pt, used);
-		free(pt);
+	if (small.pt != NULL) {
+		sodium_memzero(small.pt, small.used);
+		free(small.pt);
 	}
-	free(ct);
+	free(small.ct);
+	for (k = 0; k < 2; k++) {
+		if (big[k].pt != NULL) {
+			sodium_memzero(big[k].pt, big[k].used);
+			free(big[k].pt);
+		}
+		free(big[k].ct);
+	}
 	carry = 0;
 	return rc;
 }
