@@ -268,13 +268,6 @@ pool_finish(struct pool *p, struct job *j)
 }
 
 static void
-pool_run(struct pool *p, struct job *j)
-{
-	pool_publish(p, j);
-	pool_finish(p, j);
-}
-
-static void
 pool_stop(struct pool *p)
 {
 	int i;
@@ -456,142 +449,188 @@ perr(seal_ctx *ctx, const char *what, uint64_t ctr)
 	    (unsigned long long)ctr);
 }
 
+/* Ciphertext of one batch: pre-read bytes first, then the reader. */
+struct dsrc {
+	const unsigned char *pre;
+	size_t prelen;
+	seal_read_fn read;
+	void *rarg;
+};
+
+static seal_rc
+dfill(seal_ctx *ctx, struct dsrc *d, unsigned char *in, size_t want,
+    size_t *have, int *eof)
+{
+	size_t got;
+
+	*have = 0;
+	*eof = 0;
+	if (d->prelen > 0) {
+		*have = d->prelen < want ? d->prelen : want;
+		memcpy(in, d->pre, *have);
+		d->pre += *have;
+		d->prelen -= *have;
+	}
+	if (*have < want) {
+		if (seal__read_full(d->read, d->rarg, in + *have, want - *have,
+			&got) != 0)
+			return seal__err(ctx, SEAL_EIO, "cannot read input");
+		*have += got;
+		*eof = *have < want;
+	}
+	return SEAL_OK;
+}
+
+/*
+ * Open one batch and release its chunks in order up to the first failure
+ * or the final chunk (*final set to its index, else -1).
+ */
+static seal_rc
+release(seal_ctx *ctx, struct job *j, const unsigned char key[32],
+    seal_write_fn write, void *warg, long *final)
+{
+	size_t i, n, rel = 0;
+	seal_rc rc = SEAL_OK;
+	int last;
+
+	*final = -1;
+	for (i = 0; i < j->nchunks; i++) {
+		n = i == j->nchunks - 1 ? j->inlen - i * CT : CT;
+		last = j->last_final && i == j->nchunks - 1;
+		if (last && n == 16 && j->ctr0 + i != 0) {
+			rc = perr(ctx, "empty final chunk", j->ctr0 + i);
+			break;
+		}
+		if (j->res[i] != 0) {
+			/* not a middle chunk: a full-size final one? */
+			if (last || n != CT ||
+			    open_chunk(NULL, j->out + i * CH, j->in + i * CT, n,
+				key, j->ctr0 + i, 1) != 0) {
+				rc = perr(ctx, "authentication failed",
+				    j->ctr0 + i);
+				break;
+			}
+			last = 1;
+		}
+		rel += n - 16;
+		if (last) {
+			*final = (long)i;
+			break;
+		}
+	}
+	if (rel > 0 && write(warg, j->out, rel) != 0)
+		return seal__err(ctx, SEAL_EIO, "cannot write output");
+	return rc;
+}
+
 seal_rc
 seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
     const unsigned char *pre, size_t prelen, seal_read_fn read, void *rarg,
     seal_write_fn write, void *warg)
 {
-	unsigned char *in = NULL, *pt = NULL, probe;
-	size_t have, got, i, n, rel, want = CT, used = 0;
+	struct dsrc d = { pre, prelen, read, rarg };
+	unsigned char *in[2] = { NULL, NULL }, *pt = NULL, probe;
+	size_t have[2] = { 0, 0 }, got, n, want = CT, used = 0;
+	int eof[2] = { 0, 0 }, cur = 0, nxt, ahead;
 	uint64_t ctr = 0;
 	struct pool pool;
 	struct job job;
-	int eof = 0, started = 0, last;
-	seal_rc rc = SEAL_OK;
+	long final;
+	seal_rc rc;
 
 	memset(&pool, 0, sizeof(pool));
 	/* one chunk first: small files never touch a big buffer */
-	in = malloc(want);
+	in[0] = malloc(want);
 	pt = malloc(CH);
-	if (in == NULL || pt == NULL) {
+	if (in[0] == NULL || pt == NULL) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
 	}
-	/* pre may exceed one batch when the caller buffered a lot */
+	if ((rc = dfill(ctx, &d, in[0], want, &have[0], &eof[0])) != SEAL_OK)
+		goto out;
 	for (;;) {
-		have = 0;
-		if (prelen > 0) {
-			have = prelen < want ? prelen : want;
-			memcpy(in, pre, have);
-			pre += have;
-			prelen -= have;
-		}
-		if (have < want) {
-			if (seal__read_full(read, rarg, in + have, want - have,
-				&got) != 0) {
-				rc = seal__err(ctx, SEAL_EIO, "cannot read input");
-				goto out;
-			}
-			have += got;
-			eof = have < want;
-		}
-		if (have == 0) {
+		if (have[cur] == 0) {
 			rc = perr(ctx, "truncated file, no final chunk", ctr);
 			goto out;
 		}
 		/* a short last chunk at EOF must be the final one */
-		job_set(&job, 0, key, in, pt, have, (have + CT - 1) / CT, ctr,
-		    eof && have % CT != 0);
-		if (!started && job.nchunks > 1) {
-			pool_start(&pool);
-			started = 1;
-		}
-		pool_run(&pool, &job);
-		/* release in order, stopping at the first failure */
-		rel = 0;
-		for (i = 0; i < job.nchunks; i++) {
-			n = i == job.nchunks - 1 ? have - i * CT : CT;
-			last = job.last_final && i == job.nchunks - 1;
-			if (last && n == 16 && ctr + i != 0) {
-				rc = perr(ctx, "empty final chunk", ctr + i);
-				break;
-			}
-			if (job.res[i] != 0) {
-				/* not a middle chunk: a full-size final one? */
-				if (last || n != CT ||
-				    open_chunk(NULL, pt + i * CH, in + i * CT, n,
-					key, ctr + i, 1) != 0) {
-					rc = perr(ctx, "authentication failed",
-					    ctr + i);
-					break;
-				}
-				last = 1;
-			}
-			rel += n - 16;
-			if (last)
-				break;
-		}
-		/* every chunk opened in parallel may hold plaintext */
-		n = have < want / CT * CH ? have : want / CT * CH;
+		job_set(&job, 0, key, in[cur], pt, have[cur],
+		    (have[cur] + CT - 1) / CT, ctr,
+		    eof[cur] && have[cur] % CT != 0);
+		pool_publish(&pool, &job);
+		/* read the next batch while the workers open this one */
+		nxt = 1 - cur;
+		ahead = !eof[cur] && in[nxt] != NULL;
+		rc = SEAL_OK;
+		if (ahead)
+			rc = dfill(ctx, &d, in[nxt], want, &have[nxt],
+			    &eof[nxt]);
+		pool_finish(&pool, &job);
+		/* every chunk opened may hold plaintext: wiped at the end */
+		n = have[cur] < want / CT * CH ? have[cur] : want / CT * CH;
 		if (n > used)
 			used = n;
-		if (rel > 0 && write(warg, pt, rel) != 0) {
-			rc = seal__err(ctx, SEAL_EIO, "cannot write output");
-			goto out;
-		}
 		if (rc != SEAL_OK)
 			goto out;
-		if (i < job.nchunks) {
-			/* stopped at a final chunk: it must end the input */
-			if (i + 1 < job.nchunks || prelen > 0) {
-				rc = perr(ctx, "trailing data after the final "
-				    "chunk", ctr + i);
-				goto out;
-			}
-			if (!eof) {
+		if ((rc = release(ctx, &job, key, write, warg, &final)) !=
+		    SEAL_OK)
+			goto out;
+		if (final >= 0) {
+			/* the final chunk must end the input */
+			if ((size_t)final + 1 < job.nchunks ||
+			    (ahead && have[nxt] > 0) || (!ahead && d.prelen > 0))
+				goto trailing;
+			if (!eof[cur] && !ahead) {
 				if (seal__read_full(read, rarg, &probe, 1,
 					&got) != 0) {
 					rc = seal__err(ctx, SEAL_EIO,
 					    "cannot read input");
 					goto out;
 				}
-				if (got != 0) {
-					rc = perr(ctx, "trailing data after "
-					    "the final chunk", ctr + i);
-					goto out;
-				}
+				if (got != 0)
+					goto trailing;
 			}
 			goto out;
 		}
 		ctr += job.nchunks;
-		if (eof) {
+		if (eof[cur]) {
 			rc = perr(ctx, "truncated file, no final chunk", ctr);
 			goto out;
 		}
-		/* the next batch overwrites pt; it is wiped once at the end */
-		if (want == CT) {
-			sodium_memzero(pt, used);
-			used = 0;
-			/* more than a chunk: switch to full batches */
-			free(in);
-			free(pt);
-			want = (size_t)BATCH * CT;
-			in = malloc(want);
-			pt = malloc((size_t)BATCH * CH);
-			if (in == NULL || pt == NULL) {
-				rc = seal__err(ctx, SEAL_ENOMEM,
-				    "out of memory");
-				goto out;
-			}
+		if (ahead) {
+			cur = nxt;
+			continue;
 		}
+		/* more than a chunk: switch to two full-size batches */
+		sodium_memzero(pt, used);
+		used = 0;
+		free(in[0]);
+		free(pt);
+		want = (size_t)BATCH * CT;
+		in[0] = malloc(want);
+		in[1] = malloc(want);
+		pt = malloc((size_t)BATCH * CH);
+		if (in[0] == NULL || in[1] == NULL || pt == NULL) {
+			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
+			goto out;
+		}
+		pool_start(&pool);
+		cur = 0;
+		if ((rc = dfill(ctx, &d, in[0], want, &have[0], &eof[0])) !=
+		    SEAL_OK)
+			goto out;
 	}
+trailing:
+	rc = perr(ctx, "trailing data after the final chunk",
+	    ctr + (uint64_t)final);
 out:
 	pool_stop(&pool);
 	if (pt != NULL) {
 		sodium_memzero(pt, used);
 		free(pt);
 	}
-	free(in);
+	free(in[0]);
+	free(in[1]);
 	return rc;
 }
 
