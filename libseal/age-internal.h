@@ -195,7 +195,7 @@ struct seal_recipient {
 
 struct seal__age_id {
 	enum seal__age_type type;
-	unsigned char *sk;	/* secure memory: 32-byte scalar or passphrase */
+	unsigned char *sk; /* secure memory: 32-byte scalar or passphrase */
 	size_t sklen;
 	unsigned char pk[32];	/* precomputed public point */
 	unsigned char tag[4];

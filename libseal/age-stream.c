@@ -155,14 +155,16 @@ run_part(struct pool *p, struct job *j, uint64_t gen)
 	while ((i = claim(j, gen)) >= 0) {
 		last = j->last_final && (size_t)i == j->nchunks - 1;
 		if (j->encrypt) {
-			n = (size_t)i == j->nchunks - 1 ? j->inlen - (size_t)i * CH
-							  : CH;
+			n = (size_t)i == j->nchunks - 1
+			    ? j->inlen - (size_t)i * CH
+			    : CH;
 			j->res[i] = (signed char)seal_chunk(&a,
 			    j->out + (size_t)i * CT, j->in + (size_t)i * CH, n,
 			    j->key, j->ctr0 + (uint64_t)i, last);
 		} else {
-			n = (size_t)i == j->nchunks - 1 ? j->inlen - (size_t)i * CT
-							  : CT;
+			n = (size_t)i == j->nchunks - 1
+			    ? j->inlen - (size_t)i * CT
+			    : CT;
 			j->res[i] = (signed char)open_chunk(&a,
 			    j->out + (size_t)i * CH, j->in + (size_t)i * CT, n,
 			    j->key, j->ctr0 + (uint64_t)i, last);
@@ -578,7 +580,8 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 		if (final >= 0) {
 			/* the final chunk must end the input */
 			if ((size_t)final + 1 < job.nchunks ||
-			    (ahead && have[nxt] > 0) || (!ahead && d.prelen > 0))
+			    (ahead && have[nxt] > 0) ||
+			    (!ahead && d.prelen > 0))
 				goto trailing;
 			if (!eof[cur] && !ahead) {
 				if (seal__read_full(read, rarg, &probe, 1,

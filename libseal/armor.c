@@ -114,7 +114,8 @@ seal__armor_decode(seal_ctx *ctx, const unsigned char *in, size_t inlen,
 			goto fail;
 		}
 		if (saw_short) {
-			rc = aerr(ctx, "short line before the last", lineno - 1);
+			rc =
+			    aerr(ctx, "short line before the last", lineno - 1);
 			goto fail;
 		}
 		if (seal__b64_decode(buf + o, 48, &got, (const char *)l, n) !=
@@ -294,7 +295,8 @@ ar_begin(struct seal__armor_r *ar)
 		if (ar_need(ar, 1) != 0)
 			return -1;
 		if (ar->roff == ar->rlen)
-			return ar_fail(ar, "missing BEGIN AGE ENCRYPTED FILE line");
+			return ar_fail(
+			    ar, "missing BEGIN AGE ENCRYPTED FILE line");
 		if (!is_ws(ar->raw[ar->roff]))
 			break;
 		if (ar->raw[ar->roff] == '\n')
