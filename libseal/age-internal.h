@@ -236,8 +236,17 @@ seal_rc seal__ssh_wrap(seal_ctx *ctx, const seal_recipient *r,
 seal_rc seal__ssh_unwrap(seal_ctx *ctx, const struct seal__age_id *id,
     const struct seal__age_header *h, const struct seal__stanza *s,
     unsigned char *fk);
+/* age-sshkey.c */
 void seal__ssh_free_key(void *rsa);
 char *seal__ssh_recipient_string(const struct seal__age_id *id);
+/* First 4 bytes of SHA-256 over a key's wire blob. */
+void seal__ssh_key_tag(unsigned char tag[4], const unsigned char *wire,
+    size_t n);
+/* Parse a public key blob: type, X25519 point (ed25519) or EVP key (RSA). */
+seal_rc seal__ssh_parse_pub(seal_ctx *ctx, const unsigned char *w,
+    size_t wn, enum seal__age_type *type, unsigned char pk[32], void **rsa);
+/* "type base64(wire)", malloc'd. */
+char *seal__ssh_line(const char *type, const unsigned char *wire, size_t n);
 
 /* age-aead.c: ChaCha20-Poly1305 through OpenSSL (fast path) ------------ */
 
