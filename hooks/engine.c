@@ -465,7 +465,7 @@ narrow_utf16(const char *buf, size_t len, size_t *outlen)
 		else
 			return NULL;
 	}
-	if ((out = malloc(len / 2 + 1)) == NULL)
+	if ((out = malloc(len / 2 + 2)) == NULL) /* odd lengths round up */
 		return NULL;
 	for (i = (size_t)lo; i < len; i += 2)
 		if (buf[i] != 0)

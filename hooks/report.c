@@ -239,31 +239,33 @@ scan_apply_baseline(struct scan_results *r, const struct scan_baseline *b)
 void
 scan_dedupe(struct scan_results *r)
 {
-	size_t i, k = 0;
+	size_t i, j, k = 0;
+	bool *dup;
 
 	scan_results_sort(r);
+	if (r->n == 0 || (dup = calloc(r->n, sizeof(bool))) == NULL)
+		return; /* out of memory: keep the duplicates */
 	for (i = 0; i < r->n; i++) {
 		const struct scan_finding *v = &r->v[i];
-		bool dup = false;
-		size_t j;
-		if (strcmp(v->rule, "generic-secret") == 0) {
-			for (j = i; j-- > 0 && !strcmp(r->v[j].path, v->path) &&
-			     r->v[j].line == v->line;)
-				dup = true;
-			for (j = i + 1; j < r->n && !dup &&
-			     !strcmp(r->v[j].path, v->path) &&
-			     r->v[j].line == v->line;
-			     j++)
-				dup = true;
-		}
-		if (dup) {
-			free(r->v[i].path);
-			r->v[i].path = NULL;
+		if (strcmp(v->rule, "generic-secret") != 0)
 			continue;
-		}
+		/* sorted by path then line: the same line is adjacent */
+		for (j = i; j-- > 0 && !strcmp(r->v[j].path, v->path) &&
+		     r->v[j].line == v->line;)
+			if (strcmp(r->v[j].rule, "generic-secret") != 0)
+				dup[i] = true;
+		for (j = i + 1; j < r->n && !strcmp(r->v[j].path, v->path) &&
+		     r->v[j].line == v->line;
+		     j++)
+			if (strcmp(r->v[j].rule, "generic-secret") != 0)
+				dup[i] = true;
 	}
-	for (i = 0; i < r->n; i++)
-		if (r->v[i].path)
+	for (i = 0; i < r->n; i++) {
+		if (dup[i])
+			free(r->v[i].path);
+		else
 			r->v[k++] = r->v[i];
+	}
 	r->n = k;
+	free(dup);
 }

@@ -110,12 +110,19 @@ seal__yaml_attach(struct rd *r, struct seal__node *n, uint32_t line)
 	if ((rc = seal__yaml_flush_into(r, f, k)) != SEAL_OK)
 		return rc;
 	/* a blank line below "- # c" belongs to the child's first item */
-	if (r->dash_blank || (r->pending_blank && r->npc == 0)) {
+	if (f->flow) {
+		r->dash_blank = r->pending_blank = false;
+	} else if (r->dash_blank || (r->pending_blank && r->npc == 0)) {
 		n->flags |= SEAL_F_BLANK;
 		if (!r->dash_blank)
 			r->pending_blank = false;
 		r->dash_blank = false;
 	}
+	/* a blank line between "-" and a collection's first entry has no
+	 * place: that entry is written on the dash's line (unless a "- # c"
+	 * comment takes the line) */
+	if (n->kind != SEAL_N_SCALAR && r->npc == 0)
+		r->pending_blank = false;
 	if (seal__seq_append(r->t, f->node, n) != 0)
 		return seal__yaml_oom(r);
 	return SEAL_OK;
@@ -176,7 +183,7 @@ seal__yaml_add_key(struct rd *r, struct frame *f, const char *k, size_t kl,
 		    "line %u: duplicate key '%s'", line, q);
 	}
 	f->have_key = true;
-	f->blank_val = r->pending_blank;
+	f->blank_val = r->pending_blank && !f->flow;
 	r->pending_blank = false;
 	return SEAL_OK;
 }

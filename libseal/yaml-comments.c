@@ -126,6 +126,7 @@ seal__yaml_scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 	size_t i = a, ls;
 	bool nl = false, blank = false, linestart, dash = false, at_bol;
 	bool any_dash = r->dash_before;
+	bool flow = r->depth > 0 && r->st[r->depth - 1].flow;
 	seal_rc rc;
 
 	if (b > r->len)
@@ -175,7 +176,7 @@ seal__yaml_scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 			cn->line = line;
 			if (ls != (size_t)-1 && i - ls < UINT16_MAX)
 				cn->col = (uint16_t)(i - ls);
-			if ((blank || r->pending_blank) && !inl)
+			if ((blank || r->pending_blank) && !inl && !flow)
 				cn->flags |= SEAL_F_BLANK;
 			blank = false;
 			r->pending_blank = false;
@@ -206,7 +207,7 @@ seal__yaml_scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 			linestart = false;
 		i++;
 	}
-	if (blank)
+	if (blank && !flow) /* flow style has no blank lines to keep */
 		r->pending_blank = true;
 	return SEAL_OK;
 }

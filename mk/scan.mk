@@ -13,7 +13,8 @@ tools_seal_SOURCES += tools/cmd-scan.c tools/cmd-hook.c
 HOOKS_LIBS = hooks/libhooks.la $(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
 
 dist_man_MANS += doc/seal-scan.1 doc/seal-hook.1
-EXTRA_DIST += hooks/pre-commit.in .pre-commit-hooks.yaml
+EXTRA_DIST += hooks/pre-commit.in .pre-commit-hooks.yaml \
+	bench/bench-scan.sh bench/results-scan.md
 
 dist_check_SCRIPTS += tests/e2e/t0300-scan-leaks.sh
 dist_check_SCRIPTS += tests/e2e/t0301-scan-git.sh

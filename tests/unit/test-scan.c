@@ -178,6 +178,14 @@ test_generic(void **state)
 			"token_count_value: 1234567890abcdef\n");
 	clean("v.yaml", "existingSecret: app-postgresql\npassword: \"\"\n");
 	clean("m.py", "password = get_password(user)\n");
+	{
+		/* two assignments on one line: both kept by the dedupe */
+		struct scan_results r;
+		scan("two.env", "A_TOKEN=Xq9vLm2Rt7Zp B_SECRET=Lw2Vb9XnT4sK\n",
+		    &r);
+		assert_int_equal(r.n, 2);
+		scan_results_free(&r);
+	}
 	expect("i.py", "k = 'sk_test_2e8Bq5uVlMAkKIc6vUhqXpIx'\n", "stripe-key", 1);
 	clean("i.py", "k = 'sk_test_2e8Bq5uVlMAkKIc6vUhqXpIx'  # gitleaks:allow\n");
 	clean("i.py", "k = 'sk_test_2e8Bq5uVlMAkKIc6vUhqXpIx'  # seal:allow\n");
@@ -363,6 +371,9 @@ test_binary_and_limits(void **state)
 		}
 		assert_int_equal(scan_buffer(wrk, "u.txt", buf, 2 + 2 * n, &r), 0);
 		assert_true(has_rule(&r, "generic-secret", 1));
+		scan_results_free(&r);
+		/* an odd length (found by fuzz-scan: one byte past the end) */
+		assert_int_equal(scan_buffer(wrk, "u.txt", buf, 1 + 2 * n, &r), 0);
 		scan_results_free(&r);
 	}
 	e = scan_engine_new(&o, err, sizeof(err));
