@@ -82,7 +82,14 @@ text_out(FILE *f, const struct scan_results *r)
 		if (last && strcmp(last, v->path) == 0)
 			continue;
 		last = v->path;
-		if (fix_for(v)) {
+		if (fix_for(v) && strcmp(v->rule, "sops-plaintext") == 0) {
+			/* the file is sealed: encrypt refuses it, and the MAC
+			 * no longer matches; move the value in with seal set */
+			fprintf(f, "  fix: remove the clear value, then: seal "
+				   "set '");
+			put_plain(f, v->path);
+			fprintf(f, "' KEY VALUE\n");
+		} else if (fix_for(v)) {
 			fprintf(f, "  fix: seal encrypt -i '");
 			put_plain(f, v->path);
 			fprintf(f, "'\n");

@@ -137,6 +137,10 @@ int rules_scan(const struct rules *r, struct rules_scratch *s,
 
 /* The Kubernetes / SOPS / kustomize structural checks. */
 bool kube_prefilter(const struct scan_text *t);
+/* libseal's SOPS lint on a file the real stores parse; *handled says
+ * whether its verdict replaces kube.c's own SOPS checks (sopslint.c). */
+int sops_lint_scan(struct scan_text *t, struct scan_results *out,
+    bool *handled);
 int kube_scan(const struct sops_rules *sr, struct scan_text *t,
     struct scan_results *out);
 

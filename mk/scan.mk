@@ -5,7 +5,7 @@ noinst_LTLIBRARIES += hooks/libhooks.la
 hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/yamlish.h hooks/yamlish.c hooks/kube.c hooks/config.c \
 	hooks/git.h hooks/staged.c hooks/install.c hooks/report.h \
-	hooks/report.c
+	hooks/report.c hooks/sopslint.c
 hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) $(HS_CFLAGS)
 hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) -lpthread -lm
 tools_seal_SOURCES += tools/cmd-scan.c tools/cmd-hook.c
@@ -21,3 +21,24 @@ dist_check_SCRIPTS += tests/e2e/t0302-scan-precommit.sh
 dist_check_SCRIPTS += tests/e2e/t0303-scan-output.sh
 EXTRA_DIST += tests/fixtures/bad/sealignore tests/fixtures/bad/baseline \
 	tests/fixtures/bad/sops-yaml
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-scan
+endif
+tests_unit_test_scan_SOURCES = tests/unit/test-scan.c tests/unit/harness.h
+tests_unit_test_scan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_scan_LDADD = hooks/libhooks.la $(UNIT_LDADD) $(GIT2_LIBS) \
+	$(HS_LIBS) -lpthread -lm
+
+fuzz_programs += tests/fuzz/fuzz-scan tests/fuzz/fuzz-scan-config
+tests_fuzz_fuzz_scan_SOURCES = tests/fuzz/fuzz-scan.c
+tests_fuzz_fuzz_scan_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_scan_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+tests_fuzz_fuzz_scan_config_SOURCES = tests/fuzz/fuzz-scan-config.c
+tests_fuzz_fuzz_scan_config_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_scan_config_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_scan_config_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+EXTRA_DIST += tests/fuzz/corpus/scan tests/fuzz/corpus/scan-config
