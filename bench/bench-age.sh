@@ -32,19 +32,17 @@ echo "# age: $(command -v age) ($(age --version 2>/dev/null || echo '?'))"
 echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-med() { # med JSON: prints "seal_median age_median" (seconds)
-	python3 -c 'import json,sys
-r = json.load(open(sys.argv[1]))["results"]
-print(" ".join("%.5f" % x["median"] for x in r))' "$1"
-}
-report() { # report NAME JSON MB
-	set -- "$1" "$2" "$3" $(med "$2")
-	python3 -c 'import sys
-name, mb, s, a = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+report() { # report NAME JSON MB: medians (wall) and mean CPU (user+sys)
+	python3 -c 'import json, sys
+name, path, mb = sys.argv[1], sys.argv[2], float(sys.argv[3])
+s, a = json.load(open(path))["results"]
+cs, ca = s["user"] + s["system"], a["user"] + a["system"]
 if mb > 0:
-    print("%-22s seal %8.4f s (%7.0f MB/s)   age %8.4f s (%7.0f MB/s)   seal is %.2fx age" % (name, s, mb / s, a, mb / a, a / s))
+    print("%-16s seal %7.4f s (%5.0f MB/s) cpu %6.3f s | age %7.4f s (%5.0f MB/s) cpu %6.3f s | wall ratio %.2fx, cpu ratio %.2fx"
+          % (name, s["median"], mb / s["median"], cs, a["median"], mb / a["median"], ca, a["median"] / s["median"], ca / cs))
 else:
-    print("%-22s seal %8.2f ms   age %8.2f ms   seal is %.2fx age" % (name, s * 1e3, a * 1e3, a / s))' "$1" "$3" "$4" "$5"
+    print("%-16s seal %7.2f ms cpu %5.2f ms | age %7.2f ms cpu %5.2f ms | wall ratio %.2fx, cpu ratio %.2fx"
+          % (name, s["median"] * 1e3, cs * 1e3, a["median"] * 1e3, ca * 1e3, a["median"] / s["median"], ca / cs))' "$1" "$2" "$3"
 }
 hf() { hyperfine -N --style none -w 1 "$@" >/dev/null 2>&1; }
 
@@ -56,7 +54,7 @@ hf -r 40 --export-json small.json \
 	"$SEAL age -d -i key small.age" "age -d -i key small.age"
 hf -r 40 --export-json smallenc.json \
 	"$SEAL age -r $R small" "age -r $R small"
-echo "## medians (hyperfine, output to /dev/null)"
+echo "## medians of wall time, mean CPU time (hyperfine, output to /dev/null)"
 report "encrypt ${BIG_MB} MiB" enc.json "$((BIG_MB * 1048576 / 1000000))"
 report "decrypt ${BIG_MB} MiB" dec.json "$((BIG_MB * 1048576 / 1000000))"
 report "decrypt 1 KiB" small.json 0

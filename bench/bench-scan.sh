@@ -31,17 +31,22 @@ cd "$REPO"
 git reset -q --hard
 git secrets --register-aws >/dev/null 2>&1 || true
 
-# median of N wall-clock runs, in ms; output of the last run in $out
+# median of N runs: "wall_ms cpu_ms" (cpu = user + sys, which shared
+# machines disturb less than wall time); output of the last run in $out
 median_ms() {
-	local i t0 t1 ts=()
+	local i ws=() cs=() tf
+	tf=$(mktemp)
 	for i in $(seq 1 "$RUNS"); do
-		t0=$(date +%s%N)
-		"$@" >"$out" 2>&1 || true
-		t1=$(date +%s%N)
-		ts+=($(((t1 - t0) / 1000000)))
+		/usr/bin/time -f '%e %U %S' -o "$tf" "$@" >"$out" 2>&1 || true
+		ws+=($(tail -n 1 "$tf" | awk '{printf "%d", $1 * 1000}'))
+		cs+=($(tail -n 1 "$tf" | awk '{printf "%d", ($2 + $3) * 1000}'))
 	done
-	printf '%s\n' "${ts[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+	rm -f "$tf"
+	echo "$(printf '%s\n' "${ws[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" \
+		"$(printf '%s\n' "${cs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 }
+wall() { echo "${1% *}"; }
+cpu() { echo "${1#* }"; }
 planted() { # how many of the 5 planted files a report names
 	local n=0 f
 	for f in dir001/file00123 dir045/file04567 dir098/file09876 \
@@ -60,9 +65,6 @@ cat $(git ls-files | head -20000) >/dev/null
 
 gs_all=$(median_ms git secrets --scan); gs_found=$(planted "$out")
 seal_all=$(median_ms "$SEAL" scan --all -q); seal_found=$(planted "$out")
-gs_all2=$(median_ms git secrets --scan)
-seal_all2=$(median_ms "$SEAL" scan --all -q)
-gs_all=$(( (gs_all + gs_all2) / 2 )); seal_all=$(( (seal_all + seal_all2) / 2 ))
 
 # stage 1,000 changed files (about 9.4 MB)
 git ls-files | head -1000 | while read -r f; do echo "# bench edit" >>"$f"; done
@@ -70,13 +72,15 @@ git ls-files | head -1000 | xargs git add
 staged_bytes=$(git diff --cached --name-only | xargs cat | wc -c)
 gs_pc=$(median_ms git secrets --pre_commit_hook)
 seal_pc=$(median_ms "$SEAL" hook pre-commit)
-gs_pc2=$(median_ms git secrets --pre_commit_hook)
-seal_pc2=$(median_ms "$SEAL" hook pre-commit)
-gs_pc=$(( (gs_pc + gs_pc2) / 2 )); seal_pc=$(( (seal_pc + seal_pc2) / 2 ))
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
-printf '\n%-34s %10s %10s %8s\n' "case" "git-secrets" "seal" "speedup"
-printf '%-34s %8s ms %7s ms %7sx\n' "whole tree (20,000 files)" "$gs_all" "$seal_all" "$(ratio "$gs_all" "$seal_all")"
-printf '%-34s %8s ms %7s ms %7sx\n' "pre-commit, 1,000 staged files" "$gs_pc" "$seal_pc" "$(ratio "$gs_pc" "$seal_pc")"
-printf '%-34s %10s %10s\n' "planted secrets found (of 5)" "$gs_found" "$seal_found"
+row() {
+	printf '%-32s %-5s %8s ms %7s ms %7sx\n' "$1" "$2" "$3" "$4" "$(ratio "$3" "$4")"
+}
+printf '\n%-32s %-5s %11s %10s %8s\n' "case" "" "git-secrets" "seal" "speedup"
+row "whole tree (20,000 files)" wall "$(wall "$gs_all")" "$(wall "$seal_all")"
+row "" cpu "$(cpu "$gs_all")" "$(cpu "$seal_all")"
+row "pre-commit, 1,000 staged files" wall "$(wall "$gs_pc")" "$(wall "$seal_pc")"
+row "" cpu "$(cpu "$gs_pc")" "$(cpu "$seal_pc")"
+printf '%-38s %11s %10s\n' "planted secrets found (of 5)" "$gs_found" "$seal_found"
 echo "# staged: 1000 files, $staged_bytes bytes"

@@ -42,6 +42,15 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double
+cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void
 check(seal_ctx *ctx, seal_rc rc, const char *what)
 {
@@ -62,7 +71,7 @@ main(int argc, char **argv)
 	seal_sops_file *f = NULL;
 	struct seal__secbuf sealed = SEAL__SECBUF_INIT, out = SEAL__SECBUF_INIT;
 	char *rcpt = NULL;
-	double t0, dt;
+	double t0, dt, c0, dc;
 
 	check(ctx, seal_ctx_new(&ctx), "context");
 	check(ctx, seal_identity_generate(ctx, &id), "keygen");
@@ -89,6 +98,7 @@ main(int argc, char **argv)
 	    dt, (double)ne / dt);
 
 	t0 = now();
+	c0 = cpu();
 	for (i = 0; i < n; i++) {
 		check(ctx, seal_sops_load(ctx, sealed.buf, sealed.len,
 		    SEAL_SOPS_YAML, "s.yaml", &f), "load");
@@ -100,9 +110,12 @@ main(int argc, char **argv)
 		seal_sops_free(f);
 	}
 	dt = now() - t0;
+	dc = cpu() - c0;
 	printf("decrypt: %ld documents in %.3f s = %.0f documents/s "
 	    "(%.1f us each; sealed size %zu bytes)\n", n, dt, (double)n / dt,
 	    dt / (double)n * 1e6, sealed.len);
+	printf("decrypt: %.3f s of CPU = %.0f documents per CPU-second "
+	    "(one thread)\n", dc, (double)n / dc);
 	if (out.len != sizeof(secret) - 1 ||
 	    memcmp(out.buf, secret, out.len) != 0) {
 		fprintf(stderr, "bench: round trip mismatch\n");

@@ -37,8 +37,82 @@ scan_results_free(struct scan_results *r)
 
 	for (i = 0; i < r->n; i++)
 		free(r->v[i].path);
+	for (i = 0; i < r->nrefs; i++) {
+		free(r->refs[i].from);
+		free(r->refs[i].path);
+	}
+	free(r->refs);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+}
+
+int
+scan_results_add_ref(struct scan_results *r, const char *from, unsigned line,
+    const char *path)
+{
+	struct scan_ref *f;
+
+	if (r->nrefs == r->caprefs) {
+		size_t ncap = r->caprefs ? r->caprefs * 2 : 4;
+		struct scan_ref *nv = realloc(r->refs, ncap * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		r->refs = nv;
+		r->caprefs = ncap;
+	}
+	f = &r->refs[r->nrefs];
+	f->line = line;
+	f->from = strdup(from);
+	f->path = strdup(path);
+	if (f->from == NULL || f->path == NULL) {
+		free(f->from);
+		free(f->path);
+		return -1;
+	}
+	r->nrefs++;
+	return 0;
+}
+
+static bool
+looks_sealed(const char *b, size_t n)
+{
+	return memmem(b, n, "ENC[AES256_GCM", 14) &&
+	    (memmem(b, n, "sops_mac=", 9) || memmem(b, n, "sops:", 5) ||
+		memmem(b, n, "\"sops\"", 6));
+}
+
+int
+scan_check_refs(struct scan_results *r,
+    int (*read)(void *arg, const char *path, char **buf, size_t *len),
+    void *arg)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->nrefs; i++) {
+		const struct scan_ref *f = &r->refs[i];
+		char *buf = NULL, ex[SCAN_EXCERPT_MAX + 1];
+		size_t len = 0;
+		int got = read(arg, f->path, &buf, &len);
+
+		snprintf(ex, sizeof(ex), "names '%s'", f->path);
+		if (got < 0) {
+			if (scan_results_add(r, f->path, 0, "unreadable",
+				"cannot read a file a secretGenerator names",
+				ex, NULL, 0, false) < 0)
+				rc = -1;
+		} else if (got > 0 && len > 0 && !looks_sealed(buf, len)) {
+			if (scan_results_add(r, f->from, f->line,
+				"kustomize-secret-file",
+				"secretGenerator names a file in the clear; "
+				"seal it",
+				ex, (const unsigned char *)f->path,
+				strlen(f->path), false) < 0)
+				rc = -1;
+		}
+		free(buf);
+	}
+	return rc;
 }
 
 int
@@ -101,6 +175,16 @@ scan_results_merge(struct scan_results *a, struct scan_results *b)
 	if (b->n)
 		memcpy(a->v + a->n, b->v, b->n * sizeof(*b->v));
 	a->n += b->n;
+	b->n = 0;
+	while (b->nrefs > 0) {
+		struct scan_ref *f = &b->refs[--b->nrefs];
+		int rc = scan_results_add_ref(a, f->from, f->line, f->path);
+		free(f->from);
+		free(f->path);
+		if (rc < 0)
+			return -1;
+	}
+	free(b->refs);
 	a->files += b->files;
 	a->bytes += b->bytes;
 	free(b->v);
@@ -415,7 +499,9 @@ scan_buffer(struct scan_worker *w, const char *path, const char *buf,
 	}
 	if (rules_scan(w->e->rules, w->rs, &t, out) < 0)
 		rc = -1;
-	if (rc == 0 && !t.binary && kube_prefilter(&t) &&
+	/* a NUL does not make a manifest harmless: structure is checked
+	 * whenever the prefilter saw the words for it */
+	if (rc == 0 && kube_prefilter(&t) &&
 	    kube_scan(w->e->opts.sops, &t, out) < 0)
 		rc = -1;
 	free(t.lines);

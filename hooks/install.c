@@ -112,21 +112,19 @@ write_hook(const char *path, const char *seal, char *msg, size_t msglen)
 	return 0;
 }
 
-int
-hook_install(enum hook_action act, bool force, const char *seal_path,
-    char *msg, size_t msglen)
+static int
+one_hook(enum hook_action act, bool force, const char *dir, const char *name,
+    const char *seal_path, char *msg, size_t msglen)
 {
-	char dir[4096], path[4200], backup[4300];
+	char path[4200], backup[4300];
 	int ours;
 
-	if (hooks_dir(dir, sizeof(dir), msg, msglen) < 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/pre-commit", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	snprintf(backup, sizeof(backup), "%s.seal-backup", path);
 	ours = is_ours(path);
 	if (act == HOOK_UNINSTALL) {
 		if (ours < 0) {
-			snprintf(msg, msglen, "no pre-commit hook in '%s'", dir);
+			snprintf(msg, msglen, "no %s hook in '%s'", name, dir);
 			return 0;
 		}
 		if (!ours) {
@@ -172,6 +170,47 @@ hook_install(enum hook_action act, bool force, const char *seal_path,
 	if (write_hook(path, seal_path, msg, msglen) < 0)
 		return -1;
 	snprintf(msg, msglen, "installed '%s'%s", path,
-	    ours == 0 ? " (the old hook is in pre-commit.seal-backup)" : "");
+	    ours == 0 ? " (the old hook is in *.seal-backup)" : "");
 	return 0;
+}
+
+/*
+ * pre-commit, and pre-merge-commit: a merge without conflicts runs only
+ * the latter (git >= 2.24), and brings in content this repository's hook
+ * never saw. Both run the same staged check.
+ */
+int
+hook_install(enum hook_action act, bool force, const char *seal_path,
+    char *msg, size_t msglen)
+{
+	static const char *const names[] = { "pre-commit",
+		"pre-merge-commit" };
+	char dir[4096], path[4200], first[2048] = "";
+	size_t i;
+	int rc = 0, r;
+
+	if (hooks_dir(dir, sizeof(dir), msg, msglen) < 0)
+		return -1;
+	/* refuse before touching anything: never half-installed */
+	for (i = 0; act == HOOK_INSTALL && !force && i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (is_ours(path) == 0) {
+			snprintf(msg, msglen, "'%s' exists and is not seal's; "
+			    "chain it yourself, or use --force to move it to "
+			    "'%s.seal-backup'", path, path);
+			return 1;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		r = one_hook(act, force, dir, names[i], seal_path, msg, msglen);
+		if (r < 0)
+			return -1;
+		if (r > rc)
+			rc = r;
+		if (i == 0 || r > 0)
+			snprintf(first, sizeof(first), "%s", msg);
+	}
+	snprintf(msg, msglen, "%s%s", first,
+	    act == HOOK_INSTALL && rc == 0 ? " and pre-merge-commit" : "");
+	return rc;
 }

@@ -395,6 +395,48 @@ same_recips(char **a, size_t na, char **b, size_t nb)
 	return true;
 }
 
+/* "[key=]path" relative to the kustomization's directory. */
+static int
+add_ref(struct kctx *k, const struct yl_ent *e)
+{
+	char out[4096], *seg[256];
+	const char *v = e->val, *eq, *slash = strrchr(k->t->path, '/');
+	size_t n = e->vallen, dl = slash ? (size_t)(slash - k->t->path) : 0;
+	int nseg = 0, i;
+	char *p, *save = NULL;
+
+	if ((eq = memchr(v, '=', n)) != NULL) {
+		n -= (size_t)(eq + 1 - v);
+		v = eq + 1;
+	}
+	if (n == 0 || v[0] == '/' || dl + n + 2 >= sizeof(out))
+		return 0; /* absolute paths are outside the repository */
+	snprintf(out, sizeof(out), "%.*s%s%.*s", (int)dl, k->t->path,
+	    dl ? "/" : "", (int)n, v);
+	for (p = strtok_r(out, "/", &save); p && nseg < 256;
+	     p = strtok_r(NULL, "/", &save)) {
+		if (strcmp(p, ".") == 0)
+			continue;
+		if (strcmp(p, "..") == 0) {
+			if (nseg == 0)
+				return 0; /* above the top */
+			nseg--;
+			continue;
+		}
+		seg[nseg++] = p;
+	}
+	{
+		char norm[4096];
+		size_t o = 0;
+		for (i = 0; i < nseg; i++)
+			o += (size_t)snprintf(norm + o, sizeof(norm) - o,
+			    "%s%s", i ? "/" : "", seg[i]);
+		if (nseg == 0)
+			return 0;
+		return scan_results_add_ref(k->out, k->t->path, e->line, norm);
+	}
+}
+
 static int
 check_doc(struct kctx *k, size_t from, size_t to)
 {
@@ -483,6 +525,15 @@ check_doc(struct kctx *k, size_t from, size_t to)
 				    "secretGenerator literal in the clear",
 				    true);
 		}
+	}
+
+	for (i = from; i < to && rc == 0; i++) {
+		const struct yl_ent *e = &y->v[i];
+		if (e->key == NULL && e->vallen && e->parent >= 0 &&
+		    yl_key_is(yl_root(y, e), "secretGenerator") &&
+		    (yl_key_is(&y->v[e->parent], "files") ||
+			yl_key_is(&y->v[e->parent], "envs")))
+			rc = add_ref(k, e);
 	}
 
 	if (rc == 0 && m.sops && k->sr) {

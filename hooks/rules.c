@@ -21,7 +21,8 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#ifdef HAVE_HS
+#if defined(HAVE_HS) && !defined(SEAL_SCAN_NO_HS)
+#define USE_HS 1
 #include <hs/hs.h>
 #endif
 #include <sodium.h>
@@ -126,11 +127,11 @@ static const struct rule_def defs[] = {
 	    2, CHK_GENERIC, false },
 	/* structure hints (HS single-match) for kube.c's prefilter */
 	{ "hint-kind", NULL, "kind[\"']?\\s*:\\s*[\"']?secret", CI, ".", 0,
-	    CHK_HINT, false },
-	{ "hint-sops", NULL, "sops", 0, ".", 0, CHK_HINT, false },
-	{ "hint-enc", NULL, "ENC\\[", 0, ".", 0, CHK_HINT, false },
-	{ "hint-gen", NULL, "secretGenerator", 0, ".", 0, CHK_HINT, false },
-	{ "hint-sealed", NULL, "SealedSecret", 0, ".", 0, CHK_HINT, false },
+	    CHK_HINT, true },
+	{ "hint-sops", NULL, "sops", 0, ".", 0, CHK_HINT, true },
+	{ "hint-enc", NULL, "ENC\\[", 0, ".", 0, CHK_HINT, true },
+	{ "hint-gen", NULL, "secretGenerator", 0, ".", 0, CHK_HINT, true },
+	{ "hint-sealed", NULL, "SealedSecret", 0, ".", 0, CHK_HINT, true },
 };
 
 #define NRULES SEAL__NRULES
@@ -138,19 +139,19 @@ enum { SEAL__NRULES = sizeof(defs) / sizeof(defs[0]) };
 
 struct rules {
 	pcre2_code *re[NRULES];
-#ifdef HAVE_HS
+#ifdef USE_HS
 	hs_database_t *db;
 #endif
 };
 
 struct rules_scratch {
 	pcre2_match_data *md;
-#ifdef HAVE_HS
+#ifdef USE_HS
 	hs_scratch_t *hs;
 #endif
 };
 
-#ifdef HAVE_HS
+#ifdef USE_HS
 /*
  * Compiling the Hyperscan database costs more than scanning a typical
  * commit, so the serialized database is cached (cache_dir/seal/), named
@@ -264,7 +265,7 @@ rules_new(const char *cache_dir, char *err, size_t errlen)
 		/* no JIT: confirmations run on a few lines after the
 		 * prefilter, and JIT compiling all rules costs more */
 	}
-#ifdef HAVE_HS
+#ifdef USE_HS
 	{
 		const char *pats[NRULES];
 		unsigned flags[NRULES], ids[NRULES];
@@ -312,7 +313,7 @@ rules_free(struct rules *r)
 		return;
 	for (i = 0; i < NRULES; i++)
 		pcre2_code_free(r->re[i]);
-#ifdef HAVE_HS
+#ifdef USE_HS
 	hs_free_database(r->db);
 #endif
 	free(r);
@@ -326,7 +327,7 @@ rules_scratch_new(const struct rules *r)
 	if (s == NULL)
 		return NULL;
 	s->md = pcre2_match_data_create(8, NULL);
-#ifdef HAVE_HS
+#ifdef USE_HS
 	if (hs_alloc_scratch(r->db, &s->hs) != HS_SUCCESS)
 		s->hs = NULL;
 	if (s->md == NULL || s->hs == NULL) {
@@ -346,7 +347,7 @@ rules_scratch_free(struct rules_scratch *s)
 	if (s == NULL)
 		return;
 	pcre2_match_data_free(s->md);
-#ifdef HAVE_HS
+#ifdef USE_HS
 	hs_free_scratch(s->hs);
 #endif
 	free(s);
@@ -610,7 +611,7 @@ check_hit(struct run *run, size_t i, size_t off)
 	return 0;
 }
 
-#ifdef HAVE_HS
+#ifdef USE_HS
 static int
 on_hit(unsigned int id, unsigned long long from, unsigned long long to,
     unsigned int flags, void *arg)
@@ -629,13 +630,83 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to,
 }
 #endif
 
+#ifndef USE_HS
+/*
+ * Without Hyperscan (non-x86 builds): literal anchors per rule, found with
+ * memmem (on a lower-cased copy for case-insensitive rules), then the
+ * same PCRE2 confirmation on the line. Slower, same verdicts.
+ */
+static const char *const anchors[NRULES] = {
+	"-----begin", "AGE-SECRET-KEY-1", "AKIA|ASIA|ABIA|ACCA|A3T",
+	"aws", "ghp_|gho_|ghu_|ghs_|ghr_", "github_pat_",
+	"glpat-|gldt-|glrt-|glptt-", "xox", "hooks.slack.com/",
+	"sk_|rk_", "AIza", "AccountKey=", "hvs.|s.", "eyJ", "npm_", "_auth",
+	"\"auth\"", "://", "curl",
+	"pass|pwd|secret|token|api|access_|accesskey|private|credential",
+	"kind", "sops", "ENC[", "secretGenerator", "SealedSecret",
+};
+
+static int
+scan_literals(struct run *run)
+{
+	struct scan_text *t = run->t;
+	char *low = malloc(t->len + 1);
+	size_t i, k;
+
+	if (low == NULL)
+		return -1;
+	for (k = 0; k < t->len; k++)
+		low[k] = (char)tolower((unsigned char)t->buf[k]);
+	for (i = 0; i < NRULES && run->rc == 0; i++) {
+		/* rules matched case-insensitively, and PEM armor */
+		bool ci = (defs[i].hsflags & CI) || i == 0;
+		const char *hay = ci ? low : t->buf, *a = anchors[i];
+
+		if (t->binary && !defs[i].binary)
+			continue;
+		while (*a && run->rc == 0) {
+			const char *bar = strchr(a, '|');
+			size_t al = bar ? (size_t)(bar - a) : strlen(a), pos = 0;
+			char lit[32];
+			snprintf(lit, sizeof(lit), "%.*s", (int)al, a);
+			if (ci)
+				for (k = 0; lit[k]; k++)
+					lit[k] = (char)tolower((unsigned char)lit[k]);
+			while (pos < t->len) {
+				const char *p = memmem(hay + pos, t->len - pos,
+				    lit, al);
+				size_t off;
+				if (p == NULL)
+					break;
+				off = (size_t)(p - hay) + al;
+				if (defs[i].chk == CHK_HINT) {
+					if (strcmp(defs[i].id, "hint-sealed") == 0)
+						run->sealed_secret = true;
+					else
+						t->hints = true;
+					break;
+				}
+				if (check_hit(run, i, off) < 0) {
+					run->rc = -1;
+					break;
+				}
+				pos = run->done[i] > off ? run->done[i] : off;
+			}
+			a += al + (bar ? 1 : 0);
+		}
+	}
+	free(low);
+	return run->rc;
+}
+#endif
+
 int
 rules_scan(const struct rules *r, struct rules_scratch *s,
     struct scan_text *t, struct scan_results *out)
 {
 	struct run run = { .r = r, .s = s, .t = t, .out = out };
 	size_t first = out->n, i, k;
-#ifdef HAVE_HS
+#ifdef USE_HS
 	{
 		/* hs_scan takes an unsigned int length: walk huge buffers in
 		 * chunks that overlap by more than any prefix */
@@ -654,34 +725,8 @@ rules_scan(const struct rules *r, struct rules_scratch *s,
 		}
 	}
 #else
-	{
-		size_t i;
-		for (i = 0; i < NRULES && run.rc == 0; i++) {
-			size_t pos = 0;
-			if (t->binary && !defs[i].binary)
-				continue;
-			if (defs[i].chk == CHK_HINT) {
-				t->hints = true; /* no prefilter: look */
-				run.sealed_secret = run.sealed_secret ||
-				    memmem(t->buf, t->len, "SealedSecret",
-					12) != NULL;
-				continue;
-			}
-			while (pos < t->len) {
-				int m = pcre2_match(r->re[i],
-				    (PCRE2_SPTR)t->buf, t->len, pos, 0, s->md,
-				    NULL);
-				PCRE2_SIZE *ov;
-				if (m < 0)
-					break;
-				ov = pcre2_get_ovector_pointer(s->md);
-				if (check_hit(&run, i, ov[1]) < 0)
-					return -1;
-				pos = run.done[i] > ov[1] ? run.done[i] :
-							   ov[1] + 1;
-			}
-		}
-	}
+	if (scan_literals(&run) < 0)
+		return -1;
 #endif
 	/* SealedSecret ciphertext sits under "password:"-like keys: it is
 	 * the controller's to decrypt, not a plaintext assignment */

@@ -32,11 +32,33 @@ struct scan_finding {
 	bool sealable;		/* `seal encrypt -i` fixes it */
 };
 
+/* A file a kustomize secretGenerator names (files:/envs:): it must be
+ * sealed, which is checked once every file has been scanned. */
+struct scan_ref {
+	char *from;		/* the kustomization */
+	unsigned line;
+	char *path;		/* resolved, repository-relative */
+};
+
 struct scan_results {
 	struct scan_finding *v;
 	size_t n, cap;
 	size_t files, bytes;	/* scanned */
+	struct scan_ref *refs;
+	size_t nrefs, caprefs;
 };
+
+int scan_results_add_ref(struct scan_results *r, const char *from,
+    unsigned line, const char *path);
+/*
+ * Judge the recorded references: read(arg, path, &buf, &len) returns 1
+ * with a malloc'd copy, 0 if the path is not there, -1 on error. A named
+ * file that exists and is not sealed is a "kustomize-secret-file"
+ * finding. Returns 0, or -1 if a read failed (recorded as "unreadable").
+ */
+int scan_check_refs(struct scan_results *r,
+    int (*read)(void *arg, const char *path, char **buf, size_t *len),
+    void *arg);
 
 void scan_results_free(struct scan_results *r);
 int scan_results_add(struct scan_results *r, const char *path, unsigned line,

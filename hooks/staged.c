@@ -659,6 +659,23 @@ out:
 	return NULL;
 }
 
+struct ref_ctx {
+	struct scan_repo *r;
+	enum scan_source src;
+	const char *rev;
+};
+
+/* Files a secretGenerator names, as the commit will hold them. */
+static int
+ref_read(void *arg, const char *path, char **buf, size_t *len)
+{
+	struct ref_ctx *c = arg;
+	char err[256];
+
+	return scan_repo_read_file(c->r, c->src, c->rev, path, buf, len, err,
+	    sizeof(err));
+}
+
 int
 scan_repo_run(struct scan_repo *r, const struct scan_engine *e,
     const struct scan_run_opts *o, struct scan_results *out, char *err,
@@ -718,6 +735,15 @@ scan_repo_run(struct scan_repo *r, const struct scan_engine *e,
 	if (rc == 0 && pool.next < r->njobs) {
 		snprintf(err, errlen, "not every file was scanned");
 		rc = -1;
+	}
+	if (rc == 0 && out->nrefs) {
+		struct ref_ctx rc2 = { r, o->src == SCAN_SRC_HISTORY ?
+			    SCAN_SRC_TREE : o->src,
+			o->src == SCAN_SRC_HISTORY ? "HEAD" : o->rev };
+		if (scan_check_refs(out, ref_read, &rc2) < 0) {
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+		}
 	}
 	return rc;
 }

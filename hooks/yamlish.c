@@ -122,6 +122,122 @@ split_key(const char *p, const char *e, const char **k, size_t *kn)
 	return NULL;
 }
 
+/* A flow scalar at *pp: "quoted" (escapes kept) or bare up to stop. */
+static void
+flow_scalar(const char **pp, const char *e, const char *stop,
+    const char **v, size_t *vn, bool *quoted)
+{
+	const char *p = *pp;
+
+	*quoted = false;
+	if (p < e && (*p == '"' || *p == '\'')) {
+		char q = *p++;
+		*v = p;
+		while (p < e && *p != q) {
+			if (*p == '\\' && q == '"' && p + 1 < e)
+				p++;
+			p++;
+		}
+		*vn = (size_t)(p - *v);
+		*quoted = true;
+		if (p < e)
+			p++;
+	} else {
+		*v = p;
+		while (p < e && !strchr(stop, *p))
+			p++;
+		*vn = (size_t)(p - *v);
+		while (*vn && ((*v)[*vn - 1] == ' ' || (*v)[*vn - 1] == '\t' ||
+				  (*v)[*vn - 1] == '\r'))
+			(*vn)--;
+	}
+	*pp = p;
+}
+
+/*
+ * One line of flow style ({"kind":"Secret","data":{...}} or a YAML
+ * value {a: b, c: [d]}): entries like the block reader's, parent being
+ * the enclosing key. Unbalanced input simply ends with the line.
+ */
+static int
+flow_line(struct yl_doc *y, const char *p, const char *e, unsigned line,
+    unsigned doc, int parent, unsigned depth)
+{
+	struct {
+		bool map;
+		int parent;
+	} st[YL_MAX_STACK];
+	int sp = 0;
+
+	while (p < e) {
+		struct yl_ent ent;
+		const char *k = NULL, *v;
+		size_t kn = 0, vn;
+		bool q;
+
+		while (p < e && strchr(" \t\r,", *p))
+			p++;
+		if (p >= e)
+			break;
+		if (*p == '}' || *p == ']') {
+			if (sp > 0)
+				sp--;
+			p++;
+			continue;
+		}
+		if (*p == '{' || *p == '[') {
+			if (sp == YL_MAX_STACK)
+				return 0;
+			st[sp].map = *p == '{';
+			st[sp].parent = sp ? st[sp - 1].parent : parent;
+			sp++;
+			p++;
+			continue;
+		}
+		if (sp == 0)
+			return 0; /* not flow after all */
+		memset(&ent, 0, sizeof(ent));
+		ent.line = line;
+		ent.doc = doc;
+		ent.parent = st[sp - 1].parent;
+		ent.depth = depth + (unsigned)sp;
+		if (st[sp - 1].map) {
+			flow_scalar(&p, e, ":,}]", &k, &kn, &q);
+			while (p < e && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p < e && *p == ':')
+				p++;
+			while (p < e && (*p == ' ' || *p == '\t'))
+				p++;
+			ent.key = k;
+			ent.keylen = kn;
+		} else
+			ent.seq = true;
+		if (p < e && (*p == '{' || *p == '[')) {
+			if (ent.key == NULL)
+				continue; /* a map in a list: keys go up */
+			ent.val = p;
+			ent.vallen = 0;
+			if (push(y, &ent) < 0)
+				return -1;
+			if (sp == YL_MAX_STACK)
+				return 0;
+			st[sp].map = *p == '{';
+			st[sp].parent = (int)(y->n - 1);
+			sp++;
+			p++;
+			continue;
+		}
+		flow_scalar(&p, e, ",}]", &v, &vn, &q);
+		ent.val = v;
+		ent.vallen = vn;
+		ent.quoted = q;
+		if (push(y, &ent) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 yl_parse(const char *buf, size_t len, struct yl_doc *y)
 {
@@ -163,6 +279,13 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 		if (*f == '}' || *f == ']' || (*f == '{' && e - f <= 2) ||
 		    (*f == '[' && e - f <= 2))
 			goto next;
+		if (*f == '{' && w == 0) { /* one-line JSON */
+			if (flow_line(y, f, e, line, doc, -1, 0) < 0)
+				return -1;
+			if (y->n && doc + 1 > y->ndocs)
+				y->ndocs = doc + 1;
+			goto next;
+		}
 		/* "- " items: the content sits further right */
 		while (f < e && *f == '-' &&
 		    (f + 1 == e || f[1] == ' ' || f[1] == '\t' || f[1] == '\r')) {
@@ -237,6 +360,17 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 		ent.vallen = vn;
 		if (!quoted && vn == 1 && (v[0] == '{' || v[0] == '['))
 			ent.vallen = 0;
+		if (!quoted && vn > 2 && (v[0] == '{' || v[0] == '[')) {
+			/* a flow collection as the value: read its insides */
+			ent.vallen = 0;
+			if (push(y, &ent) < 0 ||
+			    flow_line(y, v, v + vn, line, doc, (int)(y->n - 1),
+				ent.depth + 1) < 0)
+				return -1;
+			if (doc + 1 > y->ndocs)
+				y->ndocs = doc + 1;
+			goto next;
+		}
 		if (push(y, &ent) < 0)
 			return -1;
 		if (ent.key && ent.vallen == 0 && !ent.block &&

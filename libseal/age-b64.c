@@ -22,7 +22,8 @@ encode_core(char *out, const unsigned char *in, size_t n, bool pad)
 	uint32_t v;
 
 	for (i = 0; i + 3 <= n; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
+		    in[i + 2];
 		out[o++] = b64chars[v >> 18];
 		out[o++] = b64chars[(v >> 12) & 63];
 		out[o++] = b64chars[(v >> 6) & 63];

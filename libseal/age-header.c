@@ -57,8 +57,8 @@ next_line(const unsigned char *buf, size_t len, size_t pos)
 static int
 herr(seal_ctx *ctx, const char *what, size_t lineno)
 {
-	return seal__err(ctx, SEAL_EHEADER, "malformed age header: %s (line %zu)",
-	    what, lineno);
+	return seal__err(ctx, SEAL_EHEADER,
+	    "malformed age header: %s (line %zu)", what, lineno);
 }
 
 static int
@@ -113,7 +113,8 @@ seal__age_header_parse(seal_ctx *ctx, const unsigned char *buf, size_t len,
 	memset(h, 0, sizeof(*h));
 	h->raw = buf;
 	if (len == 0 && at_eof)
-		return seal__err(ctx, SEAL_EHEADER, "empty input: not an age file");
+		return seal__err(
+		    ctx, SEAL_EHEADER, "empty input: not an age file");
 	n = next_line(buf, len, 0);
 	if (n < 0) {
 		/* decide early on a bad prefix even without the LF */

@@ -77,6 +77,33 @@ seal__armor_decoded_max(size_t inlen)
 	return inlen / 4 * 3 + 3;
 }
 
+/*
+ * A streaming armor decoder: a seal_read_fn over another one, with the
+ * same strict rules as seal__armor_decode. pre/prelen are raw bytes
+ * already read (pre_eof: nothing follows them). On an error the read
+ * fails and err holds SEAL_EARMOR (message set on ctx) or SEAL_EIO.
+ */
+struct seal__armor_r {
+	seal_ctx *ctx;
+	seal_read_fn read;
+	void *arg;
+	const unsigned char *pre;
+	size_t prelen;
+	bool pre_eof, eof, saw_short;
+	int state; /* 0 before BEGIN, 1 body, 2 after END */
+	size_t lineno;
+	unsigned char raw[16384];
+	size_t rlen, roff;
+	unsigned char dec[48];
+	size_t dlen, doff;
+	seal_rc err;
+	char msg[SEAL_ERRMSG_MAX]; /* the error, kept from later overwrites */
+};
+void seal__armor_r_init(struct seal__armor_r *ar, seal_ctx *ctx,
+    const unsigned char *pre, size_t prelen, bool pre_eof, seal_read_fn read,
+    void *arg);
+int seal__armor_r_fn(void *arg, void *buf, size_t len, size_t *got);
+
 /* An armoring writer: wraps a seal_write_fn. */
 struct seal__armor_w {
 	seal_write_fn write;
@@ -168,7 +195,7 @@ struct seal_recipient {
 
 struct seal__age_id {
 	enum seal__age_type type;
-	unsigned char *sk;	/* secure memory: 32-byte scalar or passphrase */
+	unsigned char *sk; /* secure memory: 32-byte scalar or passphrase */
 	size_t sklen;
 	unsigned char pk[32];	/* precomputed public point */
 	unsigned char tag[4];
@@ -212,6 +239,21 @@ seal_rc seal__ssh_unwrap(seal_ctx *ctx, const struct seal__age_id *id,
 void seal__ssh_free_key(void *rsa);
 char *seal__ssh_recipient_string(const struct seal__age_id *id);
 
+/* age-aead.c: ChaCha20-Poly1305 through OpenSSL (fast path) ------------ */
+
+struct seal__aead {
+	void *ctx; /* EVP_CIPHER_CTX * */
+};
+int seal__aead_init(struct seal__aead *a, const unsigned char key[32],
+    int enc);
+void seal__aead_free(struct seal__aead *a);
+/* ct gets n bytes + 16-byte tag. */
+int seal__aead_seal(struct seal__aead *a, unsigned char *ct,
+    const unsigned char *pt, size_t n, const unsigned char nonce[12]);
+/* n includes the tag; 0 on success, -1 if it does not authenticate. */
+int seal__aead_open(struct seal__aead *a, unsigned char *pt,
+    const unsigned char *ct, size_t n, const unsigned char nonce[12]);
+
 /* age-stream.c: STREAM payload ------------------------------------------ */
 
 /* Encrypt: feeds plaintext, writes ciphertext chunks. */
@@ -236,7 +278,10 @@ seal_rc seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 seal_rc seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
     const unsigned char *pre, size_t prelen, seal_read_fn read, void *rarg,
     seal_write_fn write, void *warg);
-/* One-shot in memory (ct is the whole payload after the nonce). */
+/*
+ * One-shot in memory (ct is the whole payload after the nonce); pt must
+ * hold ctlen bytes and is wiped on failure.
+ */
 seal_rc seal__stream_decrypt_mem(seal_ctx *ctx, const unsigned char key[32],
     const unsigned char *ct, size_t ctlen, unsigned char *pt, size_t *ptlen);
 

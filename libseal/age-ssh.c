@@ -115,8 +115,9 @@ rsa_from_parts(const unsigned char *n, size_t nn, const unsigned char *e,
 			goto out;
 		/* dmp1 = d mod (p-1), dmq1 = d mod (q-1) */
 		if (!BN_copy(bn[8], bn[3]) || !BN_sub_word(bn[8], 1) ||
-		    !BN_mod(bn[6], bn[2], bn[8], bc) || !BN_copy(bn[8], bn[4]) ||
-		    !BN_sub_word(bn[8], 1) || !BN_mod(bn[7], bn[2], bn[8], bc))
+		    !BN_mod(bn[6], bn[2], bn[8], bc) ||
+		    !BN_copy(bn[8], bn[4]) || !BN_sub_word(bn[8], 1) ||
+		    !BN_mod(bn[7], bn[2], bn[8], bc))
 			goto out;
 		if (!OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_RSA_D, bn[2]) ||
 		    !OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_RSA_FACTOR1,
@@ -426,13 +427,15 @@ seal__ssh_unwrap(seal_ctx *ctx, const struct seal__age_id *id,
 			0 ||
 		    EVP_PKEY_CTX_set_rsa_oaep_md(pc, EVP_sha256()) <= 0 ||
 		    EVP_PKEY_CTX_set_rsa_mgf1_md(pc, EVP_sha256()) <= 0) {
-			rc = seal__err(ctx, SEAL_ENOMEM, "RSA-OAEP setup failed");
+			rc = seal__err(
+			    ctx, SEAL_ENOMEM, "RSA-OAEP setup failed");
 			goto out;
 		}
 		memcpy(label, RSA_LABEL, sizeof(RSA_LABEL) - 1);
 		if (EVP_PKEY_CTX_set0_rsa_oaep_label(pc, label,
 			sizeof(RSA_LABEL) - 1) <= 0) {
-			rc = seal__err(ctx, SEAL_ENOMEM, "RSA-OAEP setup failed");
+			rc = seal__err(
+			    ctx, SEAL_ENOMEM, "RSA-OAEP setup failed");
 			goto out;
 		}
 		label = NULL;

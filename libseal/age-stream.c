@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,31 +60,51 @@ set_nonce(unsigned char nonce[12], uint64_t ctr, int last)
 	nonce[11] = last ? 1 : 0;
 }
 
+#define SMALL_CHUNK 4096 /* below this, libsodium: no EVP context */
+
+/*
+ * Seal or open one chunk. *a is a lazily created OpenSSL context for big
+ * chunks (the caller frees it); small ones go through libsodium.
+ */
 static int
-seal_chunk(unsigned char *ct, const unsigned char *pt, size_t n,
-    const unsigned char key[32], uint64_t ctr, int last)
+seal_chunk(struct seal__aead *a, unsigned char *ct, const unsigned char *pt,
+    size_t n, const unsigned char key[32], uint64_t ctr, int last)
 {
 	unsigned char nonce[12];
 
 	set_nonce(nonce, ctr, last);
+	if (n >= SMALL_CHUNK && a != NULL &&
+	    (a->ctx != NULL || seal__aead_init(a, key, 1) == 0))
+		return seal__aead_seal(a, ct, pt, n, nonce);
 	return crypto_aead_chacha20poly1305_ietf_encrypt(ct, NULL, pt, n, NULL,
 	    0, NULL, nonce, key);
 }
 
 static int
-open_chunk(unsigned char *pt, const unsigned char *ct, size_t n,
-    const unsigned char key[32], uint64_t ctr, int last)
+open_chunk(struct seal__aead *a, unsigned char *pt, const unsigned char *ct,
+    size_t n, const unsigned char key[32], uint64_t ctr, int last)
 {
 	unsigned char nonce[12];
 
 	if (n < 16)
 		return -1;
 	set_nonce(nonce, ctr, last);
+	if (n >= SMALL_CHUNK && a != NULL &&
+	    (a->ctx != NULL || seal__aead_init(a, key, 0) == 0))
+		return seal__aead_open(a, pt, ct, n, nonce);
 	return crypto_aead_chacha20poly1305_ietf_decrypt(pt, NULL, NULL, ct, n,
 	    NULL, 0, nonce, key);
 }
 
-/* ---- a tiny parallel-for over one batch ------------------------------ */
+/*
+ * ---- a tiny parallel-for over one batch ------------------------------
+ * Chunks are claimed one at a time from an atomic word holding the batch
+ * generation, its chunk count and the next index, so a thread that the
+ * scheduler delays never holds up more than the one chunk it claimed, and
+ * a thread waking up late for an old batch claims nothing.
+ */
+
+#define CLAIM(gen, n) ((uint64_t)(gen) << 40 | (uint64_t)(n) << 20)
 
 struct job {
 	int encrypt;
@@ -93,6 +114,9 @@ struct job {
 	size_t nchunks;
 	uint64_t ctr0;
 	int last_final;	   /* the batch's last chunk is the final one */
+	uint64_t gen;
+	_Atomic uint64_t claim;
+	_Atomic size_t done;
 	signed char res[BATCH];
 };
 
@@ -102,28 +126,57 @@ struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t go, done;
 	struct job *job;
-	unsigned gen;
-	int pending;
+	uint64_t gen;	/* published generation (under mu) */
+	uint64_t next_gen;
 	int quit;
 };
 
-static void
-run_part(struct job *j, int part, int nparts)
+static long
+claim(struct job *j, uint64_t gen)
 {
-	size_t i, n;
+	uint64_t v = atomic_load(&j->claim);
 
-	for (i = (size_t)part; i < j->nchunks; i += (size_t)nparts) {
-		int last = j->last_final && i == j->nchunks - 1;
+	for (;;) {
+		if ((v >> 40) != gen || (v & 0xfffff) >= ((v >> 20) & 0xfffff))
+			return -1;
+		if (atomic_compare_exchange_weak(&j->claim, &v, v + 1))
+			return (long)(v & 0xfffff);
+	}
+}
+
+static void
+run_part(struct pool *p, struct job *j, uint64_t gen)
+{
+	struct seal__aead a = { NULL };
+	size_t n;
+	long i;
+	int last;
+
+	while ((i = claim(j, gen)) >= 0) {
+		last = j->last_final && (size_t)i == j->nchunks - 1;
 		if (j->encrypt) {
-			n = i == j->nchunks - 1 ? j->inlen - i * CH : CH;
-			j->res[i] = (signed char)seal_chunk(j->out + i * CT,
-			    j->in + i * CH, n, j->key, j->ctr0 + i, last);
+			n = (size_t)i == j->nchunks - 1
+			    ? j->inlen - (size_t)i * CH
+			    : CH;
+			j->res[i] = (signed char)seal_chunk(&a,
+			    j->out + (size_t)i * CT, j->in + (size_t)i * CH, n,
+			    j->key, j->ctr0 + (uint64_t)i, last);
 		} else {
-			n = i == j->nchunks - 1 ? j->inlen - i * CT : CT;
-			j->res[i] = (signed char)open_chunk(j->out + i * CH,
-			    j->in + i * CT, n, j->key, j->ctr0 + i, last);
+			n = (size_t)i == j->nchunks - 1
+			    ? j->inlen - (size_t)i * CT
+			    : CT;
+			j->res[i] = (signed char)open_chunk(&a,
+			    j->out + (size_t)i * CH, j->in + (size_t)i * CT, n,
+			    j->key, j->ctr0 + (uint64_t)i, last);
+		}
+		if (atomic_fetch_add(&j->done, 1) + 1 == j->nchunks &&
+		    p != NULL && p->nth > 0) {
+			pthread_mutex_lock(&p->mu);
+			pthread_cond_broadcast(&p->done);
+			pthread_mutex_unlock(&p->mu);
 		}
 	}
+	seal__aead_free(&a);
 }
 
 struct worker_arg {
@@ -136,7 +189,8 @@ worker(void *arg)
 {
 	struct worker_arg *wa = arg;
 	struct pool *p = wa->p;
-	unsigned seen = 0;
+	uint64_t seen = 0;
+	struct job *j;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -145,11 +199,10 @@ worker(void *arg)
 		if (p->quit)
 			break;
 		seen = p->gen;
+		j = p->job;
 		pthread_mutex_unlock(&p->mu);
-		run_part(p->job, wa->idx + 1, p->nth + 1);
+		run_part(p, j, seen);
 		pthread_mutex_lock(&p->mu);
-		if (--p->pending == 0)
-			pthread_cond_signal(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
 	free(wa);
@@ -164,7 +217,6 @@ pool_start(struct pool *p)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int i, want;
 
-	memset(p, 0, sizeof(*p));
 	want = ncpu > MAX_THREADS ? MAX_THREADS : (int)ncpu;
 	if (want <= 1)
 		return 0;
@@ -172,7 +224,6 @@ pool_start(struct pool *p)
 	pthread_cond_init(&p->go, NULL);
 	pthread_cond_init(&p->done, NULL);
 	for (i = 0; i < want - 1; i++) {
-		/* each pool has its own args; pools are per call */
 		struct worker_arg *wa = malloc(sizeof(*wa));
 		if (wa == NULL)
 			break;
@@ -187,22 +238,33 @@ pool_start(struct pool *p)
 	return 0;
 }
 
+/* Publish a filled-in job to the workers; the caller goes on meanwhile. */
 static void
-pool_run(struct pool *p, struct job *j)
+pool_publish(struct pool *p, struct job *j)
 {
-	if (p->nth == 0 || j->nchunks < 2) {
-		run_part(j, 0, 1);
+	j->gen = ++p->next_gen;
+	atomic_store(&j->done, 0);
+	atomic_store(&j->claim, CLAIM(j->gen, j->nchunks));
+	if (p->nth == 0 || j->nchunks < 2)
 		return;
-	}
 	pthread_mutex_lock(&p->mu);
 	p->job = j;
-	p->pending = p->nth;
-	p->gen++;
+	p->gen = j->gen;
 	pthread_cond_broadcast(&p->go);
 	pthread_mutex_unlock(&p->mu);
-	run_part(j, 0, p->nth + 1);
+}
+
+/* Claim what is left of a published job, then wait for the rest. */
+static void
+pool_finish(struct pool *p, struct job *j)
+{
+	if (p->nth == 0 || j->nchunks < 2) {
+		run_part(NULL, j, j->gen);
+		return;
+	}
+	run_part(p, j, j->gen);
 	pthread_mutex_lock(&p->mu);
-	while (p->pending > 0)
+	while (atomic_load(&j->done) < j->nchunks)
 		pthread_cond_wait(&p->done, &p->mu);
 	pthread_mutex_unlock(&p->mu);
 }
@@ -226,94 +288,155 @@ pool_stop(struct pool *p)
 	p->nth = 0;
 }
 
+static void
+job_set(struct job *j, int encrypt, const unsigned char *key,
+    unsigned char *in, unsigned char *out, size_t inlen, size_t nchunks,
+    uint64_t ctr0, int last_final)
+{
+	j->encrypt = encrypt;
+	j->key = key;
+	j->in = in;
+	j->out = out;
+	j->inlen = inlen;
+	j->nchunks = nchunks;
+	j->ctr0 = ctr0;
+	j->last_final = last_final;
+}
+
 /* ---- encryption ------------------------------------------------------ */
+
+/* Input of one batch: plaintext, ciphertext room, how much, at EOF? */
+struct ebuf {
+	unsigned char *pt, *ct;
+	size_t have, used; /* used: high-water mark, wiped at the end */
+	int eof;
+};
+
+/*
+ * Fill b with up to cap bytes (after a carried byte, if any) and decide
+ * EOF with one byte of look-ahead, carried into the next batch.
+ */
+static seal_rc
+fill(seal_ctx *ctx, seal_read_fn read, void *rarg, struct ebuf *b,
+    size_t cap, unsigned char *carry, int *carried)
+{
+	size_t got, c1;
+
+	b->have = 0;
+	if (*carried) {
+		b->pt[0] = *carry;
+		b->have = 1;
+		*carried = 0;
+	}
+	if (seal__read_full(read, rarg, b->pt + b->have, cap - b->have,
+		&got) != 0)
+		return seal__err(ctx, SEAL_EIO, "cannot read input");
+	b->have += got;
+	if (b->have > b->used)
+		b->used = b->have;
+	b->eof = b->have < cap;
+	if (!b->eof) {
+		if (seal__read_full(read, rarg, carry, 1, &c1) != 0)
+			return seal__err(ctx, SEAL_EIO, "cannot read input");
+		b->eof = c1 == 0;
+		*carried = c1 == 1;
+	}
+	return SEAL_OK;
+}
+
+/*
+ * Seal one filled batch. While the workers seal it, the caller reads the
+ * next batch into *next (if any), so I/O and crypto overlap.
+ */
+static seal_rc
+seal_batch(seal_ctx *ctx, struct pool *pool, const unsigned char key[32],
+    struct ebuf *cur, struct ebuf *next, size_t cap, uint64_t *ctr,
+    seal_read_fn read, void *rarg, unsigned char *carry, int *carried,
+    seal_write_fn write, void *warg)
+{
+	struct job job;
+	seal_rc rc = SEAL_OK;
+	size_t i;
+
+	job_set(&job, 1, key, cur->pt, cur->ct, cur->have,
+	    cur->have == 0 ? 1 : (cur->have + CH - 1) / CH, *ctr, cur->eof);
+	pool_publish(pool, &job);
+	if (!cur->eof && next != NULL)
+		rc = fill(ctx, read, rarg, next, cap, carry, carried);
+	pool_finish(pool, &job);
+	if (rc != SEAL_OK)
+		return rc;
+	for (i = 0; i < job.nchunks; i++)
+		if (job.res[i] != 0)
+			return seal__err(ctx, SEAL_ENOMEM,
+			    "cannot encrypt chunk %llu",
+			    (unsigned long long)(*ctr + i));
+	if (write(warg, cur->ct, cur->have + 16 * job.nchunks) != 0)
+		return seal__err(ctx, SEAL_EIO, "cannot write output");
+	*ctr += job.nchunks;
+	return SEAL_OK;
+}
 
 seal_rc
 seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
     seal_read_fn read, void *rarg, seal_write_fn write, void *warg)
 {
-	unsigned char *pt = NULL, *ct = NULL, carry = 0;
-	size_t got, have = 0, c1, used = 0, nb = 1;
+	struct ebuf small = { NULL, NULL, 0, 0, 0 }, big[2];
+	unsigned char carry = 0;
 	uint64_t ctr = 0;
 	struct pool pool;
-	struct job job;
-	int started = 0, eof = 0;
-	seal_rc rc = SEAL_OK;
+	int carried = 0, k, cur = 0;
+	const size_t cap = (size_t)BATCH * CH;
+	seal_rc rc;
 
 	memset(&pool, 0, sizeof(pool));
+	memset(big, 0, sizeof(big));
 	/* one chunk first: small inputs never touch a big buffer */
-	pt = malloc(CH);
-	ct = malloc(CT);
-	if (pt == NULL || ct == NULL) {
+	small.pt = malloc(CH);
+	small.ct = malloc(CT);
+	if (small.pt == NULL || small.ct == NULL) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
 	}
-	while (!eof) {
-		if (seal__read_full(read, rarg, pt + have, nb * CH - have,
-			&got) != 0) {
-			rc = seal__err(ctx, SEAL_EIO, "cannot read input");
+	if ((rc = fill(ctx, read, rarg, &small, CH, &carry, &carried)) !=
+	    SEAL_OK ||
+	    (rc = seal_batch(ctx, &pool, key, &small, NULL, 0, &ctr, read,
+		 rarg, &carry, &carried, write, warg)) != SEAL_OK ||
+	    small.eof)
+		goto out;
+	for (k = 0; k < 2; k++) {
+		big[k].pt = malloc(cap);
+		big[k].ct = malloc((size_t)BATCH * CT);
+		if (big[k].pt == NULL || big[k].ct == NULL) {
+			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 			goto out;
 		}
-		have += got;
-		if (have > used)
-			used = have;
-		if (have < nb * CH) {
-			eof = 1;
-		} else {
-			/* one byte of look-ahead decides the final flag */
-			if (seal__read_full(read, rarg, &carry, 1, &c1) != 0) {
-				rc = seal__err(ctx, SEAL_EIO, "cannot read input");
-				goto out;
-			}
-			eof = c1 == 0;
-		}
-		memset(&job, 0, sizeof(job));
-		job.encrypt = 1;
-		job.key = key;
-		job.in = pt;
-		job.out = ct;
-		job.inlen = have;
-		job.nchunks = have == 0 ? 1 : (have + CH - 1) / CH;
-		job.ctr0 = ctr;
-		job.last_final = eof;
-		if (!started && job.nchunks > 1) {
-			pool_start(&pool);
-			started = 1;
-		}
-		pool_run(&pool, &job);
-		if (write(warg, ct, have + 16 * job.nchunks) != 0) {
-			rc = seal__err(ctx, SEAL_EIO, "cannot write output");
-			goto out;
-		}
-		ctr += job.nchunks;
-		have = 0;
-		if (!eof && nb == 1) {
-			/* more than a chunk: switch to full batches */
-			sodium_memzero(pt, used);
-			free(pt);
-			free(ct);
-			used = 0;
-			nb = BATCH;
-			pt = malloc(nb * CH);
-			ct = malloc(nb * CT);
-			if (pt == NULL || ct == NULL) {
-				rc = seal__err(ctx, SEAL_ENOMEM,
-				    "out of memory");
-				goto out;
-			}
-		}
-		if (!eof) {
-			pt[0] = carry;
-			have = 1;
-		}
+	}
+	pool_start(&pool);
+	if ((rc = fill(ctx, read, rarg, &big[0], cap, &carry, &carried)) !=
+	    SEAL_OK)
+		goto out;
+	for (;;) {
+		rc = seal_batch(ctx, &pool, key, &big[cur], &big[1 - cur], cap,
+		    &ctr, read, rarg, &carry, &carried, write, warg);
+		if (rc != SEAL_OK || big[cur].eof)
+			break;
+		cur = 1 - cur;
 	}
 out:
 	pool_stop(&pool);
-	if (pt != NULL) {
-		sodium_memzero(pt, used);
-		free(pt);
+	if (small.pt != NULL) {
+		sodium_memzero(small.pt, small.used);
+		free(small.pt);
 	}
-	free(ct);
+	free(small.ct);
+	for (k = 0; k < 2; k++) {
+		if (big[k].pt != NULL) {
+			sodium_memzero(big[k].pt, big[k].used);
+			free(big[k].pt);
+		}
+		free(big[k].ct);
+	}
 	carry = 0;
 	return rc;
 }
@@ -328,145 +451,189 @@ perr(seal_ctx *ctx, const char *what, uint64_t ctr)
 	    (unsigned long long)ctr);
 }
 
+/* Ciphertext of one batch: pre-read bytes first, then the reader. */
+struct dsrc {
+	const unsigned char *pre;
+	size_t prelen;
+	seal_read_fn read;
+	void *rarg;
+};
+
+static seal_rc
+dfill(seal_ctx *ctx, struct dsrc *d, unsigned char *in, size_t want,
+    size_t *have, int *eof)
+{
+	size_t got;
+
+	*have = 0;
+	*eof = 0;
+	if (d->prelen > 0) {
+		*have = d->prelen < want ? d->prelen : want;
+		memcpy(in, d->pre, *have);
+		d->pre += *have;
+		d->prelen -= *have;
+	}
+	if (*have < want) {
+		if (seal__read_full(d->read, d->rarg, in + *have, want - *have,
+			&got) != 0)
+			return seal__err(ctx, SEAL_EIO, "cannot read input");
+		*have += got;
+		*eof = *have < want;
+	}
+	return SEAL_OK;
+}
+
+/*
+ * Open one batch and release its chunks in order up to the first failure
+ * or the final chunk (*final set to its index, else -1).
+ */
+static seal_rc
+release(seal_ctx *ctx, struct job *j, const unsigned char key[32],
+    seal_write_fn write, void *warg, long *final)
+{
+	size_t i, n, rel = 0;
+	seal_rc rc = SEAL_OK;
+	int last;
+
+	*final = -1;
+	for (i = 0; i < j->nchunks; i++) {
+		n = i == j->nchunks - 1 ? j->inlen - i * CT : CT;
+		last = j->last_final && i == j->nchunks - 1;
+		if (last && n == 16 && j->ctr0 + i != 0) {
+			rc = perr(ctx, "empty final chunk", j->ctr0 + i);
+			break;
+		}
+		if (j->res[i] != 0) {
+			/* not a middle chunk: a full-size final one? */
+			if (last || n != CT ||
+			    open_chunk(NULL, j->out + i * CH, j->in + i * CT, n,
+				key, j->ctr0 + i, 1) != 0) {
+				rc = perr(ctx, "authentication failed",
+				    j->ctr0 + i);
+				break;
+			}
+			last = 1;
+		}
+		rel += n - 16;
+		if (last) {
+			*final = (long)i;
+			break;
+		}
+	}
+	if (rel > 0 && write(warg, j->out, rel) != 0)
+		return seal__err(ctx, SEAL_EIO, "cannot write output");
+	return rc;
+}
+
 seal_rc
 seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
     const unsigned char *pre, size_t prelen, seal_read_fn read, void *rarg,
     seal_write_fn write, void *warg)
 {
-	unsigned char *in = NULL, *pt = NULL, probe;
-	size_t have, got, i, n, rel, want = CT, used = 0;
+	struct dsrc d = { pre, prelen, read, rarg };
+	unsigned char *in[2] = { NULL, NULL }, *pt = NULL, probe;
+	size_t have[2] = { 0, 0 }, got, n, want = CT, used = 0;
+	int eof[2] = { 0, 0 }, cur = 0, nxt, ahead;
 	uint64_t ctr = 0;
 	struct pool pool;
 	struct job job;
-	int eof = 0, started = 0, last;
-	seal_rc rc = SEAL_OK;
+	long final;
+	seal_rc rc;
 
 	memset(&pool, 0, sizeof(pool));
 	/* one chunk first: small files never touch a big buffer */
-	in = malloc(want);
+	in[0] = malloc(want);
 	pt = malloc(CH);
-	if (in == NULL || pt == NULL) {
+	if (in[0] == NULL || pt == NULL) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
 	}
-	/* pre may exceed one batch when the caller buffered a lot */
+	if ((rc = dfill(ctx, &d, in[0], want, &have[0], &eof[0])) != SEAL_OK)
+		goto out;
 	for (;;) {
-		have = 0;
-		if (prelen > 0) {
-			have = prelen < want ? prelen : want;
-			memcpy(in, pre, have);
-			pre += have;
-			prelen -= have;
-		}
-		if (have < want) {
-			if (seal__read_full(read, rarg, in + have, want - have,
-				&got) != 0) {
-				rc = seal__err(ctx, SEAL_EIO, "cannot read input");
-				goto out;
-			}
-			have += got;
-			eof = have < want;
-		}
-		if (have == 0) {
+		if (have[cur] == 0) {
 			rc = perr(ctx, "truncated file, no final chunk", ctr);
 			goto out;
 		}
-		memset(&job, 0, sizeof(job));
-		job.key = key;
-		job.in = in;
-		job.out = pt;
-		job.inlen = have;
-		job.nchunks = (have + CT - 1) / CT;
-		job.ctr0 = ctr;
 		/* a short last chunk at EOF must be the final one */
-		job.last_final = eof && have % CT != 0;
-		if (!started && job.nchunks > 1) {
-			pool_start(&pool);
-			started = 1;
-		}
-		pool_run(&pool, &job);
-		/* release in order, stopping at the first failure */
-		rel = 0;
-		for (i = 0; i < job.nchunks; i++) {
-			n = i == job.nchunks - 1 ? have - i * CT : CT;
-			last = job.last_final && i == job.nchunks - 1;
-			if (last && n == 16 && ctr + i != 0) {
-				rc = perr(ctx, "empty final chunk", ctr + i);
-				break;
-			}
-			if (job.res[i] != 0) {
-				/* not a middle chunk: a full-size final one? */
-				if (last || n != CT ||
-				    open_chunk(pt + i * CH, in + i * CT, n, key,
-					ctr + i, 1) != 0) {
-					rc = perr(ctx, "authentication failed",
-					    ctr + i);
-					break;
-				}
-				last = 1;
-			}
-			rel += n - 16;
-			if (last)
-				break;
-		}
-		/* every chunk opened in parallel may hold plaintext */
-		used = have < want / CT * CH ? have : want / CT * CH;
-		if (rel > 0 && write(warg, pt, rel) != 0) {
-			rc = seal__err(ctx, SEAL_EIO, "cannot write output");
-			goto out;
-		}
+		job_set(&job, 0, key, in[cur], pt, have[cur],
+		    (have[cur] + CT - 1) / CT, ctr,
+		    eof[cur] && have[cur] % CT != 0);
+		pool_publish(&pool, &job);
+		/* read the next batch while the workers open this one */
+		nxt = 1 - cur;
+		ahead = !eof[cur] && in[nxt] != NULL;
+		rc = SEAL_OK;
+		if (ahead)
+			rc = dfill(ctx, &d, in[nxt], want, &have[nxt],
+			    &eof[nxt]);
+		pool_finish(&pool, &job);
+		/* every chunk opened may hold plaintext: wiped at the end */
+		n = have[cur] < want / CT * CH ? have[cur] : want / CT * CH;
+		if (n > used)
+			used = n;
 		if (rc != SEAL_OK)
 			goto out;
-		if (i < job.nchunks) {
-			/* stopped at a final chunk: it must end the input */
-			if (i + 1 < job.nchunks || prelen > 0) {
-				rc = perr(ctx, "trailing data after the final "
-				    "chunk", ctr + i);
-				goto out;
-			}
-			if (!eof) {
+		if ((rc = release(ctx, &job, key, write, warg, &final)) !=
+		    SEAL_OK)
+			goto out;
+		if (final >= 0) {
+			/* the final chunk must end the input */
+			if ((size_t)final + 1 < job.nchunks ||
+			    (ahead && have[nxt] > 0) ||
+			    (!ahead && d.prelen > 0))
+				goto trailing;
+			if (!eof[cur] && !ahead) {
 				if (seal__read_full(read, rarg, &probe, 1,
 					&got) != 0) {
 					rc = seal__err(ctx, SEAL_EIO,
 					    "cannot read input");
 					goto out;
 				}
-				if (got != 0) {
-					rc = perr(ctx, "trailing data after "
-					    "the final chunk", ctr + i);
-					goto out;
-				}
+				if (got != 0)
+					goto trailing;
 			}
 			goto out;
 		}
 		ctr += job.nchunks;
-		if (eof) {
+		if (eof[cur]) {
 			rc = perr(ctx, "truncated file, no final chunk", ctr);
 			goto out;
 		}
+		if (ahead) {
+			cur = nxt;
+			continue;
+		}
+		/* more than a chunk: switch to two full-size batches */
 		sodium_memzero(pt, used);
 		used = 0;
-		if (want == CT) {
-			/* more than a chunk: switch to full batches */
-			free(in);
-			free(pt);
-			want = (size_t)BATCH * CT;
-			in = malloc(want);
-			pt = malloc((size_t)BATCH * CH);
-			if (in == NULL || pt == NULL) {
-				rc = seal__err(ctx, SEAL_ENOMEM,
-				    "out of memory");
-				goto out;
-			}
+		free(in[0]);
+		free(pt);
+		want = (size_t)BATCH * CT;
+		in[0] = malloc(want);
+		in[1] = malloc(want);
+		pt = malloc((size_t)BATCH * CH);
+		if (in[0] == NULL || in[1] == NULL || pt == NULL) {
+			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
+			goto out;
 		}
+		pool_start(&pool);
+		cur = 0;
+		if ((rc = dfill(ctx, &d, in[0], want, &have[0], &eof[0])) !=
+		    SEAL_OK)
+			goto out;
 	}
+trailing:
+	rc = perr(ctx, "trailing data after the final chunk",
+	    ctr + (uint64_t)final);
 out:
 	pool_stop(&pool);
 	if (pt != NULL) {
 		sodium_memzero(pt, used);
 		free(pt);
 	}
-	free(in);
+	free(in[0]);
+	free(in[1]);
 	return rc;
 }
 
@@ -474,24 +641,37 @@ seal_rc
 seal__stream_decrypt_mem(seal_ctx *ctx, const unsigned char key[32],
     const unsigned char *ct, size_t ctlen, unsigned char *pt, size_t *ptlen)
 {
+	struct seal__aead a = { NULL };
 	size_t off = 0, o = 0, n;
 	uint64_t ctr = 0;
 	int last = 0;
+	seal_rc rc = SEAL_OK;
 
 	*ptlen = 0;
 	while (!last) {
-		if (off == ctlen)
-			return perr(ctx, "truncated file, no final chunk", ctr);
+		if (off == ctlen) {
+			rc = perr(ctx, "truncated file, no final chunk", ctr);
+			goto out;
+		}
 		n = ctlen - off < CT ? ctlen - off : CT;
 		if (n < CT) {
 			last = 1;
-			if (n == 16 && ctr != 0)
-				return perr(ctx, "empty final chunk", ctr);
-			if (open_chunk(pt + o, ct + off, n, key, ctr, 1) != 0)
-				return perr(ctx, "authentication failed", ctr);
-		} else if (open_chunk(pt + o, ct + off, n, key, ctr, 0) != 0) {
-			if (open_chunk(pt + o, ct + off, n, key, ctr, 1) != 0)
-				return perr(ctx, "authentication failed", ctr);
+			if (n == 16 && ctr != 0) {
+				rc = perr(ctx, "empty final chunk", ctr);
+				goto out;
+			}
+			if (open_chunk(&a, pt + o, ct + off, n, key, ctr, 1) !=
+			    0) {
+				rc = perr(ctx, "authentication failed", ctr);
+				goto out;
+			}
+		} else if (open_chunk(&a, pt + o, ct + off, n, key, ctr, 0) !=
+		    0) {
+			if (open_chunk(&a, pt + o, ct + off, n, key, ctr, 1) !=
+			    0) {
+				rc = perr(ctx, "authentication failed", ctr);
+				goto out;
+			}
 			last = 1;
 		}
 		off += n;
@@ -499,7 +679,12 @@ seal__stream_decrypt_mem(seal_ctx *ctx, const unsigned char key[32],
 		ctr++;
 	}
 	if (off != ctlen)
-		return perr(ctx, "trailing data after the final chunk", ctr - 1);
-	*ptlen = o;
-	return SEAL_OK;
+		rc = perr(ctx, "trailing data after the final chunk", ctr - 1);
+	else
+		*ptlen = o;
+out:
+	seal__aead_free(&a);
+	if (rc != SEAL_OK)
+		sodium_memzero(pt, ctlen); /* pt holds ctlen bytes */
+	return rc;
 }

@@ -359,92 +359,94 @@ eof_read(void *arg, void *buf, size_t len, size_t *got)
 	return 0;
 }
 
-seal_rc
-seal_age_decrypt(seal_ctx *ctx, const seal_identity *id, unsigned flags,
+/* The binary file from read: header, key, MAC, then the payload. */
+static seal_rc
+decrypt_stream(seal_ctx *ctx, const seal_identity *id, struct rdbuf *b,
     seal_read_fn read, void *rarg, seal_write_fn write, void *warg)
 {
 	unsigned char fk[SEAL__AGE_FILE_KEY], key[32];
-	struct rdbuf b = { NULL, 0, 0, false };
 	struct seal__age_header h;
-	unsigned char *bin = NULL, *p;
-	size_t binlen, len, off;
-	bool hdr = false;
+	size_t off;
 	seal_rc rc;
 
 	memset(&h, 0, sizeof(h));
-	if (rd_more(&b, read, rarg, READ_STEP) != 0) {
+	for (;;) {
+		rc = seal__age_header_parse(ctx, b->p, b->len, b->eof, &h);
+		if (rc != SEAL__AGE_NEED_MORE)
+			break;
+		if (rd_more(b, read, rarg, READ_STEP) != 0)
+			return seal__err(ctx, SEAL_EIO, "cannot read input");
+	}
+	if (rc != SEAL_OK)
+		return rc;
+	if ((rc = open_header(ctx, id, &h, b->p, fk)) != SEAL_OK)
+		goto out;
+	off = h.len;
+	/* the header's pointers into b die if b grows: done with them */
+	seal__age_header_free(&h);
+	if (b->len - off < 16 && rd_more(b, read, rarg, 16) != 0) {
 		rc = seal__err(ctx, SEAL_EIO, "cannot read input");
 		goto out;
 	}
-	if ((flags & SEAL_AGE_ARMOR) ||
-	    ((flags & SEAL_AGE_DETECT_ARMOR) &&
-		seal__armor_detect(b.p, b.len))) {
-		/* armored text is decoded whole, then read from memory */
-		while (!b.eof)
-			if (rd_more(&b, read, rarg, b.len) != 0) {
-				rc = seal__err(ctx, SEAL_EIO,
-				    "cannot read input");
-				goto out;
-			}
-		rc = seal__armor_decode(ctx, b.p, b.len, &bin, &binlen);
-		if (rc != SEAL_OK)
-			goto out;
-		p = bin;
-		len = binlen;
-		read = eof_read;
-	} else {
-		for (;;) {
-			rc = seal__age_header_parse(ctx, b.p, b.len, b.eof, &h);
-			if (rc != SEAL__AGE_NEED_MORE)
-				break;
-			if (rd_more(&b, read, rarg, READ_STEP) != 0) {
-				rc = seal__err(ctx, SEAL_EIO,
-				    "cannot read input");
-				goto out;
-			}
-		}
-		if (rc != SEAL_OK)
-			goto out;
-		hdr = true;
-		p = b.p;
-		len = b.len;
-	}
-	if (!hdr) {
-		rc = seal__age_header_parse(ctx, p, len, true, &h);
-		if (rc != SEAL_OK)
-			goto out;
-	}
-	if ((rc = open_header(ctx, id, &h, p, fk)) != SEAL_OK)
-		goto out;
-	off = h.len;
-	if (len - off < 16 && p == b.p) {
-		/* the nonce may still be unread */
-		if (rd_more(&b, read, rarg, 16) != 0) {
-			rc = seal__err(ctx, SEAL_EIO, "cannot read input");
-			goto out;
-		}
-		p = b.p;
-		len = b.len;
-	}
-	if (len - off < 16) {
+	if (b->len - off < 16) {
 		rc = seal__err(ctx, SEAL_EHEADER,
 		    "truncated age file: missing payload nonce");
 		goto out;
 	}
-	if (seal__age_payload_key(key, fk, p + off) != 0) {
+	if (seal__age_payload_key(key, fk, b->p + off) != 0) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "key derivation failed");
 		goto out;
 	}
 	sodium_memzero(fk, sizeof(fk));
 	off += 16;
-	rc = seal__stream_decrypt(ctx, key, p + off, len - off, read, rarg,
-	    write, warg);
+	rc = seal__stream_decrypt(ctx, key, b->p + off, b->len - off,
+	    b->eof ? eof_read : read, rarg, write, warg);
 out:
 	sodium_memzero(fk, sizeof(fk));
 	sodium_memzero(key, sizeof(key));
 	seal__age_header_free(&h);
-	free(bin);
-	free(b.p);
+	return rc;
+}
+
+seal_rc
+seal_age_decrypt(seal_ctx *ctx, const seal_identity *id, unsigned flags,
+    seal_read_fn read, void *rarg, seal_write_fn write, void *warg)
+{
+	struct rdbuf raw = { NULL, 0, 0, false }, dec = { NULL, 0, 0, false };
+	struct seal__armor_r *ar = NULL;
+	seal_rc rc;
+
+	if (rd_more(&raw, read, rarg, READ_STEP) != 0) {
+		rc = seal__err(ctx, SEAL_EIO, "cannot read input");
+		goto out;
+	}
+	if (!(flags & SEAL_AGE_ARMOR) &&
+	    !((flags & SEAL_AGE_DETECT_ARMOR) &&
+		seal__armor_detect(raw.p, raw.len))) {
+		rc = decrypt_stream(ctx, id, &raw, read, rarg, write, warg);
+		goto out;
+	}
+	/* armored: decode as we go, so memory stays flat here too */
+	ar = malloc(sizeof(*ar));
+	if (ar == NULL) {
+		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
+		goto out;
+	}
+	seal__armor_r_init(ar, ctx, raw.p, raw.len, raw.eof, read, rarg);
+	if (rd_more(&dec, seal__armor_r_fn, ar, READ_STEP) != 0)
+		rc = SEAL_EIO;
+	else
+		rc = decrypt_stream(ctx, id, &dec, seal__armor_r_fn, ar, write,
+		    warg);
+	/* an armor error surfaces as a failed read: report it as such */
+	if (ar->err != SEAL_OK && (rc == SEAL_EIO || rc == SEAL_OK))
+		rc = seal__err(ctx, ar->err, "%s", ar->msg);
+out:
+	if (ar != NULL)
+		sodium_memzero(ar, sizeof(*ar));
+	free(ar);
+	free(dec.p);
+	free(raw.p);
 	return rc;
 }
 

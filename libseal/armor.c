@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,7 +114,8 @@ seal__armor_decode(seal_ctx *ctx, const unsigned char *in, size_t inlen,
 			goto fail;
 		}
 		if (saw_short) {
-			rc = aerr(ctx, "short line before the last", lineno - 1);
+			rc =
+			    aerr(ctx, "short line before the last", lineno - 1);
 			goto fail;
 		}
 		if (seal__b64_decode(buf + o, 48, &got, (const char *)l, n) !=
@@ -225,4 +227,203 @@ seal__armor_w_free(struct seal__armor_w *aw)
 {
 	free(aw->line);
 	aw->line = NULL;
+}
+
+/* ---- streaming reader ------------------------------------------------- */
+
+static int
+ar_fill(struct seal__armor_r *ar)
+{
+	size_t n, got = 0;
+
+	if (ar->eof)
+		return 0;
+	if (ar->roff > 0) {
+		memmove(ar->raw, ar->raw + ar->roff, ar->rlen - ar->roff);
+		ar->rlen -= ar->roff;
+		ar->roff = 0;
+	}
+	n = sizeof(ar->raw) - ar->rlen;
+	if (ar->prelen > 0) {
+		got = ar->prelen < n ? ar->prelen : n;
+		memcpy(ar->raw + ar->rlen, ar->pre, got);
+		ar->pre += got;
+		ar->prelen -= got;
+	} else if (ar->pre_eof) {
+		ar->eof = true;
+	} else {
+		if (ar->read(ar->arg, ar->raw + ar->rlen, n, &got) != 0) {
+			ar->err = seal__err(ar->ctx, SEAL_EIO,
+			    "cannot read input");
+			snprintf(ar->msg, sizeof(ar->msg), "cannot read input");
+			return -1;
+		}
+		if (got == 0)
+			ar->eof = true;
+	}
+	ar->rlen += got;
+	return 0;
+}
+
+/* Make at least want bytes available (or all that is left). */
+static int
+ar_need(struct seal__armor_r *ar, size_t want)
+{
+	while (ar->rlen - ar->roff < want && !ar->eof)
+		if (ar_fill(ar) != 0)
+			return -1;
+	return 0;
+}
+
+static int
+ar_fail(struct seal__armor_r *ar, const char *what)
+{
+	ar->err = aerr(ar->ctx, what, ar->lineno);
+	snprintf(ar->msg, sizeof(ar->msg), "%s", seal_ctx_errmsg(ar->ctx));
+	return -1;
+}
+
+static int
+ar_begin(struct seal__armor_r *ar)
+{
+	static const char begin[] = SEAL__ARMOR_BEGIN;
+	const size_t nb = sizeof(begin) - 1;
+	size_t ws = 0;
+	unsigned char *p;
+
+	for (;;) {
+		if (ar_need(ar, 1) != 0)
+			return -1;
+		if (ar->roff == ar->rlen)
+			return ar_fail(
+			    ar, "missing BEGIN AGE ENCRYPTED FILE line");
+		if (!is_ws(ar->raw[ar->roff]))
+			break;
+		if (ar->raw[ar->roff] == '\n')
+			ar->lineno++;
+		ar->roff++;
+		if (++ws > WS_MAX)
+			return ar_fail(ar, "too much whitespace before BEGIN");
+	}
+	if (ar_need(ar, nb + 2) != 0)
+		return -1;
+	p = ar->raw + ar->roff;
+	if (ar->rlen - ar->roff < nb || memcmp(p, begin, nb) != 0)
+		return ar_fail(ar, "missing BEGIN AGE ENCRYPTED FILE line");
+	ar->roff += nb;
+	if (ar->roff < ar->rlen && ar->raw[ar->roff] == '\r')
+		ar->roff++;
+	if (ar->roff >= ar->rlen || ar->raw[ar->roff] != '\n')
+		return ar_fail(ar, "garbage after the BEGIN line");
+	ar->roff++;
+	ar->state = 1;
+	return 0;
+}
+
+/* After the END marker: only whitespace, at most WS_MAX bytes of it. */
+static int
+ar_end(struct seal__armor_r *ar)
+{
+	size_t ws = 0;
+
+	for (;;) {
+		if (ar_need(ar, 1) != 0)
+			return -1;
+		if (ar->roff == ar->rlen)
+			break;
+		if (!is_ws(ar->raw[ar->roff]))
+			return ar_fail(ar, "garbage after the END line");
+		ar->roff++;
+		if (++ws > WS_MAX + 2)
+			return ar_fail(ar, "too much whitespace after END");
+	}
+	ar->state = 2;
+	return 0;
+}
+
+/* Decode the next body line into ar->dec; state 2 at the END line. */
+static int
+ar_line(struct seal__armor_r *ar)
+{
+	static const char end[] = SEAL__ARMOR_END;
+	const size_t ne = sizeof(end) - 1;
+	unsigned char *l, *nl;
+	size_t n, avail, got;
+
+	ar->lineno++;
+	if (ar_need(ar, 67) != 0)
+		return -1;
+	l = ar->raw + ar->roff;
+	avail = ar->rlen - ar->roff;
+	if (avail >= ne && memcmp(l, end, ne) == 0) {
+		ar->roff += ne;
+		return ar_end(ar);
+	}
+	nl = memchr(l, '\n', avail < 67 ? avail : 67);
+	if (nl == NULL) {
+		if (avail >= 67)
+			return ar_fail(ar, "line longer than 64 columns");
+		return ar_fail(ar, "missing END AGE ENCRYPTED FILE line");
+	}
+	n = (size_t)(nl - l);
+	ar->roff += n + 1;
+	if (n > 0 && l[n - 1] == '\r')
+		n--;
+	if (n == 0)
+		return ar_fail(ar, "empty line");
+	if (n > 64)
+		return ar_fail(ar, "line longer than 64 columns");
+	if (ar->saw_short) {
+		ar->lineno--;
+		return ar_fail(ar, "short line before the last");
+	}
+	if (seal__b64_decode(ar->dec, sizeof(ar->dec), &got, (const char *)l,
+		n) != 0)
+		return ar_fail(ar, "invalid base64");
+	if (got < 48)
+		ar->saw_short = true;
+	ar->dlen = got;
+	ar->doff = 0;
+	return 0;
+}
+
+void
+seal__armor_r_init(struct seal__armor_r *ar, seal_ctx *ctx,
+    const unsigned char *pre, size_t prelen, bool pre_eof, seal_read_fn read,
+    void *arg)
+{
+	memset(ar, 0, sizeof(*ar));
+	ar->ctx = ctx;
+	ar->pre = pre;
+	ar->prelen = prelen;
+	ar->pre_eof = pre_eof;
+	ar->read = read;
+	ar->arg = arg;
+	ar->lineno = 1;
+	ar->err = SEAL_OK;
+}
+
+int
+seal__armor_r_fn(void *arg, void *buf, size_t len, size_t *got)
+{
+	struct seal__armor_r *ar = arg;
+	unsigned char *out = buf;
+	size_t n;
+
+	*got = 0;
+	if (ar->err != SEAL_OK)
+		return -1;
+	if (ar->state == 0 && ar_begin(ar) != 0)
+		return -1;
+	while (*got < len && ar->state == 1) {
+		if (ar->doff == ar->dlen && ar_line(ar) != 0)
+			return -1;
+		n = ar->dlen - ar->doff;
+		if (n > len - *got)
+			n = len - *got;
+		memcpy(out + *got, ar->dec + ar->doff, n);
+		ar->doff += n;
+		*got += n;
+	}
+	return 0;
 }

@@ -44,10 +44,12 @@ hrp_polymod(const char *hrp, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		chk = polymod_step(chk, (unsigned)lower((unsigned char)hrp[i]) >> 5);
+		chk = polymod_step(
+		    chk, (unsigned)lower((unsigned char)hrp[i]) >> 5);
 	chk = polymod_step(chk, 0);
 	for (i = 0; i < n; i++)
-		chk = polymod_step(chk, (unsigned)lower((unsigned char)hrp[i]) & 31);
+		chk = polymod_step(
+		    chk, (unsigned)lower((unsigned char)hrp[i]) & 31);
 	return chk;
 }
 

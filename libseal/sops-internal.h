@@ -112,6 +112,7 @@ struct seal__rule {
 	char *arg;	/* suffix or regex source (malloc'd), NULL for NONE */
 	void *re;	/* pcre2_code, for the regex kinds */
 	void *md;	/* pcre2_match_data */
+	bool owned;	/* re is private (else from the per-thread cache) */
 };
 
 /* The metadata / .sops.yaml / CLI name of a kind ("encrypted_regex"). */

@@ -59,6 +59,40 @@ is_comment(enum seal__rule_kind k)
 	    k == SEAL_RULE_ENCRYPTED_COMMENT_REGEX;
 }
 
+/*
+ * Compiled regexes are cached per thread (a file's rule is compiled once
+ * per process, not per file: compiling was 2% of decrypting a Secret).
+ * Entries are never evicted, so a rule never sees its code freed; when
+ * the cache is full, rules compile privately.
+ */
+#define RE_CACHE 8
+static _Thread_local struct {
+	char *pat;
+	pcre2_code *re;
+} re_cache[RE_CACHE];
+
+static pcre2_code *
+cached_re(const char *pat, bool *owned, int *err, PCRE2_SIZE *off)
+{
+	pcre2_code *re;
+	size_t i;
+
+	*owned = false;
+	for (i = 0; i < RE_CACHE && re_cache[i].pat != NULL; i++)
+		if (strcmp(re_cache[i].pat, pat) == 0)
+			return re_cache[i].re;
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, err, off, NULL);
+	if (re == NULL)
+		return NULL;
+	if (i < RE_CACHE && (re_cache[i].pat = strdup(pat)) != NULL) {
+		re_cache[i].re = re;
+		return re;
+	}
+	*owned = true;
+	return re;
+}
+
 seal_rc
 seal__rule_init(seal_ctx *ctx, struct seal__rule *r, enum seal__rule_kind kind,
     const char *arg)
@@ -80,8 +114,7 @@ seal__rule_init(seal_ctx *ctx, struct seal__rule *r, enum seal__rule_kind kind,
 		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
 	if (!is_regex(r->kind))
 		return SEAL_OK;
-	r->re = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+	r->re = cached_re(arg, &r->owned, &err, &off);
 	if (r->re == NULL) {
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(err, msg, sizeof(msg));
@@ -108,7 +141,7 @@ seal__rule_free(struct seal__rule *r)
 	free(r->arg);
 	if (r->md != NULL)
 		pcre2_match_data_free(r->md);
-	if (r->re != NULL)
+	if (r->re != NULL && r->owned)
 		pcre2_code_free(r->re);
 	memset(r, 0, sizeof(*r));
 }

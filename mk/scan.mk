@@ -20,7 +20,7 @@ dist_check_SCRIPTS += tests/e2e/t0301-scan-git.sh
 dist_check_SCRIPTS += tests/e2e/t0302-scan-precommit.sh
 dist_check_SCRIPTS += tests/e2e/t0303-scan-output.sh
 EXTRA_DIST += tests/fixtures/bad/sealignore tests/fixtures/bad/baseline \
-	tests/fixtures/bad/sops-yaml
+	tests/fixtures/bad/sops-yaml tests/fixtures/bad/yamlish
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-scan

@@ -93,3 +93,8 @@ EXTRA_DIST += bench/bench-sops.sh bench/results-sops.md
 dist_man_MANS += doc/seal-encrypt.1 doc/seal-decrypt.1 doc/seal-edit.1 \
 	doc/seal-set.1 doc/seal-unset.1 doc/seal-updatekeys.1 doc/seal-rotate.1 \
 	doc/seal-status.1
+# Coverage feedback needs the library itself instrumented, not only the
+# harness (without this libFuzzer saw 6 edges).
+if FUZZING
+libseal_libseal_core_la_CFLAGS += -fsanitize=fuzzer-no-link
+endif

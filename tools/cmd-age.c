@@ -31,7 +31,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: seal age [-e] (-r RECIPIENT | -R PATH)... [-a] [-o OUTPUT] [INPUT]\n"
+	    "usage: seal age [-e] (-r RECIPIENT | -R PATH)... [-a] [-o OUTPUT]"
+	    " [INPUT]\n"
 	    "       seal age [-e] -p [-a] [-o OUTPUT] [INPUT]\n"
 	    "       seal age -d [-i PATH]... [-o OUTPUT] [INPUT]\n"
 	    "\n"
@@ -41,12 +42,12 @@ usage(FILE *f)
 	    "  -a, --armor             encrypt to a PEM-armored text file\n"
 	    "  -p, --passphrase        encrypt with a passphrase (read from\n"
 	    "                          the terminal)\n"
-	    "  -r, --recipient RCPT    encrypt to RCPT (age1..., ssh-ed25519 or\n"
-	    "                          ssh-rsa public key); repeatable\n"
+	    "  -r, --recipient RCPT    encrypt to RCPT (age1..., ssh-ed25519\n"
+	    "                          or ssh-rsa public key); repeatable\n"
 	    "  -R, --recipients-file PATH  encrypt to the recipients in PATH\n"
-	    "  -i, --identity PATH     decrypt with the identities in PATH (age\n"
-	    "                          keys or an OpenSSH private key); with -e,\n"
-	    "                          encrypt to their recipients\n"
+	    "  -i, --identity PATH     decrypt with the identities in PATH\n"
+	    "                          (age keys or an OpenSSH private key);\n"
+	    "                          with -e, encrypt to their recipients\n"
 	    "  -h, --help              show this help\n"
 	    "\n"
 	    "INPUT defaults to stdin, OUTPUT to stdout.\n");
@@ -67,7 +68,9 @@ in_read(void *arg, void *buf, size_t len, size_t *got)
 	ssize_t r;
 
 	if (s->preoff < s->prelen) {
-		*got = s->prelen - s->preoff < len ? s->prelen - s->preoff : len;
+		*got = s->prelen - s->preoff;
+		if (*got > len)
+			*got = len;
 		memcpy(buf, s->pre + s->preoff, *got);
 		s->preoff += *got;
 		return 0;
@@ -180,13 +183,15 @@ read_pass(const char *prompt, size_t *len)
 		error("out of secure memory");
 		return NULL;
 	}
-	(void)!write(fd, prompt, strlen(prompt));
+	/* echo off first: flushing typeahead after the prompt could eat an
+	 * answer typed (or piped through a pty) right after it */
 	if (tcgetattr(fd, &old) == 0) {
 		raw = old;
 		raw.c_lflag &= ~(tcflag_t)ECHO;
 		raw.c_lflag |= ECHONL;
 		tcsetattr(fd, TCSAFLUSH, &raw);
 	}
+	(void)!write(fd, prompt, strlen(prompt));
 	for (;;) {
 		r = read(fd, &c, 1);
 		if (r < 0 && errno == EINTR)
@@ -200,7 +205,7 @@ read_pass(const char *prompt, size_t *len)
 	}
 	c = 0;
 	buf[n] = 0;
-	tcsetattr(fd, TCSAFLUSH, &old);
+	tcsetattr(fd, TCSANOW, &old);
 	close(fd);
 	*len = n;
 	return buf;
@@ -415,8 +420,8 @@ do_encrypt(seal_ctx *ctx, const struct opts *o, int infd)
 	seal_rc rc;
 
 	if (o->pass) {
-		pass = read_pass("Enter passphrase (leave empty to autogenerate "
-				 "a secure one): ", &plen);
+		pass = read_pass("Enter passphrase (leave empty to "
+				 "autogenerate a secure one): ", &plen);
 		if (pass == NULL)
 			goto out;
 		if (plen == 0) {

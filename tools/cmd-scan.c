@@ -175,6 +175,19 @@ walk_cb(const char *p, const struct stat *st, int type, struct FTW *ftw)
 	return 0;
 }
 
+/* A file a secretGenerator names, from disk: 1 read, 0 absent, -1 error. */
+static int
+disk_ref(void *arg, const char *path, char **buf, size_t *len)
+{
+	struct stat st;
+
+	(void)arg;
+	*buf = NULL;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	return read_file(path, 16u << 20, buf, len) < 0 ? -1 : 1;
+}
+
 static int
 scan_paths(struct cli *c, const struct scan_engine *e, char **paths,
     int npaths, struct scan_results *out)
@@ -214,6 +227,8 @@ scan_paths(struct cli *c, const struct scan_engine *e, char **paths,
 		rc = scan_buffer(w, walk.v[i], buf, len, out);
 		free(buf);
 	}
+	if (rc == 0 && out->nrefs && scan_check_refs(out, disk_ref, NULL) < 0)
+		rc = -1;
 	for (i = 0; i < walk.n; i++)
 		free(walk.v[i]);
 	free(walk.v);

@@ -8,8 +8,12 @@
 import fcntl
 import os
 import select
+import signal
 import sys
 import termios
+import time
+
+TIMEOUT = 120  # seconds; a hung prompt must fail the test, not block it
 
 def main():
     if len(sys.argv) < 3:
@@ -28,7 +32,13 @@ def main():
     seen = b""
     answered = 0
     status = None
+    deadline = time.monotonic() + TIMEOUT
     while status is None:
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            sys.stderr.write("pty-pass.py: timed out, child killed\n")
+            return 124
         r, _, _ = select.select([master], [], [], 0.05)
         if r:
             try:

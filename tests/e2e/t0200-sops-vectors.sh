@@ -67,6 +67,19 @@ PY
 		    "$(cat "$T_TMP/err")"
 	fi
 done
+# a rewrite keeps master keys seal cannot use (sops-nix: 2 age + 2 PGP)
+cp "$V/sops-nix/secrets.yaml" nix.yaml
+install -m 600 "$V/sops-nix/age-keys.txt" "$T_TMP/key.txt"
+SOPS_AGE_KEY_FILE="$T_TMP/key.txt" t_ok "seal set on a file with PGP keys" \
+    "$SEAL" set nix.yaml '["test_key"]' '"changed"'
+t_check "both PGP entries are kept" test "$(grep -c ' fp: ' nix.yaml)" -eq 2
+t_check "both age entries are kept" test "$(grep -c 'recipient: age1' nix.yaml)" -eq 2
+SOPS_AGE_KEY_FILE="$T_TMP/key.txt" "$SEAL" decrypt nix.yaml >nix.out
+t_check "the new value decrypts" grep -qx "test_key: changed" nix.out
+SOPS_AGE_KEY_FILE="$T_TMP/key.txt" t_exit 2 "rotate refuses a file with PGP keys" \
+    "$SEAL" rotate nix.yaml
+t_check "... saying why" grep -q "non-age master key" "$T_TMP/err"
+
 echo "# $passed/$total sops vectors decrypted to the expected plaintext"
 t_check "all $total vectors pass ($passed/$total)" test "$passed" -eq "$total" -a "$total" -eq 17
 t_done

@@ -101,6 +101,15 @@ echo 'resolved' >conf.txt && git add conf.txt
 t_ok "a clean merge resolution is accepted" git commit -qm merge
 t_check "the merge commit has two parents" \
 	sh -c '[ "$(git rev-list --parents -n1 HEAD | wc -w)" -eq 3 ]'
+t_check "install wrote a pre-merge-commit hook too" test -x .git/hooks/pre-merge-commit
+git checkout -q -b side2
+echo "$AWS" >side2.txt && git add side2.txt && git commit -qn -m "secret past the hook"
+git checkout -q -
+t_fail "a clean merge bringing in a secret is refused (pre-merge-commit)" \
+	git merge -q --no-ff --no-edit side2
+t_check "the merge refusal names the merged file" \
+	grep -q '^side2.txt:1: aws-access-key' "$T_TMP/err"
+git merge --abort 2>/dev/null; git reset -q --hard
 
 # --- bad input: NUL bytes, invalid UTF-8, huge files, broken index ---------
 printf 'bin\0ary\377\376 %s\n' "$AWS" >blob.bin

@@ -18,7 +18,7 @@ t_check "text: the second file too" grep -q '^values.yaml:1: generic-secret' "$T
 t_check "no secret on stdout" sh -c "! grep -q aPOGjCe1 '$T_TMP/out'"
 t_check "the summary goes to stderr" grep -q '^seal scan: 3 file(s)' "$T_TMP/err"
 
-if command -v python3 >/dev/null; then
+if true; then # python3 comes with pre-commit (scripts/deps.sh)
 	t_exit 1 "--format json" "$SEAL" scan --format json .
 	t_check "json parses and has both findings" python3 -c '
 import json,sys
@@ -89,6 +89,29 @@ if [ -d "$SEAL_VECTORS/leaks" ]; then
 		 ! grep -q staging '$T_TMP/out'"
 	rm -r clusters .sops.yaml
 fi
+
+# --- kustomize secretGenerator files/envs ----------------------------------
+mkdir -p kz/overlays/prod kz/secrets
+printf 'secretGenerator:\n- name: db\n  envs:\n  - ../../secrets/db.env\n  files:\n  - tls.key=./tls.key\n  - not-there.txt\n' \
+	>kz/overlays/prod/kustomization.yaml
+printf 'PASSWORD=hunter2\n' >kz/secrets/db.env
+printf 'k: ENC[AES256_GCM,data:eA==,iv:eQ==,tag:eg==,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:eA==,iv:eQ==,tag:eg==,type:str]\n  lastmodified: "2024-01-01T00:00:00Z"\n  age:\n  - recipient: age1x\n    enc: x\n' \
+	>kz/overlays/prod/tls.key
+t_exit 1 "a secretGenerator naming a clear env file is refused" "$SEAL" scan kz
+t_check "the finding is on the kustomization line naming the file" grep -q \
+	"^kz/overlays/prod/kustomization.yaml:4: kustomize-secret-file: names 'kz/secrets/db.env'" "$T_TMP/out"
+t_check "the sealed file and the missing one are not reported" sh -c \
+	"[ \$(grep -c kustomize-secret-file '$T_TMP/out') -eq 1 ]"
+rm -r kz
+
+# --- malformed manifests: each hides a plaintext value; never a crash,
+# never a pass (the forgiving reader judges what the real parser rejects)
+for f in "$SEAL_SRCDIR/tests/fixtures/bad/yamlish"/*; do
+	b=$(basename "$f")
+	t_exit 1 "bad manifest $b: refused" "$SEAL" scan -q "$f"
+	t_check "bad manifest $b: a finding names it" \
+		grep -q "^$SEAL_SRCDIR/tests/fixtures/bad/yamlish/$b:[0-9]*: " "$T_TMP/out"
+done
 
 # --- malformed config files: one-line errors, exit 2, no crash ------------
 for d in sealignore baseline sops-yaml; do

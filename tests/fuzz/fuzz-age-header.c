@@ -11,6 +11,8 @@
 
 #include "age-internal.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 #define KAT "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX"
 
 static int

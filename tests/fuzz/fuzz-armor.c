@@ -11,6 +11,8 @@
 
 #include "age-internal.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 struct buf {
 	unsigned char *p;
 	size_t len;
@@ -36,6 +38,27 @@ sink(void *arg, const void *buf, size_t len)
 	(void)arg;
 	(void)buf;
 	(void)len;
+	return 0;
+}
+
+struct rd {
+	const uint8_t *p;
+	size_t len, off;
+};
+
+static int
+rd_fn(void *arg, void *buf, size_t len, size_t *got)
+{
+	struct rd *r = arg;
+	size_t n = r->len - r->off;
+
+	if (n > len)
+		n = len;
+	if (n > 333)
+		n = 333;
+	memcpy(buf, r->p + r->off, n);
+	r->off += n;
+	*got = n;
 	return 0;
 }
 
@@ -70,5 +93,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	(void)seal_age_decrypt_buf(ctx, NULL, SEAL_AGE_ARMOR, data, size, sink,
 	    NULL);
+	/* the streaming armor reader must agree with the whole-buffer one */
+	{
+		struct rd r = { data, size, 0 };
+		unsigned char tmp[100];
+		size_t got, total = 0;
+		struct seal__armor_r *ar = malloc(sizeof(*ar));
+		bool ok = false;
+
+		seal__armor_r_init(ar, ctx, NULL, 0, false, rd_fn, &r);
+		for (;;) {
+			if (seal__armor_r_fn(ar, tmp, sizeof(tmp), &got) != 0)
+				break;
+			if (got == 0) {
+				ok = true;
+				break;
+			}
+			total += got;
+		}
+		bin = NULL;
+		if ((seal__armor_decode(ctx, data, size, &bin, &binlen) ==
+			SEAL_OK) != ok ||
+		    (ok && total != binlen))
+			abort();
+		free(bin);
+		free(ar);
+		(void)seal_age_decrypt(ctx, NULL, SEAL_AGE_ARMOR, rd_fn,
+		    &(struct rd){ data, size, 0 }, sink, NULL);
+	}
 	return 0;
 }

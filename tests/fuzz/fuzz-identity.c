@@ -10,6 +10,8 @@
 
 #include "age-internal.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 static int
 sink(void *arg, const void *buf, size_t len)
 {

@@ -25,6 +25,8 @@ buf_write(void *arg, const void *p, size_t n)
 {
 	struct buf *b = arg;
 
+	if (n == 0)
+		return 0;
 	if (b->len + n > b->cap) {
 		b->cap = (b->len + n) * 2;
 		b->p = realloc(b->p, b->cap);
@@ -190,6 +192,37 @@ test_bech32_long(void **state)
 			     back, sizeof(back), &n, &why), -1);
 }
 
+struct slow {
+	const unsigned char *p;
+	size_t len, off, step;
+};
+
+/* A reader handing out at most step bytes per call. */
+static int
+slow_read(void *arg, void *buf, size_t len, size_t *got)
+{
+	struct slow *s = arg;
+	size_t n = s->len - s->off;
+
+	if (n > len)
+		n = len;
+	if (n > s->step)
+		n = s->step;
+	memcpy(buf, s->p + s->off, n);
+	s->off += n;
+	*got = n;
+	return 0;
+}
+
+static int
+fail_write(void *arg, const void *p, size_t n)
+{
+	(void)arg;
+	(void)p;
+	(void)n;
+	return -1;
+}
+
 static void
 roundtrip(seal_ctx *ctx, seal_recipient *const *r, size_t nr,
     const seal_identity *id, size_t size, unsigned flags)
@@ -210,6 +243,22 @@ roundtrip(seal_ctx *ctx, seal_recipient *const *r, size_t nr,
 	assert_int_equal(out.len, size);
 	if (size)
 		assert_memory_equal(out.p, pt, size);
+	/* the streaming API, fed in odd small pieces */
+	if (size < 300000) {
+		struct slow sr = { ct.p, ct.len, 0, size % 3 + 1 };
+		out.len = 0;
+		assert_int_equal(seal_age_decrypt(ctx, id,
+				     SEAL_AGE_DETECT_ARMOR, slow_read, &sr,
+				     buf_write, &out), SEAL_OK);
+		assert_int_equal(out.len, size);
+		if (size)
+			assert_memory_equal(out.p, pt, size);
+	}
+	/* a failing writer ends in SEAL_EIO */
+	if (size > 0)
+		assert_int_equal(seal_age_decrypt_buf(ctx, id,
+				     SEAL_AGE_DETECT_ARMOR, ct.p, ct.len,
+				     fail_write, NULL), SEAL_EIO);
 	/* flip one bit of the last byte: fails, nothing released */
 	if (!(flags & SEAL_AGE_ARMOR)) {
 		out.len = 0;
@@ -232,7 +281,8 @@ static void
 test_roundtrip_sizes(void **state)
 {
 	static const size_t sizes[] = { 0, 1, 47, 48, 1000, 65535, 65536,
-		65537, 131072, 3 * 65536 + 5, 2200000 };
+		65537, 131072, 3 * 65536 + 5, 2200000, 33 * 65536,
+		65 * 65536 + 1 };
 	seal_ctx *ctx = new_ctx();
 	seal_identity *id;
 	seal_recipient *r;
@@ -417,7 +467,60 @@ test_armor_rules(void **state)
 	seal_ctx_free(ctx);
 }
 
+/*
+ * The final chunk at a batch boundary (1 + 32 chunks): trailing data or a
+ * cut tag fail as payload errors after releasing exactly the chunks that
+ * authenticated, as the reference reader does.
+ */
+static void
+test_stream_batch_boundary(void **state)
+{
+	const size_t size = 33 * 65536;
+	seal_ctx *ctx = new_ctx();
+	seal_identity *id;
+	seal_recipient *r;
+	struct buf ct = { 0 }, out = { 0 };
+	unsigned char *pt = malloc(size);
+	struct slow sr;
+	char *s;
+
+	(void)state;
+	randombytes_buf(pt, size);
+	assert_int_equal(seal_identity_generate(ctx, &id), SEAL_OK);
+	assert_int_equal(seal_identity_recipient(ctx, id, 0, &s), SEAL_OK);
+	assert_int_equal(seal_recipient_parse(ctx, s, strlen(s), &r), SEAL_OK);
+	assert_int_equal(seal_age_encrypt_buf(ctx, &r, 1, 0, pt, size,
+			     buf_write, &ct), SEAL_OK);
+	/* one trailing byte */
+	buf_write(&ct, "x", 1);
+	sr = (struct slow){ ct.p, ct.len, 0, 1 << 20 };
+	assert_int_equal(seal_age_decrypt(ctx, id, 0, slow_read, &sr,
+			     buf_write, &out), SEAL_EPAYLOAD);
+	assert_int_equal(out.len, size);
+	assert_memory_equal(out.p, pt, size);
+	/* the last chunk's tag cut off */
+	out.len = 0;
+	sr = (struct slow){ ct.p, ct.len - 17, 0, 1 << 20 };
+	assert_int_equal(seal_age_decrypt(ctx, id, 0, slow_read, &sr,
+			     buf_write, &out), SEAL_EPAYLOAD);
+	assert_int_equal(out.len, size - 65536);
+	/* exactly at the boundary: fine */
+	out.len = 0;
+	sr = (struct slow){ ct.p, ct.len - 1, 0, 1 << 20 };
+	assert_int_equal(seal_age_decrypt(ctx, id, 0, slow_read, &sr,
+			     buf_write, &out), SEAL_OK);
+	assert_int_equal(out.len, size);
+	free(s);
+	free(pt);
+	free(ct.p);
+	free(out.p);
+	seal_recipient_free(r);
+	seal_identity_free(id);
+	seal_ctx_free(ctx);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_stream_batch_boundary),
 	cmocka_unit_test(test_kat),
 	cmocka_unit_test(test_identity_rules),
 	cmocka_unit_test(test_recipient_rules),

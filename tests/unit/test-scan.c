@@ -225,6 +225,10 @@ test_kube(void **state)
 	    "k8s-secret", 4);
 	expect("s.yml", "data:\n\tpw: YWJj\nkind: secret\n", "k8s-secret", 2);
 	clean("e.yaml", "kind: Secret\ndata:\n  a: \"\"\n  b: {{ .Values.b }}\n");
+	expect("m.json", "{\"kind\":\"Secret\",\"data\":{\"a\":\"\",\"t\":\"c2Vj\"}}\n",
+	    "k8s-secret", 1);
+	expect("f.yaml", "kind: Secret\ndata: {a: \"\", t: c2Vj}\n", "k8s-secret", 2);
+	clean("f.yaml", "kind: Secret\ndata: {a: \"\", b: \"{{ .Values.b }}\"}\n");
 	clean("c.yaml", "kind: ConfigMap\ndata:\n  LOG_LEVEL: info\n  SECRET_NAME: db\n");
 	expect("k.yaml", "secretGenerator:\n- name: db\n  literals:\n"
 			 "  - username=app\n  - password=YSuDa23NRBry\n",
