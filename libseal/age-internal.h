@@ -7,6 +7,8 @@
 #ifndef SEAL_AGE_INTERNAL_H
 #define SEAL_AGE_INTERNAL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -236,8 +238,17 @@ seal_rc seal__ssh_wrap(seal_ctx *ctx, const seal_recipient *r,
 seal_rc seal__ssh_unwrap(seal_ctx *ctx, const struct seal__age_id *id,
     const struct seal__age_header *h, const struct seal__stanza *s,
     unsigned char *fk);
+/* age-sshkey.c */
 void seal__ssh_free_key(void *rsa);
 char *seal__ssh_recipient_string(const struct seal__age_id *id);
+/* First 4 bytes of SHA-256 over a key's wire blob. */
+void seal__ssh_key_tag(unsigned char tag[4], const unsigned char *wire,
+    size_t n);
+/* Parse a public key blob: type, X25519 point (ed25519) or EVP key (RSA). */
+seal_rc seal__ssh_parse_pub(seal_ctx *ctx, const unsigned char *w,
+    size_t wn, enum seal__age_type *type, unsigned char pk[32], void **rsa);
+/* "type base64(wire)", malloc'd. */
+char *seal__ssh_line(const char *type, const unsigned char *wire, size_t n);
 
 /* age-aead.c: ChaCha20-Poly1305 through OpenSSL (fast path) ------------ */
 
@@ -254,11 +265,61 @@ int seal__aead_seal(struct seal__aead *a, unsigned char *ct,
 int seal__aead_open(struct seal__aead *a, unsigned char *pt,
     const unsigned char *ct, size_t n, const unsigned char nonce[12]);
 
-/* age-stream.c: STREAM payload ------------------------------------------ */
+/* age-pool.c: chunks, alone or a batch on all cores --------------------- */
 
-/* Encrypt: feeds plaintext, writes ciphertext chunks. */
-struct seal__stream_enc;
-struct seal__stream_dec;
+#define SEAL__AGE_BATCH 32 /* chunks per batch: 2 MiB of plaintext */
+#define SEAL__AGE_MAX_THREADS 4
+#define SEAL__AGE_SMALL_CHUNK 4096 /* below: libsodium, no EVP context */
+
+/*
+ * Seal (ct gets n + 16 bytes) or open (n includes the tag) one chunk with
+ * the 11-byte counter ctr and the last flag. *a is a lazily made OpenSSL
+ * context for big chunks (the caller frees it) or NULL.
+ */
+int seal__chunk_seal(struct seal__aead *a, unsigned char *ct,
+    const unsigned char *pt, size_t n, const unsigned char key[32],
+    uint64_t ctr, int last);
+int seal__chunk_open(struct seal__aead *a, unsigned char *pt,
+    const unsigned char *ct, size_t n, const unsigned char key[32],
+    uint64_t ctr, int last);
+
+struct seal__job {
+	int encrypt;
+	const unsigned char *key;
+	unsigned char *in, *out;
+	size_t inlen;	   /* bytes of input in the batch */
+	size_t nchunks;
+	uint64_t ctr0;
+	int last_final;	   /* the batch's last chunk is the final one */
+	uint64_t gen;
+	_Atomic uint64_t claim; /* gen << 40 | nchunks << 20 | next */
+	_Atomic size_t done;
+	signed char res[SEAL__AGE_BATCH];
+};
+
+struct seal__pool {
+	pthread_t th[SEAL__AGE_MAX_THREADS];
+	int nth; /* worker threads, besides the caller */
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	struct seal__job *job;
+	uint64_t gen;	/* published generation (under mu) */
+	uint64_t next_gen;
+	int quit;
+};
+
+void seal__job_set(struct seal__job *j, int encrypt, const unsigned char *key,
+    unsigned char *in, unsigned char *out, size_t inlen, size_t nchunks,
+    uint64_t ctr0, int last_final);
+/* Start the worker threads (one fewer than the cores, at most 3). */
+int seal__pool_start(struct seal__pool *p);
+/* Hand a job to the workers; the caller may do I/O meanwhile. */
+void seal__pool_publish(struct seal__pool *p, struct seal__job *j);
+/* Claim what is left of the job, then wait until all of it is done. */
+void seal__pool_finish(struct seal__pool *p, struct seal__job *j);
+void seal__pool_stop(struct seal__pool *p);
+
+/* age-stream.c: STREAM payload ------------------------------------------ */
 
 /* Derive the payload key: HKDF(fk, salt nonce, "payload"). */
 int seal__age_payload_key(unsigned char key[32], const unsigned char *fk,

@@ -8,11 +8,9 @@
  */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
@@ -20,8 +18,7 @@
 
 #define CH SEAL_AGE_CHUNK_BYTES
 #define CT SEAL__AGE_CT_CHUNK
-#define BATCH 32 /* chunks per batch: 2 MiB of plaintext */
-#define MAX_THREADS 4
+#define BATCH SEAL__AGE_BATCH
 
 int
 seal__age_payload_key(unsigned char key[32], const unsigned char *fk,
@@ -47,260 +44,6 @@ seal__read_full(seal_read_fn read, void *arg, unsigned char *buf, size_t len,
 		*got += n;
 	}
 	return 0;
-}
-
-static void
-set_nonce(unsigned char nonce[12], uint64_t ctr, int last)
-{
-	int i;
-
-	memset(nonce, 0, 12);
-	for (i = 0; i < 8; i++)
-		nonce[10 - i] = (unsigned char)(ctr >> (8 * i));
-	nonce[11] = last ? 1 : 0;
-}
-
-#define SMALL_CHUNK 4096 /* below this, libsodium: no EVP context */
-
-/*
- * Seal or open one chunk. *a is a lazily created OpenSSL context for big
- * chunks (the caller frees it); small ones go through libsodium.
- */
-static int
-seal_chunk(struct seal__aead *a, unsigned char *ct, const unsigned char *pt,
-    size_t n, const unsigned char key[32], uint64_t ctr, int last)
-{
-	unsigned char nonce[12];
-
-	set_nonce(nonce, ctr, last);
-	if (n >= SMALL_CHUNK && a != NULL &&
-	    (a->ctx != NULL || seal__aead_init(a, key, 1) == 0))
-		return seal__aead_seal(a, ct, pt, n, nonce);
-	return crypto_aead_chacha20poly1305_ietf_encrypt(ct, NULL, pt, n, NULL,
-	    0, NULL, nonce, key);
-}
-
-static int
-open_chunk(struct seal__aead *a, unsigned char *pt, const unsigned char *ct,
-    size_t n, const unsigned char key[32], uint64_t ctr, int last)
-{
-	unsigned char nonce[12];
-
-	if (n < 16)
-		return -1;
-	set_nonce(nonce, ctr, last);
-	if (n >= SMALL_CHUNK && a != NULL &&
-	    (a->ctx != NULL || seal__aead_init(a, key, 0) == 0))
-		return seal__aead_open(a, pt, ct, n, nonce);
-	return crypto_aead_chacha20poly1305_ietf_decrypt(pt, NULL, NULL, ct, n,
-	    NULL, 0, nonce, key);
-}
-
-/*
- * ---- a tiny parallel-for over one batch ------------------------------
- * Chunks are claimed one at a time from an atomic word holding the batch
- * generation, its chunk count and the next index, so a thread that the
- * scheduler delays never holds up more than the one chunk it claimed, and
- * a thread waking up late for an old batch claims nothing.
- */
-
-#define CLAIM(gen, n) ((uint64_t)(gen) << 40 | (uint64_t)(n) << 20)
-
-struct job {
-	int encrypt;
-	const unsigned char *key;
-	unsigned char *in, *out;
-	size_t inlen;	   /* bytes of input in the batch */
-	size_t nchunks;
-	uint64_t ctr0;
-	int last_final;	   /* the batch's last chunk is the final one */
-	uint64_t gen;
-	_Atomic uint64_t claim;
-	_Atomic size_t done;
-	signed char res[BATCH];
-};
-
-struct pool {
-	pthread_t th[MAX_THREADS];
-	int nth; /* worker threads, besides the caller */
-	pthread_mutex_t mu;
-	pthread_cond_t go, done;
-	struct job *job;
-	uint64_t gen;	/* published generation (under mu) */
-	uint64_t next_gen;
-	int quit;
-};
-
-static long
-claim(struct job *j, uint64_t gen)
-{
-	uint64_t v = atomic_load(&j->claim);
-
-	for (;;) {
-		if ((v >> 40) != gen || (v & 0xfffff) >= ((v >> 20) & 0xfffff))
-			return -1;
-		if (atomic_compare_exchange_weak(&j->claim, &v, v + 1))
-			return (long)(v & 0xfffff);
-	}
-}
-
-static void
-run_part(struct pool *p, struct job *j, uint64_t gen)
-{
-	struct seal__aead a = { NULL };
-	size_t n;
-	long i;
-	int last;
-
-	while ((i = claim(j, gen)) >= 0) {
-		last = j->last_final && (size_t)i == j->nchunks - 1;
-		if (j->encrypt) {
-			n = (size_t)i == j->nchunks - 1
-			    ? j->inlen - (size_t)i * CH
-			    : CH;
-			j->res[i] = (signed char)seal_chunk(&a,
-			    j->out + (size_t)i * CT, j->in + (size_t)i * CH, n,
-			    j->key, j->ctr0 + (uint64_t)i, last);
-		} else {
-			n = (size_t)i == j->nchunks - 1
-			    ? j->inlen - (size_t)i * CT
-			    : CT;
-			j->res[i] = (signed char)open_chunk(&a,
-			    j->out + (size_t)i * CH, j->in + (size_t)i * CT, n,
-			    j->key, j->ctr0 + (uint64_t)i, last);
-		}
-		if (atomic_fetch_add(&j->done, 1) + 1 == j->nchunks &&
-		    p != NULL && p->nth > 0) {
-			pthread_mutex_lock(&p->mu);
-			pthread_cond_broadcast(&p->done);
-			pthread_mutex_unlock(&p->mu);
-		}
-	}
-	seal__aead_free(&a);
-}
-
-struct worker_arg {
-	struct pool *p;
-	int idx;
-};
-
-static void *
-worker(void *arg)
-{
-	struct worker_arg *wa = arg;
-	struct pool *p = wa->p;
-	uint64_t seen = 0;
-	struct job *j;
-
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->quit && p->gen == seen)
-			pthread_cond_wait(&p->go, &p->mu);
-		if (p->quit)
-			break;
-		seen = p->gen;
-		j = p->job;
-		pthread_mutex_unlock(&p->mu);
-		run_part(p, j, seen);
-		pthread_mutex_lock(&p->mu);
-	}
-	pthread_mutex_unlock(&p->mu);
-	free(wa);
-	return NULL;
-}
-
-static void pool_stop(struct pool *p);
-
-static int
-pool_start(struct pool *p)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int i, want;
-
-	want = ncpu > MAX_THREADS ? MAX_THREADS : (int)ncpu;
-	if (want <= 1)
-		return 0;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->go, NULL);
-	pthread_cond_init(&p->done, NULL);
-	for (i = 0; i < want - 1; i++) {
-		struct worker_arg *wa = malloc(sizeof(*wa));
-		if (wa == NULL)
-			break;
-		wa->p = p;
-		wa->idx = i;
-		if (pthread_create(&p->th[i], NULL, worker, wa) != 0) {
-			free(wa);
-			break;
-		}
-		p->nth++;
-	}
-	return 0;
-}
-
-/* Publish a filled-in job to the workers; the caller goes on meanwhile. */
-static void
-pool_publish(struct pool *p, struct job *j)
-{
-	j->gen = ++p->next_gen;
-	atomic_store(&j->done, 0);
-	atomic_store(&j->claim, CLAIM(j->gen, j->nchunks));
-	if (p->nth == 0 || j->nchunks < 2)
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->job = j;
-	p->gen = j->gen;
-	pthread_cond_broadcast(&p->go);
-	pthread_mutex_unlock(&p->mu);
-}
-
-/* Claim what is left of a published job, then wait for the rest. */
-static void
-pool_finish(struct pool *p, struct job *j)
-{
-	if (p->nth == 0 || j->nchunks < 2) {
-		run_part(NULL, j, j->gen);
-		return;
-	}
-	run_part(p, j, j->gen);
-	pthread_mutex_lock(&p->mu);
-	while (atomic_load(&j->done) < j->nchunks)
-		pthread_cond_wait(&p->done, &p->mu);
-	pthread_mutex_unlock(&p->mu);
-}
-
-static void
-pool_stop(struct pool *p)
-{
-	int i;
-
-	if (p->nth == 0)
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->quit = 1;
-	pthread_cond_broadcast(&p->go);
-	pthread_mutex_unlock(&p->mu);
-	for (i = 0; i < p->nth; i++)
-		pthread_join(p->th[i], NULL);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->go);
-	pthread_cond_destroy(&p->done);
-	p->nth = 0;
-}
-
-static void
-job_set(struct job *j, int encrypt, const unsigned char *key,
-    unsigned char *in, unsigned char *out, size_t inlen, size_t nchunks,
-    uint64_t ctr0, int last_final)
-{
-	j->encrypt = encrypt;
-	j->key = key;
-	j->in = in;
-	j->out = out;
-	j->inlen = inlen;
-	j->nchunks = nchunks;
-	j->ctr0 = ctr0;
-	j->last_final = last_final;
 }
 
 /* ---- encryption ------------------------------------------------------ */
@@ -349,21 +92,21 @@ fill(seal_ctx *ctx, seal_read_fn read, void *rarg, struct ebuf *b,
  * next batch into *next (if any), so I/O and crypto overlap.
  */
 static seal_rc
-seal_batch(seal_ctx *ctx, struct pool *pool, const unsigned char key[32],
+seal_batch(seal_ctx *ctx, struct seal__pool *pool, const unsigned char key[32],
     struct ebuf *cur, struct ebuf *next, size_t cap, uint64_t *ctr,
     seal_read_fn read, void *rarg, unsigned char *carry, int *carried,
     seal_write_fn write, void *warg)
 {
-	struct job job;
+	struct seal__job job;
 	seal_rc rc = SEAL_OK;
 	size_t i;
 
-	job_set(&job, 1, key, cur->pt, cur->ct, cur->have,
+	seal__job_set(&job, 1, key, cur->pt, cur->ct, cur->have,
 	    cur->have == 0 ? 1 : (cur->have + CH - 1) / CH, *ctr, cur->eof);
-	pool_publish(pool, &job);
+	seal__pool_publish(pool, &job);
 	if (!cur->eof && next != NULL)
 		rc = fill(ctx, read, rarg, next, cap, carry, carried);
-	pool_finish(pool, &job);
+	seal__pool_finish(pool, &job);
 	if (rc != SEAL_OK)
 		return rc;
 	for (i = 0; i < job.nchunks; i++)
@@ -384,7 +127,7 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 	struct ebuf small = { NULL, NULL, 0, 0, 0 }, big[2];
 	unsigned char carry = 0;
 	uint64_t ctr = 0;
-	struct pool pool;
+	struct seal__pool pool;
 	int carried = 0, k, cur = 0;
 	const size_t cap = (size_t)BATCH * CH;
 	seal_rc rc;
@@ -412,7 +155,7 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 			goto out;
 		}
 	}
-	pool_start(&pool);
+	seal__pool_start(&pool);
 	if ((rc = fill(ctx, read, rarg, &big[0], cap, &carry, &carried)) !=
 	    SEAL_OK)
 		goto out;
@@ -424,7 +167,7 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 		cur = 1 - cur;
 	}
 out:
-	pool_stop(&pool);
+	seal__pool_stop(&pool);
 	if (small.pt != NULL) {
 		sodium_memzero(small.pt, small.used);
 		free(small.pt);
@@ -488,7 +231,7 @@ dfill(seal_ctx *ctx, struct dsrc *d, unsigned char *in, size_t want,
  * or the final chunk (*final set to its index, else -1).
  */
 static seal_rc
-release(seal_ctx *ctx, struct job *j, const unsigned char key[32],
+release(seal_ctx *ctx, struct seal__job *j, const unsigned char key[32],
     seal_write_fn write, void *warg, long *final)
 {
 	size_t i, n, rel = 0;
@@ -506,7 +249,7 @@ release(seal_ctx *ctx, struct job *j, const unsigned char key[32],
 		if (j->res[i] != 0) {
 			/* not a middle chunk: a full-size final one? */
 			if (last || n != CT ||
-			    open_chunk(NULL, j->out + i * CH, j->in + i * CT, n,
+			    seal__chunk_open(NULL, j->out + i * CH, j->in + i * CT, n,
 				key, j->ctr0 + i, 1) != 0) {
 				rc = perr(ctx, "authentication failed",
 				    j->ctr0 + i);
@@ -535,8 +278,8 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 	size_t have[2] = { 0, 0 }, got, n, want = CT, used = 0;
 	int eof[2] = { 0, 0 }, cur = 0, nxt, ahead;
 	uint64_t ctr = 0;
-	struct pool pool;
-	struct job job;
+	struct seal__pool pool;
+	struct seal__job job;
 	long final;
 	seal_rc rc;
 
@@ -556,10 +299,10 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 			goto out;
 		}
 		/* a short last chunk at EOF must be the final one */
-		job_set(&job, 0, key, in[cur], pt, have[cur],
+		seal__job_set(&job, 0, key, in[cur], pt, have[cur],
 		    (have[cur] + CT - 1) / CT, ctr,
 		    eof[cur] && have[cur] % CT != 0);
-		pool_publish(&pool, &job);
+		seal__pool_publish(&pool, &job);
 		/* read the next batch while the workers open this one */
 		nxt = 1 - cur;
 		ahead = !eof[cur] && in[nxt] != NULL;
@@ -567,7 +310,7 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 		if (ahead)
 			rc = dfill(ctx, &d, in[nxt], want, &have[nxt],
 			    &eof[nxt]);
-		pool_finish(&pool, &job);
+		seal__pool_finish(&pool, &job);
 		/* every chunk opened may hold plaintext: wiped at the end */
 		n = have[cur] < want / CT * CH ? have[cur] : want / CT * CH;
 		if (n > used)
@@ -617,7 +360,7 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 			goto out;
 		}
-		pool_start(&pool);
+		seal__pool_start(&pool);
 		cur = 0;
 		if ((rc = dfill(ctx, &d, in[0], want, &have[0], &eof[0])) !=
 		    SEAL_OK)
@@ -627,7 +370,7 @@ trailing:
 	rc = perr(ctx, "trailing data after the final chunk",
 	    ctr + (uint64_t)final);
 out:
-	pool_stop(&pool);
+	seal__pool_stop(&pool);
 	if (pt != NULL) {
 		sodium_memzero(pt, used);
 		free(pt);
@@ -660,14 +403,14 @@ seal__stream_decrypt_mem(seal_ctx *ctx, const unsigned char key[32],
 				rc = perr(ctx, "empty final chunk", ctr);
 				goto out;
 			}
-			if (open_chunk(&a, pt + o, ct + off, n, key, ctr, 1) !=
+			if (seal__chunk_open(&a, pt + o, ct + off, n, key, ctr, 1) !=
 			    0) {
 				rc = perr(ctx, "authentication failed", ctr);
 				goto out;
 			}
-		} else if (open_chunk(&a, pt + o, ct + off, n, key, ctr, 0) !=
+		} else if (seal__chunk_open(&a, pt + o, ct + off, n, key, ctr, 0) !=
 		    0) {
-			if (open_chunk(&a, pt + o, ct + off, n, key, ctr, 1) !=
+			if (seal__chunk_open(&a, pt + o, ct + off, n, key, ctr, 1) !=
 			    0) {
 				rc = perr(ctx, "authentication failed", ctr);
 				goto out;

@@ -10,7 +10,9 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/age-x25519.c \
 	libseal/age-scrypt.c \
 	libseal/age-ssh.c \
+	libseal/age-sshkey.c \
 	libseal/age-aead.c \
+	libseal/age-pool.c \
 	libseal/age-stream.c \
 	libseal/age.c
 tools_seal_SOURCES += tools/cmd-keygen.c tools/cmd-age.c
@@ -42,8 +44,9 @@ EXTRA_DIST += tests/fixtures/bad/age-header tests/fixtures/bad/armor \
 # the rest of libseal-core links in as usual.
 AGE_FUZZ_SRCS = libseal/age-b64.c libseal/bech32.c libseal/armor.c \
 	libseal/age-header.c libseal/age-keys.c libseal/age-x25519.c \
-	libseal/age-scrypt.c libseal/age-ssh.c libseal/age-aead.c \
-	libseal/age-stream.c libseal/age.c
+	libseal/age-scrypt.c libseal/age-ssh.c libseal/age-sshkey.c \
+	libseal/age-aead.c libseal/age-pool.c libseal/age-stream.c \
+	libseal/age.c
 fuzz_programs += tests/fuzz/fuzz-age-header tests/fuzz/fuzz-armor \
 	tests/fuzz/fuzz-bech32 tests/fuzz/fuzz-identity
 tests_fuzz_fuzz_age_header_SOURCES = tests/fuzz/fuzz-age-header.c $(AGE_FUZZ_SRCS)
