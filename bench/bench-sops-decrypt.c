@@ -78,44 +78,53 @@ main(int argc, char **argv)
 	check(ctx, seal_identity_recipient(ctx, id, 0, &rcpt), "recipient");
 	check(ctx, seal_sops_params_new(ctx, &p), "params");
 	check(ctx, seal_sops_params_add_age(ctx, p, rcpt), "params");
-	check(ctx, seal_sops_params_set_rule(ctx, p, "encrypted_regex",
-	    "^(data|stringData)$"), "rule");
+	check(ctx,
+	    seal_sops_params_set_rule(
+	        ctx, p, "encrypted_regex", "^(data|stringData)$"),
+	    "rule");
 
 	t0 = now();
 	for (i = 0; i < (ne > 0 ? ne : 1); i++) {
-		check(ctx, seal_sops_load(ctx, secret, sizeof(secret) - 1,
-		    SEAL_SOPS_YAML, "s.yaml", &f), "load");
+		check(ctx,
+		    seal_sops_load(ctx, secret, sizeof(secret) - 1,
+		        SEAL_SOPS_YAML, "s.yaml", &f),
+		    "load");
 		check(ctx, seal_sops_encrypt(ctx, f, p), "encrypt");
 		seal__secbuf_reset(&sealed);
-		check(ctx, seal_sops_write(ctx, f, 0, 0, seal__secbuf_writer,
-		    &sealed), "write");
+		check(ctx,
+		    seal_sops_write(ctx, f, 0, 0, seal__secbuf_writer, &sealed),
+		    "write");
 		seal_sops_free(f);
 	}
 	dt = now() - t0;
 	if (ne < 1)
 		ne = 1;
-	printf("encrypt: %ld documents in %.3f s = %.0f documents/s\n", ne,
-	    dt, (double)ne / dt);
+	printf("encrypt: %ld documents in %.3f s = %.0f documents/s\n", ne, dt,
+	    (double)ne / dt);
 
 	t0 = now();
 	c0 = cpu();
 	for (i = 0; i < n; i++) {
-		check(ctx, seal_sops_load(ctx, sealed.buf, sealed.len,
-		    SEAL_SOPS_YAML, "s.yaml", &f), "load");
+		check(ctx,
+		    seal_sops_load(ctx, sealed.buf, sealed.len, SEAL_SOPS_YAML,
+		        "s.yaml", &f),
+		    "load");
 		check(ctx, seal_sops_decrypt(ctx, f, id, SEAL_SOPS_READ_ONLY),
 		    "decrypt");
 		seal__secbuf_reset(&out);
-		check(ctx, seal_sops_write(ctx, f, 0, 0, seal__secbuf_writer,
-		    &out), "write");
+		check(ctx,
+		    seal_sops_write(ctx, f, 0, 0, seal__secbuf_writer, &out),
+		    "write");
 		seal_sops_free(f);
 	}
 	dt = now() - t0;
 	dc = cpu() - c0;
 	printf("decrypt: %ld documents in %.3f s = %.0f documents/s "
-	    "(%.1f us each; sealed size %zu bytes)\n", n, dt, (double)n / dt,
-	    dt / (double)n * 1e6, sealed.len);
+	       "(%.1f us each; sealed size %zu bytes)\n",
+	    n, dt, (double)n / dt, dt / (double)n * 1e6, sealed.len);
 	printf("decrypt: %.3f s of CPU = %.0f documents per CPU-second "
-	    "(one thread)\n", dc, (double)n / dc);
+	       "(one thread)\n",
+	    dc, (double)n / dc);
 	if (out.len != sizeof(secret) - 1 ||
 	    memcmp(out.buf, secret, out.len) != 0) {
 		fprintf(stderr, "bench: round trip mismatch\n");

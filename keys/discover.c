@@ -87,7 +87,8 @@ keys_split_argv(const char *s, char ***out)
 		char c = *s;
 		if (c == '\0' || (!q && (c == ' ' || c == '\t' || c == '\n'))) {
 			if (in_word) {
-				char **na = realloc(argv, (n + 2) * sizeof(*na));
+				char **na =
+				    realloc(argv, (n + 2) * sizeof(*na));
 				if (na == NULL)
 					goto fail;
 				argv = na;
@@ -106,8 +107,8 @@ keys_split_argv(const char *s, char ***out)
 		if (q) {
 			if (c == q)
 				q = 0;
-			else if (c == '\\' && q == '"' && (s[1] == '"' ||
-			    s[1] == '\\'))
+			else if (c == '\\' && q == '"' &&
+			    (s[1] == '"' || s[1] == '\\'))
 				cur[cl++] = *++s;
 			else
 				cur[cl++] = c;
@@ -224,7 +225,8 @@ merge_cmd(seal_ctx *ctx, seal_identity **set, const char *cmd)
 		return -1;
 	}
 	keys_free_argv(argv);
-	rc = merge_text(ctx, set, (char *)buf, len, "the output of "
+	rc = merge_text(ctx, set, (char *)buf, len,
+	    "the output of "
 	    "SOPS_AGE_KEY_CMD");
 	sodium_memzero(buf, len);
 	sodium_free(buf);
@@ -253,13 +255,14 @@ keys_discover(seal_ctx *ctx, seal_identity **out, int *nsources)
 			goto fail;
 		n++;
 	} else if (home != NULL) {
-		static const char *const ssh[] = { ".ssh/id_ed25519",
-			".ssh/id_rsa" };
+		static const char *const ssh[] = {
+		    ".ssh/id_ed25519", ".ssh/id_rsa"};
 		size_t i;
 		for (i = 0; i < 2; i++) {
 			snprintf(path, sizeof(path), "%s/%s", home, ssh[i]);
-			if (exists(path) && merge_file(ctx, &set, path, true) ==
-			    0 && set != NULL)
+			if (exists(path) &&
+			    merge_file(ctx, &set, path, true) == 0 &&
+			    set != NULL)
 				n++;
 		}
 	}
@@ -281,8 +284,8 @@ keys_discover(seal_ctx *ctx, seal_identity **out, int *nsources)
 	if ((v = getenv("XDG_CONFIG_HOME")) != NULL && *v)
 		snprintf(path, sizeof(path), "%s/sops/age/keys.txt", v);
 	else if (home != NULL)
-		snprintf(path, sizeof(path), "%s/.config/sops/age/keys.txt",
-		    home);
+		snprintf(
+		    path, sizeof(path), "%s/.config/sops/age/keys.txt", home);
 	else
 		path[0] = '\0';
 	if (path[0] != '\0' && exists(path)) {

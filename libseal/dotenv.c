@@ -18,8 +18,8 @@
 
 /* Append value bytes to the arena, turning "\n" into newlines. */
 static struct seal__node *
-value_node(struct seal__tree *t, const char *s, size_t n,
-    struct seal__secbuf *sb)
+value_node(
+    struct seal__tree *t, const char *s, size_t n, struct seal__secbuf *sb)
 {
 	size_t i, run = 0;
 	struct seal__node *v;
@@ -36,8 +36,8 @@ value_node(struct seal__tree *t, const char *s, size_t n,
 	}
 	if (seal__secbuf_append(sb, s + run, n - run) != 0)
 		return NULL;
-	v = seal__scalar_new(t, SEAL_T_STR, sb->buf ? (char *)sb->buf : "",
-	    sb->len);
+	v = seal__scalar_new(
+	    t, SEAL_T_STR, sb->buf ? (char *)sb->buf : "", sb->len);
 	seal__secbuf_reset(sb);
 	return v;
 }
@@ -89,7 +89,8 @@ seal__dotenv_parse(seal_ctx *ctx, const char *buf, size_t len,
 		}
 		if (memchr(p, '\0', n) != NULL) {
 			rc = seal__err(ctx, SEAL_EPARSE,
-			    "line %u: NUL byte in dotenv input", (unsigned)line);
+			    "line %u: NUL byte in dotenv input",
+			    (unsigned)line);
 			goto out;
 		}
 		if (p[0] == '#') {
@@ -102,12 +103,15 @@ seal__dotenv_parse(seal_ctx *ctx, const char *buf, size_t len,
 			if (eq == NULL || eq == p) {
 				rc = seal__err(ctx, SEAL_EPARSE,
 				    "line %u: invalid dotenv line: want "
-				    "KEY=VALUE", (unsigned)line);
+				    "KEY=VALUE",
+				    (unsigned)line);
 				goto out;
 			}
-			v = value_node(t, eq + 1, n - (size_t)(eq + 1 - p), &sb);
-			if (v == NULL || seal__map_append(t, root, p,
-			    (size_t)(eq - p), v) != 0)
+			v = value_node(
+			    t, eq + 1, n - (size_t)(eq + 1 - p), &sb);
+			if (v == NULL ||
+			    seal__map_append(t, root, p, (size_t)(eq - p), v) !=
+			        0)
 				goto oom;
 			v->line = line;
 			root->items[root->nitems - 1].keyline = line;

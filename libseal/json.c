@@ -24,14 +24,14 @@ struct jp {
 	uint32_t line;
 	struct seal__limits lim;
 	size_t nodes;
-	struct seal__secbuf sb;	/* decoded string staging (may be secret) */
+	struct seal__secbuf sb; /* decoded string staging (may be secret) */
 };
 
 static seal_rc
 jerr(struct jp *p, const char *what)
 {
-	return seal__err(p->ctx, SEAL_EPARSE, "line %u: %s", (unsigned)p->line,
-	    what);
+	return seal__err(
+	    p->ctx, SEAL_EPARSE, "line %u: %s", (unsigned)p->line, what);
 }
 
 static void
@@ -105,8 +105,8 @@ jstring(struct jp *p)
 		while (s < p->end && *s != '"' && *s != '\\' &&
 		    (unsigned char)*s >= 0x20)
 			s++;
-		if (s > run && seal__secbuf_append(&p->sb, run,
-		    (size_t)(s - run)) != 0)
+		if (s > run &&
+		    seal__secbuf_append(&p->sb, run, (size_t)(s - run)) != 0)
 			return seal__err(p->ctx, SEAL_ENOMEM, "out of memory");
 		if (s >= p->end)
 			return jerr(p, "unterminated string");
@@ -122,24 +122,42 @@ jstring(struct jp *p)
 			char c = *s++, e = 0;
 			unsigned cp, lo;
 			switch (c) {
-			case '"': e = '"'; break;
-			case '\\': e = '\\'; break;
-			case '/': e = '/'; break;
-			case 'b': e = '\b'; break;
-			case 'f': e = '\f'; break;
-			case 'n': e = '\n'; break;
-			case 'r': e = '\r'; break;
-			case 't': e = '\t'; break;
+			case '"':
+				e = '"';
+				break;
+			case '\\':
+				e = '\\';
+				break;
+			case '/':
+				e = '/';
+				break;
+			case 'b':
+				e = '\b';
+				break;
+			case 'f':
+				e = '\f';
+				break;
+			case 'n':
+				e = '\n';
+				break;
+			case 'r':
+				e = '\r';
+				break;
+			case 't':
+				e = '\t';
+				break;
 			case 'u':
 				if (p->end - s < 4 || hex4(s, &cp) != 0)
 					return jerr(p, "bad \\u escape");
 				s += 4;
 				if (cp >= 0xd800 && cp < 0xdc00) {
 					if (p->end - s >= 6 && s[0] == '\\' &&
-					    s[1] == 'u' && hex4(s + 2, &lo) == 0 &&
+					    s[1] == 'u' &&
+					    hex4(s + 2, &lo) == 0 &&
 					    lo >= 0xdc00 && lo < 0xe000) {
 						s += 6;
-						cp = 0x10000 + ((cp - 0xd800) << 10) +
+						cp = 0x10000 +
+						    ((cp - 0xd800) << 10) +
 						    (lo - 0xdc00);
 					} else {
 						cp = 0xfffd;
@@ -155,13 +173,13 @@ jstring(struct jp *p)
 				return jerr(p, "bad escape in string");
 			}
 			if (seal__secbuf_append(&p->sb, &e, 1) != 0)
-				return seal__err(p->ctx, SEAL_ENOMEM,
-				    "out of memory");
+				return seal__err(
+				    p->ctx, SEAL_ENOMEM, "out of memory");
 		}
 	}
 	if (p->sb.len > p->lim.max_bytes)
-		return seal__err(p->ctx, SEAL_ELIMIT, "line %u: string too long",
-		    (unsigned)p->line);
+		return seal__err(p->ctx, SEAL_ELIMIT,
+		    "line %u: string too long", (unsigned)p->line);
 	p->s = s + 1;
 	return SEAL_OK;
 }
@@ -206,12 +224,12 @@ jobject(struct jp *p, unsigned depth, struct seal__node **out)
 		if ((rc = jstring(p)) != SEAL_OK)
 			return rc;
 		klen = p->sb.len;
-		key = seal__tree_strdup(p->t, p->sb.buf ? (char *)p->sb.buf :
-		    "", klen);
+		key = seal__tree_strdup(
+		    p->t, p->sb.buf ? (char *)p->sb.buf : "", klen);
 		if (key == NULL)
 			return seal__err(p->ctx, SEAL_ENOMEM, "out of memory");
-		if (klen == strlen(key) && seal__map_find(m, key) !=
-		    (size_t)-1) {
+		if (klen == strlen(key) &&
+		    seal__map_find(m, key) != (size_t)-1) {
 			char q[80];
 			seal__quote(q, sizeof(q), key, klen);
 			return seal__err(p->ctx, SEAL_EPARSE,
@@ -315,9 +333,12 @@ jnumber(struct jp *p, struct seal__node **out)
 	if (integral) {
 		size_t nd = (size_t)(s - start) - (*start == '-');
 		/* int64: at most 19 digits; 19-digit values compared */
-		if (nd < 19 || (nd == 19 && strncmp(start + (*start == '-'),
-		    *start == '-' ? "9223372036854775808" :
-		    "9223372036854775807", 19) <= 0))
+		if (nd < 19 ||
+		    (nd == 19 &&
+		        strncmp(start + (*start == '-'),
+		            *start == '-' ? "9223372036854775808"
+		                          : "9223372036854775807",
+		            19) <= 0))
 			type = SEAL_T_INT;
 	}
 	*out = seal__scalar_new(p->t, type, start, (size_t)(s - start));
@@ -351,8 +372,8 @@ jvalue(struct jp *p, unsigned depth, struct seal__node **out)
 		uint32_t line = p->line;
 		if ((rc = jstring(p)) != SEAL_OK)
 			return rc;
-		*out = seal__scalar_new(p->t, SEAL_T_STR, (char *)p->sb.buf,
-		    p->sb.len);
+		*out = seal__scalar_new(
+		    p->t, SEAL_T_STR, (char *)p->sb.buf, p->sb.len);
 		seal__secbuf_reset(&p->sb);
 		if (*out == NULL)
 			return seal__err(p->ctx, SEAL_ENOMEM, "out of memory");
@@ -363,14 +384,15 @@ jvalue(struct jp *p, unsigned depth, struct seal__node **out)
 	case 't':
 	case 'f':
 	case 'n': {
-		static const char *const w[] = { "true", "false", "null" };
+		static const char *const w[] = {"true", "false", "null"};
 		size_t i;
 		for (i = 0; i < 3; i++) {
 			size_t n = strlen(w[i]);
 			if ((size_t)(p->end - p->s) >= n &&
 			    memcmp(p->s, w[i], n) == 0) {
-				*out = seal__scalar_new(p->t, i == 2 ?
-				    SEAL_T_NULL : SEAL_T_BOOL, w[i], n);
+				*out = seal__scalar_new(p->t,
+				    i == 2 ? SEAL_T_NULL : SEAL_T_BOOL, w[i],
+				    n);
 				if (*out == NULL)
 					return seal__err(p->ctx, SEAL_ENOMEM,
 					    "out of memory");
@@ -412,8 +434,8 @@ seal__json_parse(seal_ctx *ctx, const char *buf, size_t len,
 		p.s += 3;
 	ws(&p);
 	if (p.s >= p.end || *p.s != '{') {
-		rc = p.s >= p.end ? jerr(&p, "empty input") :
-		    jerr(&p, "top level must be an object");
+		rc = p.s >= p.end ? jerr(&p, "empty input")
+		                  : jerr(&p, "top level must be an object");
 		goto fail;
 	}
 	if ((rc = jvalue(&p, 1, &root)) != SEAL_OK)
@@ -469,9 +491,10 @@ estring(struct seal__out *o, const char *s, size_t n)
 		} else if (c == 0xe2 && i + 2 < n &&
 		    (unsigned char)s[i + 1] == 0x80 &&
 		    ((unsigned char)s[i + 2] == 0xa8 ||
-		    (unsigned char)s[i + 2] == 0xa9)) {
-			seal__out_str(o, (unsigned char)s[i + 2] == 0xa8 ?
-			    "\\u2028" : "\\u2029");
+		        (unsigned char)s[i + 2] == 0xa9)) {
+			seal__out_str(o,
+			    (unsigned char)s[i + 2] == 0xa8 ? "\\u2028"
+			                                    : "\\u2029");
 			i += 2;
 		} else {
 			seal__out_ch(o, (char)c);
@@ -515,8 +538,9 @@ evalue(struct jemit *e, const struct seal__node *n, unsigned depth)
 			seal__out_put(&e->o, n->text, n->len);
 			return;
 		case SEAL_T_BOOL:
-			seal__out_str(&e->o, (n->text[0] == 't' ||
-			    n->text[0] == 'T') ? "true" : "false");
+			seal__out_str(&e->o,
+			    (n->text[0] == 't' || n->text[0] == 'T') ? "true"
+			                                             : "false");
 			return;
 		case SEAL_T_NULL:
 			seal__out_str(&e->o, "null");
@@ -537,8 +561,8 @@ evalue(struct jemit *e, const struct seal__node *n, unsigned depth)
 		newline(e, depth + 1);
 		if (n->kind == SEAL_N_MAP) {
 			estring(&e->o, it->key, it->keylen);
-			seal__out_put(&e->o, ": ", e->indlen || e->ind[0] ?
-			    2 : 1);
+			seal__out_put(
+			    &e->o, ": ", e->indlen || e->ind[0] ? 2 : 1);
 		}
 		evalue(e, it->val, depth + 1);
 	}

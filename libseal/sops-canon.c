@@ -65,8 +65,8 @@ parse_int(const char *s, size_t len, long long *out)
 	if (neg) {
 		if (v > (unsigned long long)LLONG_MAX + 1)
 			return -1;
-		*out = v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN :
-		    -(long long)v;
+		*out = v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN
+		                                              : -(long long)v;
 	} else {
 		if (v > (unsigned long long)LLONG_MAX)
 			return -1;
@@ -160,10 +160,9 @@ format_float(char *buf, size_t cap, double v)
 static int
 parse_bool(const char *s, size_t len, bool yaml, int *out)
 {
-	static const char *const t[] = { "true", "True", "TRUE", "1", "t",
-		"T" };
-	static const char *const f[] = { "false", "False", "FALSE", "0", "f",
-		"F" };
+	static const char *const t[] = {"true", "True", "TRUE", "1", "t", "T"};
+	static const char *const f[] = {
+	    "false", "False", "FALSE", "0", "f", "F"};
 	size_t i, n = yaml ? 3 : 6;
 
 	for (i = 0; i < n; i++) {
@@ -246,15 +245,15 @@ format_time(char *buf, size_t cap, const char *s, size_t len)
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    sec > 59 || tzh > 23 || tzm > 59)
 		return -1;
-	o = snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h,
-	    mi, sec);
+	o = snprintf(
+	    buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, sec);
 	if (frac != NULL) {
 		int keep = nfrac;
 		while (keep > 0 && frac[keep - 1] == '0')
 			keep--;
 		if (keep > 0)
-			o += snprintf(buf + o, cap - (size_t)o, ".%.*s", keep,
-			    frac);
+			o += snprintf(
+			    buf + o, cap - (size_t)o, ".%.*s", keep, frac);
 	}
 	o += snprintf(buf + o, cap - (size_t)o, "%s", tz);
 	return o;
@@ -272,20 +271,20 @@ seal__sops_canon(seal_ctx *ctx, const struct seal__node *n, const char *what,
 	switch (n->type) {
 	case SEAL_T_INT:
 		if (parse_int(n->text, n->len, &iv) != 0)
-			return seal__err(ctx, SEAL_EFORMAT,
-			    "cannot read integer %s", what);
+			return seal__err(
+			    ctx, SEAL_EFORMAT, "cannot read integer %s", what);
 		len = snprintf(buf, sizeof(buf), "%lld", iv);
 		break;
 	case SEAL_T_FLOAT:
 		if (parse_float(n->text, n->len, &fv) != 0)
-			return seal__err(ctx, SEAL_EFORMAT,
-			    "cannot read number %s", what);
+			return seal__err(
+			    ctx, SEAL_EFORMAT, "cannot read number %s", what);
 		len = (int)format_float(buf, sizeof(buf), fv);
 		break;
 	case SEAL_T_BOOL:
 		if (parse_bool(n->text, n->len, false, &bv) != 0)
-			return seal__err(ctx, SEAL_EFORMAT,
-			    "cannot read boolean %s", what);
+			return seal__err(
+			    ctx, SEAL_EFORMAT, "cannot read boolean %s", what);
 		len = snprintf(buf, sizeof(buf), "%s", bv ? "True" : "False");
 		break;
 	case SEAL_T_TIME:
@@ -298,8 +297,8 @@ seal__sops_canon(seal_ctx *ctx, const struct seal__node *n, const char *what,
 		return SEAL_OK;
 	default:
 		if (seal__secbuf_append(sb, n->text, n->len) != 0)
-			return seal__err(ctx, SEAL_ENOMEM,
-			    "out of secure memory");
+			return seal__err(
+			    ctx, SEAL_ENOMEM, "out of secure memory");
 		return SEAL_OK;
 	}
 	if (seal__secbuf_append(sb, buf, (size_t)len) != 0) {
@@ -311,9 +310,8 @@ seal__sops_canon(seal_ctx *ctx, const struct seal__node *n, const char *what,
 }
 
 seal_rc
-seal__sops_uncanon(seal_ctx *ctx, enum seal__type type,
-    const unsigned char *pt, size_t len, const char *what,
-    struct seal__secbuf *sb)
+seal__sops_uncanon(seal_ctx *ctx, enum seal__type type, const unsigned char *pt,
+    size_t len, const char *what, struct seal__secbuf *sb)
 {
 	const char *s = (const char *)pt;
 	long long iv;

@@ -81,12 +81,12 @@ read_age(struct seal__creation_rule *r, const struct seal__node *n)
 	return 0;
 }
 
-static const char *const other_keys[] = { "pgp", "kms", "gcp_kms",
-	"azure_keyvault", "hc_vault_transit_uri", "hc_vault", "hckms" };
+static const char *const other_keys[] = {"pgp", "kms", "gcp_kms",
+    "azure_keyvault", "hc_vault_transit_uri", "hc_vault", "hckms"};
 
 static int
-read_group(struct seal__creation_rule *r, const struct seal__node *g,
-    unsigned depth)
+read_group(
+    struct seal__creation_rule *r, const struct seal__node *g, unsigned depth)
 {
 	size_t i, j;
 	int rc;
@@ -103,19 +103,20 @@ read_group(struct seal__creation_rule *r, const struct seal__node *g,
 		} else if (strcmp(it->key, "merge") == 0 && it->val &&
 		    it->val->kind == SEAL_N_SEQ) {
 			for (j = 0; j < it->val->nitems; j++)
-				if (it->val->items[j].val->kind != SEAL_N_COMMENT &&
+				if (it->val->items[j].val->kind !=
+				        SEAL_N_COMMENT &&
 				    (rc = read_group(r, it->val->items[j].val,
-				    depth + 1)) != 0)
+				         depth + 1)) != 0)
 					return rc;
 		} else {
 			for (j = 0; j < SEAL__ARRAY_LEN(other_keys); j++)
 				if (strcmp(it->key, other_keys[j]) == 0 &&
 				    it->val != NULL &&
 				    !(it->val->kind == SEAL_N_SCALAR &&
-				    (it->val->len == 0 ||
-				    it->val->type == SEAL_T_NULL)) &&
+				        (it->val->len == 0 ||
+				            it->val->type == SEAL_T_NULL)) &&
 				    !(it->val->kind == SEAL_N_SEQ &&
-				    it->val->nitems == 0))
+				        it->val->nitems == 0))
 					r->other_keys = true;
 		}
 	}
@@ -145,13 +146,14 @@ read_rule(seal_ctx *ctx, struct seal__creation_rule *r,
 			r->path_regex = scalar(it->val);
 		} else if (strcmp(it->key, "mac_only_encrypted") == 0) {
 			const char *v = scalar(it->val);
-			r->mac_only_encrypted = v && (strcmp(v, "true") == 0 ||
-			    strcmp(v, "True") == 0);
+			r->mac_only_encrypted = v &&
+			    (strcmp(v, "true") == 0 || strcmp(v, "True") == 0);
 		} else if (strcmp(it->key, "key_groups") == 0 && it->val &&
 		    it->val->kind == SEAL_N_SEQ) {
 			size_t j;
 			for (j = 0; j < it->val->nitems; j++) {
-				const struct seal__node *g = it->val->items[j].val;
+				const struct seal__node *g =
+				    it->val->items[j].val;
 				if (g->kind == SEAL_N_COMMENT)
 					continue;
 				r->ngroups++;
@@ -159,8 +161,8 @@ read_rule(seal_ctx *ctx, struct seal__creation_rule *r,
 					goto bad;
 			}
 		} else if ((k = seal__rule_from_name(it->key, it->keylen)) !=
-		    SEAL_RULE_NONE && scalar(it->val) != NULL &&
-		    it->val->len > 0) {
+		        SEAL_RULE_NONE &&
+		    scalar(it->val) != NULL && it->val->len > 0) {
 			r->rule = k;
 			r->rule_arg = scalar(it->val);
 			nrules++;
@@ -169,7 +171,8 @@ read_rule(seal_ctx *ctx, struct seal__creation_rule *r,
 	if (nrules > 1)
 		return seal__err(ctx, SEAL_EFORMAT,
 		    "%s:%u: creation rule names %d selection rules; only one "
-		    "is allowed", file, (unsigned)r->line, nrules);
+		    "is allowed",
+		    file, (unsigned)r->line, nrules);
 	if (r->path_regex != NULL) {
 		int err;
 		PCRE2_SIZE off;
@@ -238,8 +241,8 @@ seal__sops_config_parse(seal_ctx *ctx, const char *buf, size_t len,
 	for (i = 0; i < rules->nitems; i++) {
 		if (rules->items[i].val->kind == SEAL_N_COMMENT)
 			continue;
-		rc = read_rule(ctx, &c->rules[c->nrules], rules->items[i].val,
-		    file, i);
+		rc = read_rule(
+		    ctx, &c->rules[c->nrules], rules->items[i].val, file, i);
 		c->nrules++;
 		if (rc != SEAL_OK)
 			goto fail;
@@ -272,8 +275,8 @@ seal__sops_config_free(struct seal__sops_config *c)
 }
 
 const struct seal__creation_rule *
-seal__sops_config_match(seal_ctx *ctx, const struct seal__sops_config *c,
-    const char *path)
+seal__sops_config_match(
+    seal_ctx *ctx, const struct seal__sops_config *c, const char *path)
 {
 	size_t i, dl = strlen(c->dir);
 	pcre2_match_data *md;
@@ -290,8 +293,9 @@ seal__sops_config_match(seal_ctx *ctx, const struct seal__sops_config *c,
 	}
 	for (i = 0; i < c->nrules; i++) {
 		const struct seal__creation_rule *r = &c->rules[i];
-		if (r->re == NULL || pcre2_match(r->re, (PCRE2_SPTR)rel,
-		    strlen(rel), 0, 0, md, NULL) >= 0) {
+		if (r->re == NULL ||
+		    pcre2_match(r->re, (PCRE2_SPTR)rel, strlen(rel), 0, 0, md,
+		        NULL) >= 0) {
 			pcre2_match_data_free(md);
 			return r;
 		}
@@ -322,8 +326,8 @@ seal__sops_config_find(seal_ctx *ctx, const char *dir, char **out)
 		size_t l = strlen(cur);
 		while (l > 1 && cur[l - 1] == '/')
 			cur[--l] = '\0';
-		strcpy(cur + l, l == 1 && cur[0] == '/' ? ".sops.yaml" :
-		    "/.sops.yaml");
+		strcpy(cur + l,
+		    l == 1 && cur[0] == '/' ? ".sops.yaml" : "/.sops.yaml");
 		if (stat(cur, &st) == 0 && S_ISREG(st.st_mode)) {
 			*out = cur;
 			return SEAL_OK;

@@ -20,6 +20,7 @@ static const char b64chars[] =
  * ENC fields hold ciphertext, IVs and tags, which are public: a table
  * lookup is fine here (secret strings never pass through this decoder).
  */
+/* clang-format off */
 static const signed char dtab[256] = {
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
@@ -38,6 +39,7 @@ static const signed char dtab[256] = {
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 };
+/* clang-format on */
 
 int
 seal__sops_b64_decode(unsigned char *out, size_t outcap, size_t *outlen,
@@ -74,8 +76,9 @@ seal__sops_b64_decode(unsigned char *out, size_t outcap, size_t *outlen,
 		if (i + 4 < inlen || pad < 1)
 			out[o++] = (unsigned char)acc;
 		/* strict: the bits under the padding must be zero */
-		if (i + 4 == inlen && ((pad == 1 && (acc & 0xff)) ||
-		    (pad == 2 && (acc & 0xffff))))
+		if (i + 4 == inlen &&
+		    ((pad == 1 && (acc & 0xff)) ||
+		        (pad == 2 && (acc & 0xffff))))
 			return -1;
 	}
 	*outlen = o;
@@ -89,7 +92,8 @@ seal__sops_b64_encode(char *out, const unsigned char *in, size_t inlen)
 	uint32_t acc;
 
 	for (i = 0; i + 3 <= inlen; i += 3) {
-		acc = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		acc = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
+		    in[i + 2];
 		out[o++] = b64chars[(acc >> 18) & 63];
 		out[o++] = b64chars[(acc >> 12) & 63];
 		out[o++] = b64chars[(acc >> 6) & 63];
@@ -133,8 +137,8 @@ b64_check(const char *s, size_t n, size_t *declen)
 		if (dtab[(unsigned char)s[i]] < 0)
 			return -1;
 	/* the last quad through the strict decoder */
-	if (n > 0 && seal__sops_b64_decode(tail, sizeof(tail), &got,
-	    s + n - 4, 4) != 0)
+	if (n > 0 &&
+	    seal__sops_b64_decode(tail, sizeof(tail), &got, s + n - 4, 4) != 0)
 		return -1;
 	*declen = n / 4 * 3 - pad;
 	return 0;
@@ -145,13 +149,13 @@ static const struct {
 	enum seal__type type;
 	bool comment;
 } types[] = {
-	{ "str", SEAL_T_STR, false },
-	{ "int", SEAL_T_INT, false },
-	{ "float", SEAL_T_FLOAT, false },
-	{ "bool", SEAL_T_BOOL, false },
-	{ "time", SEAL_T_TIME, false },
-	{ "bytes", SEAL_T_BYTES, false },
-	{ "comment", SEAL_T_STR, true },
+    {"str", SEAL_T_STR, false},
+    {"int", SEAL_T_INT, false},
+    {"float", SEAL_T_FLOAT, false},
+    {"bool", SEAL_T_BOOL, false},
+    {"time", SEAL_T_TIME, false},
+    {"bytes", SEAL_T_BYTES, false},
+    {"comment", SEAL_T_STR, true},
 };
 
 const char *
@@ -222,8 +226,8 @@ seal__enc_parse(seal_ctx *ctx, const char *s, size_t len, const char *what,
 		    "malformed ENC value %s: bad base64 in data", what);
 	if (b64_check(out->iv, out->iv_b64, &out->iv_len) != 0 ||
 	    out->iv_len == 0)
-		return seal__err(ctx, SEAL_EFORMAT,
-		    "malformed ENC value %s: bad iv", what);
+		return seal__err(
+		    ctx, SEAL_EFORMAT, "malformed ENC value %s: bad iv", what);
 	if (b64_check(out->tag, out->tag_b64, &taglen) != 0 ||
 	    taglen != SEAL_SOPS_TAG_BYTES)
 		return seal__err(ctx, SEAL_EFORMAT,
@@ -236,8 +240,8 @@ seal__enc_parse(seal_ctx *ctx, const char *s, size_t len, const char *what,
 			return SEAL_OK;
 		}
 	}
-	return seal__err(ctx, SEAL_EFORMAT,
-	    "malformed ENC value %s: unknown type", what);
+	return seal__err(
+	    ctx, SEAL_EFORMAT, "malformed ENC value %s: unknown type", what);
 }
 
 size_t
@@ -262,7 +266,7 @@ seal__enc_encrypt(seal_ctx *ctx, const unsigned char key[32],
 	if (ct == NULL)
 		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
 	if (seal__aes256gcm_encrypt(ct, tag, pt, ptlen, key, iv,
-	    SEAL_SOPS_IV_BYTES, (const unsigned char *)aad, aadlen) != 0) {
+	        SEAL_SOPS_IV_BYTES, (const unsigned char *)aad, aadlen) != 0) {
 		free(ct);
 		return seal__err(ctx, SEAL_EIO, "AES-GCM encryption failed");
 	}
@@ -331,8 +335,8 @@ seal__enc_decrypt(seal_ctx *ctx, const unsigned char key[32],
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of secure memory");
 		goto out;
 	}
-	if (seal__aes256gcm_decrypt(pt->buf, ct, ctn, tag, key, iv,
-	    e->iv_len, (const unsigned char *)aad, aadlen) != 0) {
+	if (seal__aes256gcm_decrypt(pt->buf, ct, ctn, tag, key, iv, e->iv_len,
+	        (const unsigned char *)aad, aadlen) != 0) {
 		sodium_memzero(pt->buf, ctn);
 		rc = SEAL_EAUTH;
 		goto out;

@@ -54,7 +54,8 @@ membuf_write(void *arg, const void *buf, size_t len)
 	return 0;
 }
 
-/* ---- load / free ----------------------------------------------------------- */
+/* ---- load / free -----------------------------------------------------------
+ */
 
 static void
 free_age(struct seal__file_age *a, size_t n)
@@ -133,8 +134,9 @@ looks_like_envelope(const char *buf, size_t len)
 {
 	size_t i = 0;
 
-	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' ||
-	    buf[i] == '\r'))
+	while (i < len &&
+	    (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' ||
+	        buf[i] == '\r'))
 		i++;
 	return i < len && buf[i] == '{' &&
 	    memmem(buf, len, "\"sops\"", 6) != NULL;
@@ -167,8 +169,8 @@ seal_sops_load(seal_ctx *ctx, const void *buf, size_t len, int format,
 	pf = f->fmt;
 	if (pf == SEAL_FMT_BINARY && looks_like_envelope(buf, len)) {
 		rc = seal__json_parse(ctx, buf, len, NULL, &f->t);
-		if (rc == SEAL_OK && seal__map_find(f->t->docs[0].root,
-		    "sops") != (size_t)-1) {
+		if (rc == SEAL_OK &&
+		    seal__map_find(f->t->docs[0].root, "sops") != (size_t)-1) {
 			pf = SEAL_FMT_JSON;
 		} else {
 			seal__tree_free(f->t);
@@ -229,7 +231,8 @@ seal_sops_recipient(const seal_sops_file *f, size_t i)
 	return i < f->nage ? f->age[i].recipient : NULL;
 }
 
-/* ---- the data key ---------------------------------------------------------- */
+/* ---- the data key ----------------------------------------------------------
+ */
 
 seal_rc
 seal_sops_unwrap(seal_ctx *ctx, seal_sops_file *f, const seal_identity *id)
@@ -252,8 +255,8 @@ seal_sops_unwrap(seal_ctx *ctx, seal_sops_file *f, const seal_identity *id)
 			f->key = seal__secalloc(sizeof(*f->key));
 			if (f->key == NULL) {
 				seal__secbuf_free(&sb);
-				return seal__err(ctx, SEAL_ENOMEM,
-				    "out of secure memory");
+				return seal__err(
+				    ctx, SEAL_ENOMEM, "out of secure memory");
 			}
 			memcpy(f->key->k, sb.buf, SEAL_SOPS_KEY_BYTES);
 			seal__secbuf_free(&sb);
@@ -276,16 +279,17 @@ seal_sops_unwrap(seal_ctx *ctx, seal_sops_file *f, const seal_identity *id)
 		    f->name, f->nother_keys);
 	return seal__err(ctx, SEAL_ENOKEY,
 	    "%s: cannot get the data key: no identity matches its age "
-	    "recipient%s (%s)%s", f->name, f->nage > 1 ? "s" : "", list,
+	    "recipient%s (%s)%s",
+	    f->name, f->nage > 1 ? "s" : "", list,
 	    first != SEAL_OK ? "; an entry was also malformed" : "");
 }
 
 static seal_rc
-wrap_one(seal_ctx *ctx, seal_sops_file *f, const char *recipient,
-    char **enc_out)
+wrap_one(
+    seal_ctx *ctx, seal_sops_file *f, const char *recipient, char **enc_out)
 {
 	seal_recipient *r = NULL;
-	struct membuf m = { 0 };
+	struct membuf m = {0};
 	seal_rc rc;
 
 	rc = seal_recipient_parse(ctx, recipient, strlen(recipient), &r);
@@ -355,8 +359,8 @@ walk_opts(const seal_sops_file *f, struct seal__walk_opts *o,
 }
 
 static seal_rc
-verify_mac(seal_ctx *ctx, seal_sops_file *f, const char *mac_hex,
-    unsigned flags)
+verify_mac(
+    seal_ctx *ctx, seal_sops_file *f, const char *mac_hex, unsigned flags)
 {
 	struct seal__secbuf pt = SEAL__SECBUF_INIT;
 	struct seal__enc e;
@@ -368,17 +372,18 @@ verify_mac(seal_ctx *ctx, seal_sops_file *f, const char *mac_hex,
 			return SEAL_OK;
 		return seal__err(ctx, SEAL_EAUTH,
 		    "%s: the file has no MAC; refusing (use --ignore-mac to "
-		    "read it anyway)", f->name);
+		    "read it anyway)",
+		    f->name);
 	}
 	if (!seal__sops_time_aad(f->lastmodified, aad))
 		return seal__err(ctx, SEAL_EFORMAT,
 		    "%s: 'sops.lastmodified' is not an RFC 3339 time", f->name);
 	rc = seal__enc_parse(ctx, f->mac, strlen(f->mac), "'sops.mac'", &e);
 	if (rc == SEAL_OK)
-		rc = seal__enc_decrypt(ctx, f->key->k, &e, aad, strlen(aad),
-		    &pt, NULL, NULL);
-	if (rc == SEAL_OK && (pt.len != 128 ||
-	    sodium_memcmp(pt.buf, mac_hex, 128) != 0))
+		rc = seal__enc_decrypt(
+		    ctx, f->key->k, &e, aad, strlen(aad), &pt, NULL, NULL);
+	if (rc == SEAL_OK &&
+	    (pt.len != 128 || sodium_memcmp(pt.buf, mac_hex, 128) != 0))
 		rc = SEAL_EAUTH;
 	seal__secbuf_free(&pt);
 	if (rc == SEAL_OK || (flags & SEAL_SOPS_IGNORE_MAC))
@@ -386,7 +391,8 @@ verify_mac(seal_ctx *ctx, seal_sops_file *f, const char *mac_hex,
 	if (rc == SEAL_EAUTH)
 		return seal__err(ctx, SEAL_EAUTH,
 		    "%s: MAC mismatch: the file was modified after it was "
-		    "sealed (values, their order, or lastmodified)", f->name);
+		    "sealed (values, their order, or lastmodified)",
+		    f->name);
 	seal__err_prefix(ctx, "%s", f->name);
 	return rc;
 }
@@ -419,11 +425,12 @@ seal_mac(seal_ctx *ctx, seal_sops_file *f, const char *mac_hex)
 	return SEAL_OK;
 }
 
-/* ---- decrypt / encrypt ------------------------------------------------------ */
+/* ---- decrypt / encrypt ------------------------------------------------------
+ */
 
 seal_rc
-seal_sops_decrypt(seal_ctx *ctx, seal_sops_file *f, const seal_identity *id,
-    unsigned flags)
+seal_sops_decrypt(
+    seal_ctx *ctx, seal_sops_file *f, const seal_identity *id, unsigned flags)
 {
 	struct seal__walk_opts o;
 	char mac_hex[129];
@@ -478,17 +485,19 @@ seal_sops_encrypt(seal_ctx *ctx, seal_sops_file *f, const seal_sops_params *p)
 	if (f->sealed || f->has_meta)
 		return seal__err(ctx, SEAL_EREFUSED,
 		    "%s: already sealed (it has sops metadata); use 'seal "
-		    "edit', 'seal rotate' or 'seal updatekeys'", f->name);
+		    "edit', 'seal rotate' or 'seal updatekeys'",
+		    f->name);
 	if (p->nage == 0)
 		return seal__err(ctx, SEAL_EINVAL,
 		    "%s: no age recipients: give -r/--age or a .sops.yaml "
-		    "creation rule", f->name);
+		    "creation rule",
+		    f->name);
 	seal__rule_free(&f->rule);
 	f->rule_kind = p->rule;
 	if (f->rule_kind == SEAL_RULE_NONE && f->fmt != SEAL_FMT_BINARY) {
 		f->rule_kind = SEAL_RULE_UNENCRYPTED_SUFFIX;
-		rc = seal__rule_init(ctx, &f->rule, f->rule_kind,
-		    SEAL_RULE_DEFAULT_SUFFIX);
+		rc = seal__rule_init(
+		    ctx, &f->rule, f->rule_kind, SEAL_RULE_DEFAULT_SUFFIX);
 	} else {
 		rc = seal__rule_init(ctx, &f->rule, p->rule, p->rule_arg);
 	}
@@ -550,8 +559,8 @@ seal_sops_rotate(seal_ctx *ctx, seal_sops_file *f, const seal_sops_params *p)
 }
 
 seal_rc
-seal_sops_set_recipients(seal_ctx *ctx, seal_sops_file *f,
-    const seal_sops_params *p, int *changed)
+seal_sops_set_recipients(
+    seal_ctx *ctx, seal_sops_file *f, const seal_sops_params *p, int *changed)
 {
 	struct seal__file_age *na;
 	size_t i, j, same = 0;
@@ -559,8 +568,8 @@ seal_sops_set_recipients(seal_ctx *ctx, seal_sops_file *f,
 
 	*changed = 0;
 	if (f->key == NULL)
-		return seal__err(ctx, SEAL_EINVAL,
-		    "%s: unwrap the data key first", f->name);
+		return seal__err(
+		    ctx, SEAL_EINVAL, "%s: unwrap the data key first", f->name);
 	na = calloc(p->nage ? p->nage : 1, sizeof(*na));
 	if (na == NULL)
 		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
@@ -577,8 +586,8 @@ seal_sops_set_recipients(seal_ctx *ctx, seal_sops_file *f,
 			same++;
 			if (na[i].enc == NULL) {
 				free_age(na, i + 1);
-				return seal__err(ctx, SEAL_ENOMEM,
-				    "out of memory");
+				return seal__err(
+				    ctx, SEAL_ENOMEM, "out of memory");
 			}
 		} else if ((rc = wrap_one(ctx, f, p->age[i], &na[i].enc)) !=
 		    SEAL_OK) {

@@ -17,17 +17,17 @@
 
 struct seal__file_age {
 	char *recipient;
-	char *enc;	/* armored age file (not secret) */
+	char *enc; /* armored age file (not secret) */
 };
 
 struct seal_sops_file {
 	struct seal__tree *t;
-	struct seal__tree *mt;		/* cloned non-age key lists */
-	enum seal__format fmt;		/* the file's format */
-	enum seal__format store_fmt;	/* how t was parsed (binary: JSON) */
+	struct seal__tree *mt;       /* cloned non-age key lists */
+	enum seal__format fmt;       /* the file's format */
+	enum seal__format store_fmt; /* how t was parsed (binary: JSON) */
 	char *name;
 	bool sealed, has_meta, broken;
-	struct seal__sops_key *key;	/* NULL until unwrapped/generated */
+	struct seal__sops_key *key; /* NULL until unwrapped/generated */
 	struct seal__stash *stash;
 	struct seal__file_age *age;
 	size_t nage;
@@ -39,8 +39,8 @@ struct seal_sops_file {
 	enum seal__rule_kind rule_kind;
 	struct seal__rule rule;
 	bool mac_only;
-	char *lastmodified;	/* as stored / written */
-	char *mac;		/* ENC text, "" if none */
+	char *lastmodified; /* as stored / written */
+	char *mac;          /* ENC text, "" if none */
 };
 
 struct seal_sops_params {

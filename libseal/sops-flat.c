@@ -13,7 +13,7 @@
 
 #include "sops-internal.h"
 
-#define PFX "sops_"
+#define PFX    "sops_"
 #define PFXLEN 5
 
 /* Next path component of a flattened key: "__map_x" or "__list_3". */
@@ -51,8 +51,8 @@ map_child(struct seal__tree *t, struct seal__node *map, const char *k,
 }
 
 static struct seal__node *
-seq_child(struct seal__tree *t, struct seal__node *seq, size_t idx,
-    bool want_seq)
+seq_child(
+    struct seal__tree *t, struct seal__node *seq, size_t idx, bool want_seq)
 {
 	struct seal__node *n;
 
@@ -92,13 +92,13 @@ unflatten_one(struct seal__tree *t, struct seal__node *root, const char *s,
 		if (!cur_is_seq) {
 			if (last) {
 				if (map_child(t, cur, p, (size_t)(q - p), false,
-				    true) != NULL)
+				        true) != NULL)
 					return -1; /* duplicate */
-				return seal__map_append(t, cur, p,
-				    (size_t)(q - p), v);
+				return seal__map_append(
+				    t, cur, p, (size_t)(q - p), v);
 			}
-			cur = map_child(t, cur, p, (size_t)(q - p), child_seq,
-			    false);
+			cur = map_child(
+			    t, cur, p, (size_t)(q - p), child_seq, false);
 		} else {
 			if (last) {
 				if (seq_child(t, cur, idx, false) == NULL)
@@ -108,8 +108,8 @@ unflatten_one(struct seal__tree *t, struct seal__node *root, const char *s,
 			}
 			cur = seq_child(t, cur, idx, child_seq);
 		}
-		if (cur == NULL || cur->kind != (child_seq ? SEAL_N_SEQ :
-		    SEAL_N_MAP))
+		if (cur == NULL ||
+		    cur->kind != (child_seq ? SEAL_N_SEQ : SEAL_N_MAP))
 			return -1;
 		cur_is_seq = child_seq;
 		if (child_seq) {
@@ -145,8 +145,8 @@ unflatten_one(struct seal__tree *t, struct seal__node *root, const char *s,
 }
 
 struct seal__node *
-seal__sops_block(struct seal__tree *t, size_t doc, enum seal__format fmt,
-    bool remove)
+seal__sops_block(
+    struct seal__tree *t, size_t doc, enum seal__format fmt, bool remove)
 {
 	struct seal__node *root, *sops = NULL;
 	size_t i;
@@ -178,13 +178,13 @@ seal__sops_block(struct seal__tree *t, size_t doc, enum seal__format fmt,
 			sops->line = it->keyline;
 		}
 		if (unflatten_one(t, sops, it->key + PFXLEN,
-		    it->keylen - PFXLEN, it->val) != 0) {
+		        it->keylen - PFXLEN, it->val) != 0) {
 			/* keep a marker the metadata reader rejects */
-			struct seal__node *bad = seal__scalar_new(t,
-			    SEAL_T_STR, "", 0);
+			struct seal__node *bad =
+			    seal__scalar_new(t, SEAL_T_STR, "", 0);
 			if (bad != NULL)
-				(void)seal__map_append(t, sops,
-				    "__malformed", 11, bad);
+				(void)seal__map_append(
+				    t, sops, "__malformed", 11, bad);
 		}
 		if (remove)
 			seal__items_remove(root, i);
@@ -218,15 +218,15 @@ flat_walk(struct seal__tree *t, struct seal__node *out,
 				    "__list_%zu", idx++);
 			if (w < 0 || (size_t)w >= cap - plen)
 				return -1;
-			if (flat_walk(t, out, it->val, path,
-			    plen + (size_t)w, cap) != 0)
+			if (flat_walk(t, out, it->val, path, plen + (size_t)w,
+			        cap) != 0)
 				return -1;
 		}
 		return 0;
 	}
 	{
-		struct seal__node *c = seal__scalar_new(t, SEAL_T_STR,
-		    n->text, n->len);
+		struct seal__node *c =
+		    seal__scalar_new(t, SEAL_T_STR, n->text, n->len);
 		if (c == NULL)
 			return -1;
 		return seal__map_append(t, out, path, plen, c);
@@ -246,8 +246,8 @@ cmp_items(const void *a, const void *b)
 }
 
 int
-seal__sops_flatten(struct seal__tree *t, struct seal__node *map,
-    const struct seal__node *sops)
+seal__sops_flatten(
+    struct seal__tree *t, struct seal__node *map, const struct seal__node *sops)
 {
 	char path[512];
 	size_t first = map->nitems;

@@ -36,11 +36,11 @@
  * parser (data any length >= 0, iv >= 1 byte, tag exactly 16 bytes).
  */
 struct seal__enc {
-	const char *data, *iv, *tag;	/* base64 text (not NUL-terminated) */
+	const char *data, *iv, *tag; /* base64 text (not NUL-terminated) */
 	size_t data_b64, iv_b64, tag_b64;
-	size_t data_len, iv_len;	/* decoded lengths */
-	enum seal__type type;		/* STR INT FLOAT BOOL TIME BYTES */
-	bool comment;			/* type:comment */
+	size_t data_len, iv_len; /* decoded lengths */
+	enum seal__type type;    /* STR INT FLOAT BOOL TIME BYTES */
+	bool comment;            /* type:comment */
 };
 
 /* Does s start like an ENC value ("ENC[")? Cheap prefilter. */
@@ -109,10 +109,10 @@ enum seal__rule_kind {
 
 struct seal__rule {
 	enum seal__rule_kind kind;
-	char *arg;	/* suffix or regex source (malloc'd), NULL for NONE */
-	void *re;	/* pcre2_code, for the regex kinds */
-	void *md;	/* pcre2_match_data */
-	bool owned;	/* re is private (else from the per-thread cache) */
+	char *arg;  /* suffix or regex source (malloc'd), NULL for NONE */
+	void *re;   /* pcre2_code, for the regex kinds */
+	void *md;   /* pcre2_match_data */
+	bool owned; /* re is private (else from the per-thread cache) */
 };
 
 /* The metadata / .sops.yaml / CLI name of a kind ("encrypted_regex"). */
@@ -135,21 +135,21 @@ bool seal__rule_match(const struct seal__rule *r, const char *s, size_t len);
  * to be encrypted.
  */
 struct seal__rule_state {
-	bool matched;	/* some key in the path / some comment matched */
+	bool matched; /* some key in the path / some comment matched */
 };
 void seal__rule_state_root(struct seal__rule_state *st);
 void seal__rule_state_key(const struct seal__rule *r,
     struct seal__rule_state *st, const char *key, size_t keylen);
 void seal__rule_state_comment(const struct seal__rule *r,
     struct seal__rule_state *st, const char *text, size_t len);
-bool seal__rule_state_encrypt(const struct seal__rule *r,
-    const struct seal__rule_state *st);
+bool seal__rule_state_encrypt(
+    const struct seal__rule *r, const struct seal__rule_state *st);
 
 /* ---- metadata (sops-meta.c, sops-flat.c) --------------------------------- */
 
 struct seal__sops_age {
-	const char *recipient;	/* as stored */
-	const char *enc;	/* armored age file wrapping the data key */
+	const char *recipient; /* as stored */
+	const char *enc;       /* armored age file wrapping the data key */
 	size_t enc_len;
 	uint32_t line;
 };
@@ -162,15 +162,15 @@ struct seal__sops_age {
 struct seal__sops_meta {
 	struct seal__sops_age *age;
 	size_t nage;
-	const char *lastmodified;	/* NULL if missing */
-	const char *mac;		/* NULL if missing; "" if empty */
+	const char *lastmodified; /* NULL if missing */
+	const char *mac;          /* NULL if missing; "" if empty */
 	uint32_t mac_line, line;
-	enum seal__rule_kind rule;	/* NONE: none stored (default) */
+	enum seal__rule_kind rule; /* NONE: none stored (default) */
 	const char *rule_arg;
-	int nrules;			/* > 1 is an error for the walk */
+	int nrules; /* > 1 is an error for the walk */
 	bool mac_only_encrypted;
 	const char *version;
-	size_t ngroups;			/* key_groups entries; >= 2: Shamir */
+	size_t ngroups; /* key_groups entries; >= 2: Shamir */
 	unsigned shamir_threshold;
 	/* non-age master key lists to keep on rewrite */
 	struct {
@@ -178,7 +178,7 @@ struct seal__sops_meta {
 		struct seal__node *val;
 	} other[8];
 	size_t nother;
-	size_t nother_keys;		/* entries in those lists */
+	size_t nother_keys; /* entries in those lists */
 };
 
 /*
@@ -200,8 +200,8 @@ void seal__sops_meta_clear(struct seal__sops_meta *m);
  * gathered into a new MAP node (in t's arena). NULL if absent. With
  * remove, the sops key(s) are taken out of the document.
  */
-struct seal__node *seal__sops_block(struct seal__tree *t, size_t doc,
-    enum seal__format fmt, bool remove);
+struct seal__node *seal__sops_block(
+    struct seal__tree *t, size_t doc, enum seal__format fmt, bool remove);
 /* Flatten a sops MAP into sops_* keys appended to map (dotenv). */
 int seal__sops_flatten(struct seal__tree *t, struct seal__node *map,
     const struct seal__node *sops);
@@ -214,44 +214,44 @@ void seal__sops_time_now(char out[32]);
 /* ---- lint: the structural check the scanner uses (sops-lint.c) ----------- */
 
 enum seal__lint_code {
-	SEAL_LINT_NO_SOPS = 1,	 /* document has no sops block (others do) */
-	SEAL_LINT_BAD_META,	 /* sops block malformed (message in text) */
-	SEAL_LINT_NO_MAC,	 /* mac missing or empty */
-	SEAL_LINT_MAC_NOT_ENC,	 /* mac present but not an ENC value */
+	SEAL_LINT_NO_SOPS = 1,     /* document has no sops block (others do) */
+	SEAL_LINT_BAD_META,        /* sops block malformed (message in text) */
+	SEAL_LINT_NO_MAC,          /* mac missing or empty */
+	SEAL_LINT_MAC_NOT_ENC,     /* mac present but not an ENC value */
 	SEAL_LINT_NO_LASTMODIFIED, /* lastmodified missing or malformed */
-	SEAL_LINT_NO_KEYS,	 /* no master key at all */
-	SEAL_LINT_BAD_ENC,	 /* an ENC[...] value is malformed */
-	SEAL_LINT_PLAINTEXT,	 /* the file's rule says encrypt; it is clear */
+	SEAL_LINT_NO_KEYS,         /* no master key at all */
+	SEAL_LINT_BAD_ENC,         /* an ENC[...] value is malformed */
+	SEAL_LINT_PLAINTEXT, /* the file's rule says encrypt; it is clear */
 };
 
 struct seal__lint_problem {
 	enum seal__lint_code code;
-	size_t doc;		/* document index */
-	uint32_t line;		/* 1-based source line, 0 unknown */
-	char *path;		/* "data.password" (keys only), malloc'd */
-	char *text;		/* one-line description, malloc'd */
+	size_t doc;    /* document index */
+	uint32_t line; /* 1-based source line, 0 unknown */
+	char *path;    /* "data.password" (keys only), malloc'd */
+	char *text;    /* one-line description, malloc'd */
 };
 
 struct seal__lint_doc {
-	bool has_sops;		/* this document carries a sops block */
-	bool mac_present;	/* non-empty mac */
-	bool mac_enc;		/* mac is a well-formed ENC value */
-	bool lastmodified;	/* present and RFC 3339 */
-	size_t nenc;		/* well-formed ENC values (not comments) */
-	size_t nplain;		/* leaves that should be encrypted but are not */
+	bool has_sops;     /* this document carries a sops block */
+	bool mac_present;  /* non-empty mac */
+	bool mac_enc;      /* mac is a well-formed ENC value */
+	bool lastmodified; /* present and RFC 3339 */
+	size_t nenc;       /* well-formed ENC values (not comments) */
+	size_t nplain;     /* leaves that should be encrypted but are not */
 };
 
 struct seal__lint {
-	bool sealed;		/* some document has a sops block */
-	bool whole;		/* sealed and no problems at all */
+	bool sealed; /* some document has a sops block */
+	bool whole;  /* sealed and no problems at all */
 	struct seal__lint_doc *docs;
 	size_t ndocs;
 	struct seal__lint_problem *problems;
 	size_t nproblems;
-	char **recipients;	/* age recipients of the (first) sops block */
+	char **recipients; /* age recipients of the (first) sops block */
 	size_t nrecipients;
-	size_t nother_keys;	/* pgp/kms/... entries */
-	enum seal__rule_kind rule;	/* as stored (NONE = default) */
+	size_t nother_keys;        /* pgp/kms/... entries */
+	enum seal__rule_kind rule; /* as stored (NONE = default) */
 	char *rule_arg;
 	bool mac_only_encrypted;
 };
@@ -272,24 +272,24 @@ const char *seal__lint_code_name(enum seal__lint_code code);
 /* ---- .sops.yaml creation rules (sops-config.c) --------------------------- */
 
 struct seal__creation_rule {
-	const char *path_regex;	/* NULL: matches everything */
-	char **age;		/* recipients (comma list or YAML list) */
+	const char *path_regex; /* NULL: matches everything */
+	char **age;             /* recipients (comma list or YAML list) */
 	size_t nage;
-	bool other_keys;	/* pgp/kms/... named: we cannot seal for them */
-	size_t ngroups;		/* key_groups entries (>= 2 unsupported) */
-	enum seal__rule_kind rule;	/* NONE: sops default */
+	bool other_keys; /* pgp/kms/... named: we cannot seal for them */
+	size_t ngroups;  /* key_groups entries (>= 2 unsupported) */
+	enum seal__rule_kind rule; /* NONE: sops default */
 	const char *rule_arg;
 	bool mac_only_encrypted;
 	uint32_t line;
-	void *re;		/* compiled path_regex */
+	void *re; /* compiled path_regex */
 };
 
 struct seal__sops_config {
-	char *dir;		/* directory of the config (no trailing /) */
+	char *dir; /* directory of the config (no trailing /) */
 	struct seal__tree *tree;
 	struct seal__creation_rule *rules;
 	size_t nrules;
-	int yaml_indent, json_indent;	/* -1: not set */
+	int yaml_indent, json_indent; /* -1: not set */
 };
 
 /*
@@ -303,8 +303,8 @@ void seal__sops_config_free(struct seal__sops_config *c);
  * The first rule matching path (absolute, or relative to the config's
  * directory). NULL and SEAL_EREFUSED-style message when none matches.
  */
-const struct seal__creation_rule *seal__sops_config_match(seal_ctx *ctx,
-    const struct seal__sops_config *c, const char *path);
+const struct seal__creation_rule *seal__sops_config_match(
+    seal_ctx *ctx, const struct seal__sops_config *c, const char *path);
 /*
  * Find .sops.yaml walking up from dir (at most 100 levels), as sops
  * does. *out is a malloc'd path, or NULL if none (returns SEAL_OK).
@@ -331,9 +331,9 @@ void seal__stash_free(struct seal__stash *s);
 struct seal__walk_opts {
 	const struct seal__rule *rule;
 	bool mac_only_encrypted;
-	bool ignore_mac;	/* decrypt: do not fail on a MAC mismatch */
-	struct seal__stash *stash;	/* record (decrypt) / reuse (encrypt) */
-	const char *file;	/* for messages */
+	bool ignore_mac;           /* decrypt: do not fail on a MAC mismatch */
+	struct seal__stash *stash; /* record (decrypt) / reuse (encrypt) */
+	const char *file;          /* for messages */
 };
 
 /*

@@ -42,11 +42,11 @@ path_of(const struct lint_walk *w)
 		int n;
 		if (w->keys[i] != NULL) {
 			seal__quote(q, sizeof(q), w->keys[i], w->lens[i]);
-			n = snprintf(buf + o, sizeof(buf) - o, "%s%s",
-			    o ? "." : "", q);
+			n = snprintf(
+			    buf + o, sizeof(buf) - o, "%s%s", o ? "." : "", q);
 		} else {
-			n = snprintf(buf + o, sizeof(buf) - o, "[%zu]",
-			    w->idx[i]);
+			n = snprintf(
+			    buf + o, sizeof(buf) - o, "[%zu]", w->idx[i]);
 		}
 		if (n < 0)
 			break;
@@ -58,9 +58,9 @@ path_of(const struct lint_walk *w)
 	return strdup(buf);
 }
 
-static void
-add_problem(struct lint_walk *w, enum seal__lint_code code, uint32_t line,
-    char *path, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_problem(struct lint_walk *w, enum seal__lint_code code,
+    uint32_t line, char *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 static void
 add_problem(struct lint_walk *w, enum seal__lint_code code, uint32_t line,
@@ -149,15 +149,15 @@ walk(struct lint_walk *w, const struct seal__node *n,
 			continue;
 		if (it->val->kind == SEAL_N_COMMENT) {
 			leaf(w, it->val, &st, it->keyline);
-			seal__rule_state_comment(w->rule, &st, it->val->text,
-			    it->val->len);
+			seal__rule_state_comment(
+			    w->rule, &st, it->val->text, it->val->len);
 			continue;
 		}
 		if (n->kind == SEAL_N_MAP) {
 			w->keys[w->depth] = it->key;
 			w->lens[w->depth] = it->keylen;
-			seal__rule_state_key(w->rule, &cst, it->key,
-			    it->keylen);
+			seal__rule_state_key(
+			    w->rule, &cst, it->key, it->keylen);
 		} else {
 			w->keys[w->depth] = NULL;
 			w->idx[w->depth] = idx++;
@@ -172,7 +172,8 @@ static bool
 is_dotenv_meta(enum seal__format fmt, const struct seal__item *it)
 {
 	return (fmt == SEAL_FMT_DOTENV || fmt == SEAL_FMT_INI) &&
-	    it->key != NULL && it->keylen > 5 && memcmp(it->key, "sops_", 5) == 0;
+	    it->key != NULL && it->keylen > 5 &&
+	    memcmp(it->key, "sops_", 5) == 0;
 }
 
 static void
@@ -189,7 +190,7 @@ check_meta(struct lint_walk *w, const struct seal__node *sops)
 	    mac->type != SEAL_T_NULL) {
 		d->mac_present = true;
 		if (seal__enc_parse(w->ctx, mac->text, mac->len, "'sops.mac'",
-		    &e) == SEAL_OK)
+		        &e) == SEAL_OK)
 			d->mac_enc = true;
 		else
 			add_problem(w, SEAL_LINT_MAC_NOT_ENC, mac->line,
@@ -208,8 +209,8 @@ check_meta(struct lint_walk *w, const struct seal__node *sops)
 }
 
 static seal_rc
-read_rule(struct lint_walk *w, const struct seal__node *sops,
-    struct seal__rule *rule)
+read_rule(
+    struct lint_walk *w, const struct seal__node *sops, struct seal__rule *rule)
 {
 	struct seal__lint *l = w->l;
 	struct seal__sops_meta m;
@@ -227,7 +228,7 @@ read_rule(struct lint_walk *w, const struct seal__node *sops,
 	}
 	for (i = 0; i < m.nage; i++)
 		if ((l->recipients[l->nrecipients] =
-		    strdup(m.age[i].recipient)) != NULL)
+		            strdup(m.age[i].recipient)) != NULL)
 			l->nrecipients++;
 	l->nother_keys = m.nother_keys;
 	l->rule = m.rule;
@@ -261,10 +262,11 @@ seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
 	memset(&rule, 0, sizeof(rule));
 	memset(&w, 0, sizeof(w));
 	l = calloc(1, sizeof(*l));
-	if (l == NULL || (l->docs = calloc(t->ndocs ? t->ndocs : 1,
-	    sizeof(*l->docs))) == NULL ||
+	if (l == NULL ||
+	    (l->docs = calloc(t->ndocs ? t->ndocs : 1, sizeof(*l->docs))) ==
+	        NULL ||
 	    (blocks = calloc(t->ndocs ? t->ndocs : 1, sizeof(*blocks))) ==
-	    NULL) {
+	        NULL) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -308,13 +310,14 @@ seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
 				continue;
 			if (it->val->kind == SEAL_N_COMMENT) {
 				leaf(&w, it->val, &st, it->keyline);
-				seal__rule_state_comment(&rule, &st,
-				    it->val->text, it->val->len);
+				seal__rule_state_comment(
+				    &rule, &st, it->val->text, it->val->len);
 				continue;
 			}
 			if (is_dotenv_meta(fmt, it) ||
-			    (it->keylen == 4 && memcmp(it->key, "sops", 4) ==
-			    0 && fmt != SEAL_FMT_DOTENV))
+			    (it->keylen == 4 &&
+			        memcmp(it->key, "sops", 4) == 0 &&
+			        fmt != SEAL_FMT_DOTENV))
 				continue;
 			seal__rule_state_key(&rule, &cst, it->key, it->keylen);
 			w.keys[0] = it->key;

@@ -13,8 +13,8 @@
 
 #include "sops-internal.h"
 
-static const char *const other_lists[] = { "pgp", "kms", "gcp_kms",
-	"azure_kv", "hc_vault", "hckms" };
+static const char *const other_lists[] = {
+    "pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms"};
 
 static bool
 key_is(const struct seal__item *it, const char *s)
@@ -36,9 +36,10 @@ scalar(const struct seal__node *n)
 static bool
 empty_list(const struct seal__node *n)
 {
-	return n == NULL || (n->kind == SEAL_N_SCALAR &&
-	    n->type == SEAL_T_NULL) || (n->kind == SEAL_N_SEQ &&
-	    n->nitems == 0) || (n->kind == SEAL_N_SCALAR && n->len == 0);
+	return n == NULL ||
+	    (n->kind == SEAL_N_SCALAR && n->type == SEAL_T_NULL) ||
+	    (n->kind == SEAL_N_SEQ && n->nitems == 0) ||
+	    (n->kind == SEAL_N_SCALAR && n->len == 0);
 }
 
 static size_t
@@ -64,8 +65,8 @@ read_age(seal_ctx *ctx, const struct seal__node *list, const char *file,
 	if (empty_list(list))
 		return SEAL_OK;
 	if (list->kind != SEAL_N_SEQ)
-		return seal__err(ctx, SEAL_EFORMAT,
-		    "%s: 'sops.age' is not a list", file);
+		return seal__err(
+		    ctx, SEAL_EFORMAT, "%s: 'sops.age' is not a list", file);
 	na = realloc(m->age, (m->nage + n) * sizeof(*na));
 	if (na == NULL)
 		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
@@ -189,15 +190,16 @@ meta_read(seal_ctx *ctx, const struct seal__node *sops, const char *file,
 			m->ngroups = count_entries(g);
 			if (m->ngroups >= 2) {
 				rc = seal__err(ctx, SEAL_EUNSUPPORTED,
-				    "%s: %zu key groups (Shamir secret sharing) "
-				    "are not supported; use one group", file,
-				    m->ngroups);
+				    "%s: %zu key groups (Shamir secret "
+				    "sharing) "
+				    "are not supported; use one group",
+				    file, m->ngroups);
 				goto fail;
 			}
 			if (m->ngroups == 1 &&
 			    g->items[0].val->kind == SEAL_N_MAP &&
 			    (rc = read_keys(ctx, g->items[0].val, file, m)) !=
-				SEAL_OK)
+			        SEAL_OK)
 				goto fail;
 		} else if ((k = seal__rule_from_name(it->key, it->keylen)) !=
 		    SEAL_RULE_NONE) {
@@ -211,7 +213,8 @@ meta_read(seal_ctx *ctx, const struct seal__node *sops, const char *file,
 	if (m->nrules > 1) {
 		rc = seal__err(ctx, SEAL_EFORMAT,
 		    "%s: the sops metadata names %d selection rules; only one "
-		    "is allowed", file, m->nrules);
+		    "is allowed",
+		    file, m->nrules);
 		goto fail;
 	}
 	if (!strict)
@@ -285,8 +288,8 @@ seal__sops_time_aad(const char *s, char out[32])
 		return false;
 	y = num(s, 4), mo = num(s + 5, 2), d = num(s + 8, 2);
 	h = num(s + 11, 2), mi = num(s + 14, 2), sec = num(s + 17, 2);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 ||
-	    h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || sec < 0 || sec > 60)
 		return false;
 	p = s + 19;
 	if (*p == '.') {

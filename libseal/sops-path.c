@@ -14,7 +14,7 @@
 #define MAX_COMPONENTS 64
 
 struct comp {
-	const char *key;	/* NULL: index */
+	const char *key; /* NULL: index */
 	size_t len;
 	size_t idx;
 };
@@ -112,11 +112,11 @@ static seal_rc
 need_clear(seal_ctx *ctx, const seal_sops_file *f)
 {
 	if (f->sealed || f->broken)
-		return seal__err(ctx, SEAL_EINVAL, "%s: decrypt the file first",
-		    f->name);
+		return seal__err(
+		    ctx, SEAL_EINVAL, "%s: decrypt the file first", f->name);
 	if (f->t->ndocs == 0 || f->t->docs[0].root == NULL)
-		return seal__err(ctx, SEAL_EINVAL, "%s: the file has no document",
-		    f->name);
+		return seal__err(
+		    ctx, SEAL_EINVAL, "%s: the file has no document", f->name);
 	return SEAL_OK;
 }
 
@@ -160,13 +160,16 @@ seal_sops_set(seal_ctx *ctx, seal_sops_file *f, const char *path,
 				goto mismatch;
 			j = map_index(cur, c[i].key, c[i].len);
 			if (j == (size_t)-1) {
-				struct seal__node *child = last ? nv :
-				    seal__node_new(f->t, c[i + 1].key ?
-				    SEAL_N_MAP : SEAL_N_SEQ);
-				if (child == NULL || seal__map_append(f->t, cur,
-				    c[i].key, c[i].len, child) != 0)
-					return seal__err(ctx, SEAL_ENOMEM,
-					    "out of memory");
+				struct seal__node *child = last
+				    ? nv
+				    : seal__node_new(f->t,
+				          c[i + 1].key ? SEAL_N_MAP
+				                       : SEAL_N_SEQ);
+				if (child == NULL ||
+				    seal__map_append(f->t, cur, c[i].key,
+				        c[i].len, child) != 0)
+					return seal__err(
+					    ctx, SEAL_ENOMEM, "out of memory");
 				cur = child;
 				continue;
 			}
@@ -175,13 +178,15 @@ seal_sops_set(seal_ctx *ctx, seal_sops_file *f, const char *path,
 				goto mismatch;
 			j = seq_index(cur, c[i].idx);
 			if (j == (size_t)-1) {
-				struct seal__node *child = last ? nv :
-				    seal__node_new(f->t, c[i + 1].key ?
-				    SEAL_N_MAP : SEAL_N_SEQ);
+				struct seal__node *child = last
+				    ? nv
+				    : seal__node_new(f->t,
+				          c[i + 1].key ? SEAL_N_MAP
+				                       : SEAL_N_SEQ);
 				if (child == NULL ||
 				    seal__seq_append(f->t, cur, child) != 0)
-					return seal__err(ctx, SEAL_ENOMEM,
-					    "out of memory");
+					return seal__err(
+					    ctx, SEAL_ENOMEM, "out of memory");
 				cur = child;
 				continue;
 			}
@@ -195,7 +200,8 @@ seal_sops_set(seal_ctx *ctx, seal_sops_file *f, const char *path,
 mismatch:
 	return seal__err(ctx, SEAL_EINVAL,
 	    "%s: component %zu of the path does not match the document's "
-	    "structure", f->name, i + 1);
+	    "structure",
+	    f->name, i + 1);
 }
 
 seal_rc
@@ -218,8 +224,8 @@ seal_sops_unset(seal_ctx *ctx, seal_sops_file *f, const char *path)
 	    parent->kind == SEAL_N_SEQ)
 		j = seq_index(parent, c[n - 1].idx);
 	if (j == (size_t)-1)
-		return seal__err(ctx, SEAL_EINVAL, "%s: no value at %s",
-		    f->name, path);
+		return seal__err(
+		    ctx, SEAL_EINVAL, "%s: no value at %s", f->name, path);
 	seal__items_remove(parent, j);
 	return SEAL_OK;
 }
@@ -232,7 +238,7 @@ seal_sops_extract(seal_ctx *ctx, const seal_sops_file *f, const char *path,
 	struct seal__node *v;
 	struct seal__tree tmp;
 	struct seal__doc doc;
-	struct seal__emit_opts eo = { indent };
+	struct seal__emit_opts eo = {indent};
 	enum seal__format fmt = format ? (enum seal__format)format : f->fmt;
 	seal__emit_fn emit;
 	size_t n;
@@ -243,8 +249,8 @@ seal_sops_extract(seal_ctx *ctx, const seal_sops_file *f, const char *path,
 		return rc;
 	v = lookup(f, c, n);
 	if (v == NULL)
-		return seal__err(ctx, SEAL_EINVAL, "%s: no value at %s",
-		    f->name, path);
+		return seal__err(
+		    ctx, SEAL_EINVAL, "%s: no value at %s", f->name, path);
 	if (v->kind == SEAL_N_SCALAR) {
 		if (v->type != SEAL_T_NULL && v->len > 0 &&
 		    write(arg, v->text, v->len) != 0)

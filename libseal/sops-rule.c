@@ -15,13 +15,13 @@
 #include "sops-internal.h"
 
 static const char *const names[] = {
-	[SEAL_RULE_NONE] = "",
-	[SEAL_RULE_UNENCRYPTED_SUFFIX] = "unencrypted_suffix",
-	[SEAL_RULE_ENCRYPTED_SUFFIX] = "encrypted_suffix",
-	[SEAL_RULE_UNENCRYPTED_REGEX] = "unencrypted_regex",
-	[SEAL_RULE_ENCRYPTED_REGEX] = "encrypted_regex",
-	[SEAL_RULE_UNENCRYPTED_COMMENT_REGEX] = "unencrypted_comment_regex",
-	[SEAL_RULE_ENCRYPTED_COMMENT_REGEX] = "encrypted_comment_regex",
+    [SEAL_RULE_NONE] = "",
+    [SEAL_RULE_UNENCRYPTED_SUFFIX] = "unencrypted_suffix",
+    [SEAL_RULE_ENCRYPTED_SUFFIX] = "encrypted_suffix",
+    [SEAL_RULE_UNENCRYPTED_REGEX] = "unencrypted_regex",
+    [SEAL_RULE_ENCRYPTED_REGEX] = "encrypted_regex",
+    [SEAL_RULE_UNENCRYPTED_COMMENT_REGEX] = "unencrypted_comment_regex",
+    [SEAL_RULE_ENCRYPTED_COMMENT_REGEX] = "encrypted_comment_regex",
 };
 
 const char *
@@ -152,8 +152,8 @@ seal__rule_match(const struct seal__rule *r, const char *s, size_t len)
 	size_t sl;
 
 	if (r->re != NULL)
-		return pcre2_match(r->re, (PCRE2_SPTR)s, len, 0, 0, r->md,
-		    NULL) >= 0;
+		return pcre2_match(
+		           r->re, (PCRE2_SPTR)s, len, 0, 0, r->md, NULL) >= 0;
 	if (r->arg == NULL)
 		return false;
 	sl = strlen(r->arg);
@@ -185,8 +185,8 @@ seal__rule_state_comment(const struct seal__rule *r,
 }
 
 bool
-seal__rule_state_encrypt(const struct seal__rule *r,
-    const struct seal__rule_state *st)
+seal__rule_state_encrypt(
+    const struct seal__rule *r, const struct seal__rule_state *st)
 {
 	switch (r->kind) {
 	case SEAL_RULE_ENCRYPTED_SUFFIX:

@@ -42,13 +42,13 @@ seal__format_from_name(const char *name)
 		const char *name;
 		enum seal__format fmt;
 	} names[] = {
-		{ "yaml", SEAL_FMT_YAML },
-		{ "yml", SEAL_FMT_YAML },
-		{ "json", SEAL_FMT_JSON },
-		{ "dotenv", SEAL_FMT_DOTENV },
-		{ "env", SEAL_FMT_DOTENV },
-		{ "binary", SEAL_FMT_BINARY },
-		{ "ini", SEAL_FMT_INI },
+	    {"yaml", SEAL_FMT_YAML},
+	    {"yml", SEAL_FMT_YAML},
+	    {"json", SEAL_FMT_JSON},
+	    {"dotenv", SEAL_FMT_DOTENV},
+	    {"env", SEAL_FMT_DOTENV},
+	    {"binary", SEAL_FMT_BINARY},
+	    {"ini", SEAL_FMT_INI},
 	};
 	size_t i;
 

@@ -22,14 +22,14 @@ enum walk_mode { W_ENCRYPT, W_DECRYPT, W_MAC };
 /* ---- the IV stash ------------------------------------------------------ */
 
 struct stash_ent {
-	unsigned char id[32];	/* keyed BLAKE2b(aad, plaintext) */
+	unsigned char id[32]; /* keyed BLAKE2b(aad, plaintext) */
 	unsigned char iv[SEAL_SOPS_IV_BYTES];
 	bool used;
 };
 
 struct seal__stash {
 	struct stash_ent *ents;
-	size_t n, cap;		/* cap is a power of two */
+	size_t n, cap; /* cap is a power of two */
 };
 
 struct seal__stash *
@@ -84,7 +84,7 @@ stash_put(struct seal__stash *s, const unsigned char id[32],
 	size_t i, h;
 
 	if ((s->n + 1) * 2 > s->cap) {
-		struct seal__stash ns = { 0 };
+		struct seal__stash ns = {0};
 		ns.cap = s->cap ? s->cap * 2 : 64;
 		ns.ents = calloc(ns.cap, sizeof(*ns.ents));
 		if (ns.ents == NULL)
@@ -133,9 +133,9 @@ struct walk {
 	struct seal__tree *t;
 	struct seal__hash *mac;
 	struct seal__secbuf pt, tmp;
-	char *aad;		/* "k1:k2:" (keys are clear text) */
+	char *aad; /* "k1:k2:" (keys are clear text) */
 	size_t aadlen, aadcap;
-	char *enc;		/* ENC text staging (not secret) */
+	char *enc; /* ENC text staging (not secret) */
 	size_t enccap;
 	/* random IVs fetched in batches: one getrandom per value was a
 	 * tenth of the time on big files */
@@ -153,8 +153,8 @@ what(struct walk *w, char *buf, size_t cap)
 	char p[400];
 
 	seal__path_string(p, sizeof(p), w->keys, w->lens,
-	    w->depth < SEAL__ARRAY_LEN(w->keys) ? w->depth :
-	    SEAL__ARRAY_LEN(w->keys));
+	    w->depth < SEAL__ARRAY_LEN(w->keys) ? w->depth
+	                                        : SEAL__ARRAY_LEN(w->keys));
 	snprintf(buf, cap, "'%s'", p[0] ? p : "(top level)");
 }
 
@@ -191,11 +191,11 @@ fresh_iv(struct walk *w, unsigned char iv[SEAL_SOPS_IV_BYTES])
 		w->ivleft = sizeof(w->ivpool) / SEAL_SOPS_IV_BYTES;
 	}
 	w->ivleft--;
-	memcpy(iv, w->ivpool + w->ivleft * SEAL_SOPS_IV_BYTES,
-	    SEAL_SOPS_IV_BYTES);
+	memcpy(
+	    iv, w->ivpool + w->ivleft * SEAL_SOPS_IV_BYTES, SEAL_SOPS_IV_BYTES);
 	/* an IV is never handed out twice */
-	sodium_memzero(w->ivpool + w->ivleft * SEAL_SOPS_IV_BYTES,
-	    SEAL_SOPS_IV_BYTES);
+	sodium_memzero(
+	    w->ivpool + w->ivleft * SEAL_SOPS_IV_BYTES, SEAL_SOPS_IV_BYTES);
 }
 
 static seal_rc
@@ -247,12 +247,13 @@ decrypt_value(struct walk *w, struct seal__node *n, const char *aad,
 	rc = seal__enc_parse(w->ctx, n->text, n->len, "", &e);
 	if (rc != SEAL_OK) {
 		if (comment)
-			return SEAL_OK; /* a comment that fails stays verbatim */
+			return SEAL_OK; /* a comment that fails stays verbatim
+			                 */
 		what(w, wh, sizeof(wh));
 		return seal__enc_parse(w->ctx, n->text, n->len, wh, &e);
 	}
-	rc = seal__enc_decrypt(w->ctx, w->key, &e, aad, aadlen, &w->pt, iv,
-	    &iv_ok);
+	rc = seal__enc_decrypt(
+	    w->ctx, w->key, &e, aad, aadlen, &w->pt, iv, &iv_ok);
 	if (rc != SEAL_OK) {
 		if (comment)
 			return SEAL_OK;
@@ -260,7 +261,8 @@ decrypt_value(struct walk *w, struct seal__node *n, const char *aad,
 		if (rc == SEAL_EAUTH)
 			return seal__err(w->ctx, SEAL_EAUTH,
 			    "cannot decrypt %s: authentication failed (the "
-			    "value was altered or moved)", wh);
+			    "value was altered or moved)",
+			    wh);
 		return rc;
 	}
 	if (w->o->stash != NULL && iv_ok) {
@@ -270,15 +272,15 @@ decrypt_value(struct walk *w, struct seal__node *n, const char *aad,
 	}
 	if (comment)
 		return set_text(w, n, w->pt.buf, w->pt.len);
-	rc = seal__sops_uncanon(w->ctx, e.type, w->pt.buf, w->pt.len, "",
-	    &w->tmp);
+	rc = seal__sops_uncanon(
+	    w->ctx, e.type, w->pt.buf, w->pt.len, "", &w->tmp);
 	if (rc != SEAL_OK) {
 		what(w, wh, sizeof(wh));
-		return seal__sops_uncanon(w->ctx, e.type, w->pt.buf,
-		    w->pt.len, wh, &w->tmp);
+		return seal__sops_uncanon(
+		    w->ctx, e.type, w->pt.buf, w->pt.len, wh, &w->tmp);
 	}
 	if ((rc = set_text(w, n, w->tmp.buf ? (char *)w->tmp.buf : "",
-	    w->tmp.len)) != SEAL_OK)
+	         w->tmp.len)) != SEAL_OK)
 		return rc;
 	n->type = (uint8_t)(e.type == SEAL_T_BYTES ? SEAL_T_STR : e.type);
 	n->flags &= (uint8_t)~SEAL_F_ENCRYPTED;
@@ -305,8 +307,7 @@ leaf(struct walk *w, struct seal__node *n, bool selected)
 		if ((rc = decrypt_value(w, n, w->aad, w->aadlen, false)) !=
 		    SEAL_OK)
 			return rc;
-	} else if ((rc = seal__sops_canon(w->ctx, n, "", &w->pt)) !=
-	    SEAL_OK) {
+	} else if ((rc = seal__sops_canon(w->ctx, n, "", &w->pt)) != SEAL_OK) {
 		what(w, wh, sizeof(wh));
 		seal__secbuf_reset(&w->pt);
 		return seal__sops_canon(w->ctx, n, wh, &w->pt);
@@ -357,8 +358,7 @@ walk_node(struct walk *w, struct seal__node *n, struct seal__rule_state st)
 		return comment(w, n, seal__rule_state_encrypt(w->o->rule, &st));
 	if (w->depth >= SEAL_LIMIT_DEPTH)
 		return seal__err(w->ctx, SEAL_ELIMIT,
-		    "%s: nesting deeper than %u", w->o->file,
-		    SEAL_LIMIT_DEPTH);
+		    "%s: nesting deeper than %u", w->o->file, SEAL_LIMIT_DEPTH);
 	for (i = 0; i < n->nitems; i++) {
 		struct seal__item *it = &n->items[i];
 		struct seal__rule_state cst = st;
@@ -386,11 +386,11 @@ walk_node(struct walk *w, struct seal__node *n, struct seal__rule_state st)
 		if (n->kind == SEAL_N_MAP) {
 			if (it->key == NULL)
 				continue;
-			seal__rule_state_key(w->o->rule, &cst, it->key,
-			    it->keylen);
+			seal__rule_state_key(
+			    w->o->rule, &cst, it->key, it->keylen);
 			if (aad_push(w, it->key, it->keylen) != 0)
-				return seal__err(w->ctx, SEAL_ENOMEM,
-				    "out of memory");
+				return seal__err(
+				    w->ctx, SEAL_ENOMEM, "out of memory");
 			w->keys[w->depth] = it->key;
 			w->lens[w->depth] = it->keylen;
 			w->depth++;
@@ -411,10 +411,38 @@ run(seal_ctx *ctx, enum walk_mode mode, struct seal__tree *t,
     char mac_hex[129])
 {
 	static const unsigned char only_enc_init[32] = {
-		0x8a, 0x3f, 0xd2, 0xad, 0x54, 0xce, 0x66, 0x52, 0x7b, 0x10,
-		0x34, 0xf3, 0xd1, 0x47, 0xbe, 0x0b, 0x0b, 0x97, 0x5b, 0x3b,
-		0xf4, 0x4f, 0x72, 0xc6, 0xfd, 0xad, 0xec, 0x81, 0x76, 0xf2,
-		0x7d, 0x69,
+	    0x8a,
+	    0x3f,
+	    0xd2,
+	    0xad,
+	    0x54,
+	    0xce,
+	    0x66,
+	    0x52,
+	    0x7b,
+	    0x10,
+	    0x34,
+	    0xf3,
+	    0xd1,
+	    0x47,
+	    0xbe,
+	    0x0b,
+	    0x0b,
+	    0x97,
+	    0x5b,
+	    0x3b,
+	    0xf4,
+	    0x4f,
+	    0x72,
+	    0xc6,
+	    0xfd,
+	    0xad,
+	    0xec,
+	    0x81,
+	    0x76,
+	    0xf2,
+	    0x7d,
+	    0x69,
 	};
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char digest[64];

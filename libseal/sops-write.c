@@ -70,8 +70,8 @@ add_one(seal_ctx *ctx, seal_sops_params *p, const char *s, size_t n)
 }
 
 seal_rc
-seal_sops_params_add_age(seal_ctx *ctx, seal_sops_params *p,
-    const char *recipients)
+seal_sops_params_add_age(
+    seal_ctx *ctx, seal_sops_params *p, const char *recipients)
 {
 	const char *s = recipients, *c;
 	seal_rc rc;
@@ -91,18 +91,18 @@ seal_sops_params_age_count(const seal_sops_params *p)
 }
 
 seal_rc
-seal_sops_params_set_rule(seal_ctx *ctx, seal_sops_params *p,
-    const char *name, const char *arg)
+seal_sops_params_set_rule(
+    seal_ctx *ctx, seal_sops_params *p, const char *name, const char *arg)
 {
 	enum seal__rule_kind k = seal__rule_from_name(name, strlen(name));
 	struct seal__rule test;
 	seal_rc rc;
 
 	if (k == SEAL_RULE_NONE)
-		return seal__err(ctx, SEAL_EINVAL, "unknown selection rule '%s'",
-		    name);
-	if (p->rule != SEAL_RULE_NONE && (p->rule != k ||
-	    strcmp(p->rule_arg, arg) != 0))
+		return seal__err(
+		    ctx, SEAL_EINVAL, "unknown selection rule '%s'", name);
+	if (p->rule != SEAL_RULE_NONE &&
+	    (p->rule != k || strcmp(p->rule_arg, arg) != 0))
 		return seal__err(ctx, SEAL_EINVAL,
 		    "only one selection rule may be given (%s and %s)",
 		    seal__rule_name(p->rule), name);
@@ -123,7 +123,8 @@ seal_sops_params_set_mac_only_encrypted(seal_sops_params *p, int on)
 	p->mac_only = on != 0;
 }
 
-/* ---- the sops block -------------------------------------------------------- */
+/* ---- the sops block --------------------------------------------------------
+ */
 
 static int
 put_str(struct seal__tree *t, struct seal__node *map, const char *k,
@@ -138,8 +139,8 @@ put_str(struct seal__tree *t, struct seal__node *map, const char *k,
 }
 
 static int
-put_other(struct seal__tree *t, struct seal__node *map,
-    const seal_sops_file *f, const char *name)
+put_other(struct seal__tree *t, struct seal__node *map, const seal_sops_file *f,
+    const char *name)
 {
 	size_t i;
 
@@ -172,35 +173,36 @@ build_block(struct seal__tree *t, const seal_sops_file *f)
 			struct seal__node *e = seal__node_new(t, SEAL_N_MAP);
 			if (e == NULL || seal__seq_append(t, list, e) != 0 ||
 			    put_str(t, e, "recipient", f->age[i].recipient,
-			    SEAL_S_ANY, SEAL_T_STR) ||
-			    put_str(t, e, "enc", f->age[i].enc,
-			    SEAL_S_LITERAL, SEAL_T_STR))
+			        SEAL_S_ANY, SEAL_T_STR) ||
+			    put_str(t, e, "enc", f->age[i].enc, SEAL_S_LITERAL,
+			        SEAL_T_STR))
 				return NULL;
 		}
 	}
 	if (put_str(t, m, "lastmodified", f->lastmodified, SEAL_S_DOUBLE,
-	    SEAL_T_STR) || put_str(t, m, "mac", f->mac, SEAL_S_ANY, SEAL_T_STR) ||
+	        SEAL_T_STR) ||
+	    put_str(t, m, "mac", f->mac, SEAL_S_ANY, SEAL_T_STR) ||
 	    put_other(t, m, f, "pgp"))
 		return NULL;
 	if (f->rule_kind != SEAL_RULE_NONE &&
 	    put_str(t, m, seal__rule_name(f->rule_kind), f->rule.arg,
-	    SEAL_S_ANY, SEAL_T_STR))
+	        SEAL_S_ANY, SEAL_T_STR))
 		return NULL;
-	if (f->mac_only && put_str(t, m, "mac_only_encrypted", "true",
-	    SEAL_S_ANY, SEAL_T_BOOL))
+	if (f->mac_only &&
+	    put_str(
+	        t, m, "mac_only_encrypted", "true", SEAL_S_ANY, SEAL_T_BOOL))
 		return NULL;
-	if (put_str(t, m, "version", SEAL_SOPS_VERSION, SEAL_S_ANY,
-	    SEAL_T_STR))
+	if (put_str(t, m, "version", SEAL_SOPS_VERSION, SEAL_S_ANY, SEAL_T_STR))
 		return NULL;
 	return m;
 }
 
 seal_rc
-seal_sops_write(seal_ctx *ctx, const seal_sops_file *cf, int format,
-    int indent, seal_write_fn write, void *arg)
+seal_sops_write(seal_ctx *ctx, const seal_sops_file *cf, int format, int indent,
+    seal_write_fn write, void *arg)
 {
 	seal_sops_file *f = (seal_sops_file *)cf; /* restored before return */
-	struct seal__emit_opts eo = { indent };
+	struct seal__emit_opts eo = {indent};
 	enum seal__format fmt = format ? (enum seal__format)format : f->fmt;
 	struct seal__node *block = NULL;
 	seal__emit_fn emit;
@@ -215,8 +217,8 @@ seal_sops_write(seal_ctx *ctx, const seal_sops_file *cf, int format,
 		fmt = SEAL_FMT_JSON; /* the binary envelope */
 	emit = seal__store_emitter(fmt);
 	if (emit == NULL)
-		return seal__err(ctx, SEAL_EUNSUPPORTED,
-		    "cannot write this output format");
+		return seal__err(
+		    ctx, SEAL_EUNSUPPORTED, "cannot write this output format");
 	if (!f->sealed)
 		return emit(ctx, f->t, &eo, write, arg);
 	if ((saved = calloc(f->t->ndocs + 1, sizeof(*saved))) == NULL ||
@@ -232,9 +234,9 @@ seal_sops_write(seal_ctx *ctx, const seal_sops_file *cf, int format,
 		if (root == NULL)
 			continue;
 		saved[d] = root->nitems;
-		if (fmt == SEAL_FMT_DOTENV ? seal__sops_flatten(f->t, root,
-		    block) != 0 : seal__map_append(f->t, root, "sops", 4,
-		    block) != 0) {
+		if (fmt == SEAL_FMT_DOTENV
+		        ? seal__sops_flatten(f->t, root, block) != 0
+		        : seal__map_append(f->t, root, "sops", 4, block) != 0) {
 			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 			break;
 		}

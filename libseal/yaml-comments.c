@@ -59,9 +59,10 @@ seal__yaml_flush_into(struct rd *r, struct frame *f, size_t n)
 		if (add_item(r, f->node, p->c) != 0)
 			return seal__yaml_oom(r);
 	}
-	if (n > 0) /* r->pc may be NULL: no offset on a null pointer */
+	if (n > 0) { /* r->pc may be NULL: no offset on a null pointer */
 		memmove(r->pc, r->pc + n, (r->npc - n) * sizeof(*r->pc));
-	r->npc -= n;
+		r->npc -= n;
+	}
 	return SEAL_OK;
 }
 

@@ -46,8 +46,10 @@ cmd_decrypt(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_parse(argc, argv, &o, SO_INPLACE | SO_TYPES | SO_EXTRACT |
-	    SO_IGNOREMAC | SO_OUTPUT | SO_FNAME, usage);
+	ec = sops_parse(argc, argv, &o,
+	    SO_INPLACE | SO_TYPES | SO_EXTRACT | SO_IGNOREMAC | SO_OUTPUT |
+	        SO_FNAME,
+	    usage);
 	if (ec >= 0)
 		goto out;
 	if (o.nfiles > 1) {
@@ -77,8 +79,8 @@ cmd_decrypt(int argc, char **argv)
 	}
 	if ((ec = sops_identities(ctx, &id)) != 0)
 		goto out;
-	rc = seal_sops_decrypt(ctx, f, id, SEAL_SOPS_READ_ONLY |
-	    (o.ignore_mac ? SEAL_SOPS_IGNORE_MAC : 0));
+	rc = seal_sops_decrypt(ctx, f, id,
+	    SEAL_SOPS_READ_ONLY | (o.ignore_mac ? SEAL_SOPS_IGNORE_MAC : 0));
 	if (rc != SEAL_OK) {
 		ec = sops_fail(ctx, rc, true);
 		goto out;

@@ -72,8 +72,8 @@ make_temp(const char *path, char **dir_out, char **file_out)
 static int
 write_temp(const char *file, const void *buf, size_t len)
 {
-	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	int fd = open(
+	    file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	const char *p = buf;
 
 	if (fd < 0) {
@@ -107,8 +107,9 @@ wipe_temp(const char *dir, const char *file)
 			static const char zero[4096];
 			off_t left = st.st_size;
 			while (left > 0) {
-				size_t k = left > (off_t)sizeof(zero) ?
-				    sizeof(zero) : (size_t)left;
+				size_t k = left > (off_t)sizeof(zero)
+				    ? sizeof(zero)
+				    : (size_t)left;
 				if (write(fd, zero, k) <= 0)
 					break;
 				left -= (off_t)k;
@@ -211,8 +212,8 @@ cmd_edit(int argc, char **argv)
 	}
 	if ((ec = sops_identities(ctx, &id)) != 0)
 		goto out;
-	if ((rc = seal_sops_decrypt(ctx, f, id, o.ignore_mac ?
-	    SEAL_SOPS_IGNORE_MAC : 0)) != SEAL_OK) {
+	if ((rc = seal_sops_decrypt(ctx, f, id,
+	         o.ignore_mac ? SEAL_SOPS_IGNORE_MAC : 0)) != SEAL_OK) {
 		ec = sops_fail(ctx, rc, true);
 		goto out;
 	}
@@ -224,8 +225,8 @@ cmd_edit(int argc, char **argv)
 		goto out;
 	}
 	if (make_temp(path, &dir, &file) != 0 ||
-	    write_temp(file, before.buf ? (void *)before.buf : "",
-	    before.len) != 0) {
+	    write_temp(
+	        file, before.buf ? (void *)before.buf : "", before.len) != 0) {
 		ec = EXIT_TROUBLE;
 		goto out;
 	}
@@ -242,8 +243,8 @@ cmd_edit(int argc, char **argv)
 		ec = EXIT_TROUBLE;
 		goto out;
 	}
-	if (alen == before.len && (alen == 0 ||
-	    sodium_memcmp(after, before.buf, alen) == 0)) {
+	if (alen == before.len &&
+	    (alen == 0 || sodium_memcmp(after, before.buf, alen) == 0)) {
 		sops_note("%s: file unchanged, nothing to do", path);
 		ec = sops_compat ? 200 : EXIT_OK;
 		goto out;

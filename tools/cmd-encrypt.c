@@ -50,8 +50,9 @@ cmd_encrypt(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_parse(argc, argv, &o, SO_INPLACE | SO_TYPES | SO_KEYS |
-	    SO_RULES | SO_OUTPUT | SO_FNAME, usage);
+	ec = sops_parse(argc, argv, &o,
+	    SO_INPLACE | SO_TYPES | SO_KEYS | SO_RULES | SO_OUTPUT | SO_FNAME,
+	    usage);
 	if (ec >= 0)
 		goto out;
 	if (o.nfiles > 1) {
@@ -77,12 +78,13 @@ cmd_encrypt(int argc, char **argv)
 	}
 	if (seal_sops_is_encrypted(f)) {
 		error("%s: already sealed (it has sops metadata); use 'seal "
-		      "edit', 'seal rotate' or 'seal updatekeys'", path);
+		      "edit', 'seal rotate' or 'seal updatekeys'",
+		    path);
 		ec = sops_compat ? 203 : EXIT_NEGATIVE;
 		goto out;
 	}
 	if ((ec = sops_params(ctx, &o, path, sops_is_kube_secret(f), true, &p,
-	    &indent)) != 0)
+	         &indent)) != 0)
 		goto out;
 	if ((rc = seal_sops_encrypt(ctx, f, p)) != SEAL_OK) {
 		ec = sops_fail(ctx, rc, false);

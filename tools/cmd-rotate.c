@@ -38,8 +38,8 @@ cmd_rotate(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_parse(argc, argv, &o, SO_INPLACE | SO_TYPES | SO_OUTPUT |
-	    SO_ROTATE, usage);
+	ec = sops_parse(argc, argv, &o,
+	    SO_INPLACE | SO_TYPES | SO_OUTPUT | SO_ROTATE, usage);
 	if (ec >= 0)
 		goto out;
 	if (o.nfiles != 1) {
@@ -73,13 +73,14 @@ cmd_rotate(int argc, char **argv)
 			for (j = 0; j < o.nrm; j++)
 				if (strcmp(o.rm_age[j], r) == 0)
 					break;
-			if (j == o.nrm && (rc = seal_sops_params_add_age(ctx, p,
-			    r)) != SEAL_OK)
+			if (j == o.nrm &&
+			    (rc = seal_sops_params_add_age(ctx, p, r)) !=
+			        SEAL_OK)
 				goto fail;
 		}
 		for (i = 0; i < o.nadd; i++)
-			if ((rc = seal_sops_params_add_age(ctx, p,
-			    o.add_age[i])) != SEAL_OK)
+			if ((rc = seal_sops_params_add_age(
+			         ctx, p, o.add_age[i])) != SEAL_OK)
 				goto fail;
 		if (seal_sops_params_age_count(p) == 0) {
 			error("%s: --rm-age would leave no recipient",

@@ -46,15 +46,15 @@ cmd_set(int argc, char **argv)
 		goto out;
 	want = o.value_file || o.value_stdin ? 2 : 3;
 	if (o.nfiles != want) {
-		error("set wants a file, a path%s", want == 3 ?
-		    " and a value" : "");
+		error("set wants a file, a path%s",
+		    want == 3 ? " and a value" : "");
 		fputs(usage, stderr);
 		ec = EXIT_TROUBLE;
 		goto out;
 	}
 	if (want == 2) {
 		if (read_file_secure(o.value_stdin ? "-" : o.value_file,
-		    64u << 20, &val, &vlen) != 0) {
+		        64u << 20, &val, &vlen) != 0) {
 			ec = EXIT_TROUBLE;
 			goto out;
 		}
@@ -77,8 +77,9 @@ cmd_set(int argc, char **argv)
 		ec = sops_fail(ctx, rc, true);
 		goto out;
 	}
-	rc = want == 2 ? seal_sops_set(ctx, f, o.files[1], (char *)val, vlen) :
-	    seal_sops_set(ctx, f, o.files[1], o.files[2], strlen(o.files[2]));
+	rc = want == 2
+	    ? seal_sops_set(ctx, f, o.files[1], (char *)val, vlen)
+	    : seal_sops_set(ctx, f, o.files[1], o.files[2], strlen(o.files[2]));
 	if (rc == SEAL_OK)
 		rc = seal_sops_reencrypt(ctx, f);
 	if (rc != SEAL_OK) {

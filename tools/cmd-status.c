@@ -55,8 +55,9 @@ report(const char *path, const struct seal__lint *l, bool json)
 		printf("{\"file\": ");
 		json_str(path);
 		printf(", \"sealed\": %s, \"whole\": %s, \"encrypted_values\": "
-		    "%zu, \"recipients\": [", l->sealed ? "true" : "false",
-		    l->whole ? "true" : "false", nenc);
+		       "%zu, \"recipients\": [",
+		    l->sealed ? "true" : "false", l->whole ? "true" : "false",
+		    nenc);
 		for (i = 0; i < l->nrecipients; i++) {
 			if (i)
 				printf(", ");
@@ -97,7 +98,8 @@ report(const char *path, const struct seal__lint *l, bool json)
 	}
 	if (!l->whole)
 		printf("%s: fix with 'seal edit %s' (or decrypt and 'seal "
-		       "encrypt -i')\n", path, path);
+		       "encrypt -i')\n",
+		    path, path);
 }
 
 static int

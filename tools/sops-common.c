@@ -7,9 +7,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,47 +42,60 @@ sops_note(const char *fmt, ...)
 #define INPUT_MAX ((size_t)64 << 20)
 
 enum {
-	O_INTYPE = 256, O_OUTTYPE, O_CONFIG, O_EREGEX, O_UREGEX, O_ESUFFIX,
-	O_USUFFIX, O_ECREGEX, O_UCREGEX, O_MACONLY, O_INDENT, O_EXTRACT,
-	O_IGNOREMAC, O_OUTPUT, O_FNAME, O_JSON, O_ADDAGE, O_RMAGE,
-	O_VALFILE, O_VALSTDIN, O_IDEMP,
+	O_INTYPE = 256,
+	O_OUTTYPE,
+	O_CONFIG,
+	O_EREGEX,
+	O_UREGEX,
+	O_ESUFFIX,
+	O_USUFFIX,
+	O_ECREGEX,
+	O_UCREGEX,
+	O_MACONLY,
+	O_INDENT,
+	O_EXTRACT,
+	O_IGNOREMAC,
+	O_OUTPUT,
+	O_FNAME,
+	O_JSON,
+	O_ADDAGE,
+	O_RMAGE,
+	O_VALFILE,
+	O_VALSTDIN,
+	O_IDEMP,
 };
 
 static const struct {
 	struct option opt;
 	unsigned need;
 } options[] = {
-	{ { "in-place", no_argument, NULL, 'i' }, SO_INPLACE },
-	{ { "input-type", required_argument, NULL, O_INTYPE }, SO_TYPES },
-	{ { "output-type", required_argument, NULL, O_OUTTYPE }, SO_TYPES },
-	{ { "age", required_argument, NULL, 'r' }, SO_KEYS },
-	{ { "config", required_argument, NULL, O_CONFIG }, 0 },
-	{ { "encrypted-regex", required_argument, NULL, O_EREGEX }, SO_RULES },
-	{ { "unencrypted-regex", required_argument, NULL, O_UREGEX },
-	    SO_RULES },
-	{ { "encrypted-suffix", required_argument, NULL, O_ESUFFIX },
-	    SO_RULES },
-	{ { "unencrypted-suffix", required_argument, NULL, O_USUFFIX },
-	    SO_RULES },
-	{ { "encrypted-comment-regex", required_argument, NULL, O_ECREGEX },
-	    SO_RULES },
-	{ { "unencrypted-comment-regex", required_argument, NULL, O_UCREGEX },
-	    SO_RULES },
-	{ { "mac-only-encrypted", no_argument, NULL, O_MACONLY }, SO_RULES },
-	{ { "indent", required_argument, NULL, O_INDENT }, 0 },
-	{ { "extract", required_argument, NULL, O_EXTRACT }, SO_EXTRACT },
-	{ { "ignore-mac", no_argument, NULL, O_IGNOREMAC }, SO_IGNOREMAC },
-	{ { "output", required_argument, NULL, O_OUTPUT }, SO_OUTPUT },
-	{ { "filename-override", required_argument, NULL, O_FNAME }, SO_FNAME },
-	{ { "json", no_argument, NULL, O_JSON }, SO_JSON },
-	{ { "yes", no_argument, NULL, 'y' }, SO_YES },
-	{ { "add-age", required_argument, NULL, O_ADDAGE }, SO_ROTATE },
-	{ { "rm-age", required_argument, NULL, O_RMAGE }, SO_ROTATE },
-	{ { "value-file", required_argument, NULL, O_VALFILE }, SO_SETVAL },
-	{ { "value-stdin", no_argument, NULL, O_VALSTDIN }, SO_SETVAL },
-	{ { "idempotent", no_argument, NULL, O_IDEMP }, SO_SETVAL },
-	{ { "quiet", no_argument, NULL, 'q' }, 0 },
-	{ { "help", no_argument, NULL, 'h' }, 0 },
+    {{"in-place", no_argument, NULL, 'i'}, SO_INPLACE},
+    {{"input-type", required_argument, NULL, O_INTYPE}, SO_TYPES},
+    {{"output-type", required_argument, NULL, O_OUTTYPE}, SO_TYPES},
+    {{"age", required_argument, NULL, 'r'}, SO_KEYS},
+    {{"config", required_argument, NULL, O_CONFIG}, 0},
+    {{"encrypted-regex", required_argument, NULL, O_EREGEX}, SO_RULES},
+    {{"unencrypted-regex", required_argument, NULL, O_UREGEX}, SO_RULES},
+    {{"encrypted-suffix", required_argument, NULL, O_ESUFFIX}, SO_RULES},
+    {{"unencrypted-suffix", required_argument, NULL, O_USUFFIX}, SO_RULES},
+    {{"encrypted-comment-regex", required_argument, NULL, O_ECREGEX}, SO_RULES},
+    {{"unencrypted-comment-regex", required_argument, NULL, O_UCREGEX},
+        SO_RULES},
+    {{"mac-only-encrypted", no_argument, NULL, O_MACONLY}, SO_RULES},
+    {{"indent", required_argument, NULL, O_INDENT}, 0},
+    {{"extract", required_argument, NULL, O_EXTRACT}, SO_EXTRACT},
+    {{"ignore-mac", no_argument, NULL, O_IGNOREMAC}, SO_IGNOREMAC},
+    {{"output", required_argument, NULL, O_OUTPUT}, SO_OUTPUT},
+    {{"filename-override", required_argument, NULL, O_FNAME}, SO_FNAME},
+    {{"json", no_argument, NULL, O_JSON}, SO_JSON},
+    {{"yes", no_argument, NULL, 'y'}, SO_YES},
+    {{"add-age", required_argument, NULL, O_ADDAGE}, SO_ROTATE},
+    {{"rm-age", required_argument, NULL, O_RMAGE}, SO_ROTATE},
+    {{"value-file", required_argument, NULL, O_VALFILE}, SO_SETVAL},
+    {{"value-stdin", no_argument, NULL, O_VALSTDIN}, SO_SETVAL},
+    {{"idempotent", no_argument, NULL, O_IDEMP}, SO_SETVAL},
+    {{"quiet", no_argument, NULL, 'q'}, 0},
+    {{"help", no_argument, NULL, 'h'}, 0},
 };
 
 static int
@@ -102,7 +115,8 @@ set_rule(struct sops_opts *o, const char *name, const char *arg)
 {
 	if (o->rule_name != NULL && strcmp(o->rule_name, name) != 0) {
 		error("--%s and --%s cannot be used together (one selection "
-		      "rule per file)", o->rule_name, name);
+		      "rule per file)",
+		    o->rule_name, name);
 		return -1;
 	}
 	o->rule_name = name;
@@ -165,10 +179,10 @@ sops_parse(int argc, char **argv, struct sops_opts *o, unsigned allow,
 		case O_USUFFIX:
 		case O_ECREGEX:
 		case O_UCREGEX: {
-			static const char *const rn[] = { "encrypted_regex",
-				"unencrypted_regex", "encrypted_suffix",
-				"unencrypted_suffix", "encrypted_comment_regex",
-				"unencrypted_comment_regex" };
+			static const char *const rn[] = {"encrypted_regex",
+			    "unencrypted_regex", "encrypted_suffix",
+			    "unencrypted_suffix", "encrypted_comment_regex",
+			    "unencrypted_comment_regex"};
 			if (set_rule(o, rn[c - O_EREGEX], optarg) != 0)
 				return 2;
 			break;
@@ -383,8 +397,8 @@ load_config(seal_ctx *ctx, const struct sops_opts *o,
 	free(buf);
 	free(path);
 	if (rc != SEAL_OK)
-		return sops_compat ? (error("%s", seal_ctx_errmsg(ctx)), 5) :
-		    sops_fail(ctx, rc, false);
+		return sops_compat ? (error("%s", seal_ctx_errmsg(ctx)), 5)
+		                   : sops_fail(ctx, rc, false);
 	*found = true;
 	return 0;
 }
@@ -436,37 +450,40 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		}
 		r = seal__sops_config_match(ctx, c, abspath);
 		if (r == NULL && !cli_keys) {
-			ec = sops_compat ? (error("%s", seal_ctx_errmsg(ctx)),
-			    5) : sops_fail(ctx, SEAL_EREFUSED, false);
+			ec = sops_compat
+			    ? (error("%s", seal_ctx_errmsg(ctx)), 5)
+			    : sops_fail(ctx, SEAL_EREFUSED, false);
 			goto out;
 		}
 		if (indent != NULL && *indent < 0) {
 			int f = sops_output_format(o, path);
-			*indent = f == SEAL_SOPS_YAML ? c->yaml_indent :
-			    (f == SEAL_SOPS_JSON || f == SEAL_SOPS_BINARY) ?
-			    c->json_indent : -1;
+			*indent = f == SEAL_SOPS_YAML ? c->yaml_indent
+			    : (f == SEAL_SOPS_JSON || f == SEAL_SOPS_BINARY)
+			    ? c->json_indent
+			    : -1;
 		}
 	}
 	if ((rc = seal_sops_params_new(ctx, &p)) != SEAL_OK)
 		goto fail;
 	if (cli_keys) {
 		for (i = 0; i < o->nage; i++)
-			if ((rc = seal_sops_params_add_age(ctx, p, o->age[i])) !=
-			    SEAL_OK)
+			if ((rc = seal_sops_params_add_age(
+			         ctx, p, o->age[i])) != SEAL_OK)
 				goto fail;
-		if (o->nage == 0 && (rc = seal_sops_params_add_age(ctx, p,
-		    env)) != SEAL_OK)
+		if (o->nage == 0 &&
+		    (rc = seal_sops_params_add_age(ctx, p, env)) != SEAL_OK)
 			goto fail;
 	} else if (r != NULL) {
 		if (r->ngroups > 1) {
 			error("%s: the creation rule uses %zu key groups "
-			      "(Shamir); seal supports one", path, r->ngroups);
+			      "(Shamir); seal supports one",
+			    path, r->ngroups);
 			ec = EXIT_TROUBLE;
 			goto out;
 		}
 		for (i = 0; i < r->nage; i++)
-			if ((rc = seal_sops_params_add_age(ctx, p, r->age[i])) !=
-			    SEAL_OK)
+			if ((rc = seal_sops_params_add_age(
+			         ctx, p, r->age[i])) != SEAL_OK)
 				goto fail;
 		if (r->other_keys && r->nage == 0) {
 			error("%s: the creation rule names only non-age keys "
@@ -477,17 +494,18 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		}
 	}
 	if (o->rule_name != NULL)
-		rc = seal_sops_params_set_rule(ctx, p, o->rule_name, o->rule_arg);
+		rc = seal_sops_params_set_rule(
+		    ctx, p, o->rule_name, o->rule_arg);
 	else if (r != NULL && r->rule != SEAL_RULE_NONE)
-		rc = seal_sops_params_set_rule(ctx, p, seal__rule_name(r->rule),
-		    r->rule_arg);
+		rc = seal_sops_params_set_rule(
+		    ctx, p, seal__rule_name(r->rule), r->rule_arg);
 	else if (kube && !sops_compat)
-		rc = seal_sops_params_set_rule(ctx, p, "encrypted_regex",
-		    "^(data|stringData)$");
+		rc = seal_sops_params_set_rule(
+		    ctx, p, "encrypted_regex", "^(data|stringData)$");
 	if (rc != SEAL_OK)
 		goto fail;
-	seal_sops_params_set_mac_only_encrypted(p, o->mac_only ||
-	    (r != NULL && r->mac_only_encrypted));
+	seal_sops_params_set_mac_only_encrypted(
+	    p, o->mac_only || (r != NULL && r->mac_only_encrypted));
 	if (need_keys && seal_sops_params_age_count(p) == 0) {
 		error("%s: no age recipients: give -r/--age, set "
 		      "SOPS_AGE_RECIPIENTS, or add a .sops.yaml creation rule",
@@ -551,8 +569,8 @@ emit_sealed(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	seal_rc rc;
 
 	if (dest == NULL || strcmp(dest, "-") == 0) {
-		rc = seal_sops_write(ctx, f, fmt, indent, stdio_write_fn,
-		    stdout);
+		rc = seal_sops_write(
+		    ctx, f, fmt, indent, stdio_write_fn, stdout);
 		if (rc == SEAL_OK && fflush(stdout) != 0)
 			rc = seal__err(ctx, SEAL_EIO, "cannot write to stdout");
 		return rc == SEAL_OK ? 0 : sops_fail(ctx, rc, false);
@@ -586,17 +604,17 @@ sops_emit(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	if (seal_sops_is_encrypted(f) && extract == NULL)
 		return emit_sealed(ctx, o, path, f, in_place, fmt, indent);
 	if (extract != NULL)
-		rc = seal_sops_extract(ctx, f, extract, fmt, indent,
-		    seal__secbuf_writer, &sb);
+		rc = seal_sops_extract(
+		    ctx, f, extract, fmt, indent, seal__secbuf_writer, &sb);
 	else
-		rc = seal_sops_write(ctx, f, fmt, indent, seal__secbuf_writer,
-		    &sb);
+		rc = seal_sops_write(
+		    ctx, f, fmt, indent, seal__secbuf_writer, &sb);
 	if (rc != SEAL_OK) {
 		seal__secbuf_free(&sb);
 		return sops_fail(ctx, rc, false);
 	}
-	ec = sops_put(o, path, in_place, sb.buf ? (void *)sb.buf : (void *)"",
-	    sb.len);
+	ec = sops_put(
+	    o, path, in_place, sb.buf ? (void *)sb.buf : (void *)"", sb.len);
 	seal__secbuf_free(&sb);
 	return ec;
 }

@@ -17,18 +17,18 @@
 #include "libseal/sops-internal.h"
 
 /* which options a command accepts */
-#define SO_INPLACE	0x0001u
-#define SO_TYPES	0x0002u
-#define SO_KEYS		0x0004u /* -r/--age */
-#define SO_RULES	0x0008u /* selection rules, --mac-only-encrypted */
-#define SO_EXTRACT	0x0010u
-#define SO_IGNOREMAC	0x0020u
-#define SO_OUTPUT	0x0040u
-#define SO_JSON		0x0080u
-#define SO_YES		0x0100u
-#define SO_ROTATE	0x0200u /* --add-age, --rm-age */
-#define SO_SETVAL	0x0400u /* --value-file, --value-stdin, --idempotent */
-#define SO_FNAME	0x0800u /* --filename-override */
+#define SO_INPLACE   0x0001u
+#define SO_TYPES     0x0002u
+#define SO_KEYS      0x0004u /* -r/--age */
+#define SO_RULES     0x0008u /* selection rules, --mac-only-encrypted */
+#define SO_EXTRACT   0x0010u
+#define SO_IGNOREMAC 0x0020u
+#define SO_OUTPUT    0x0040u
+#define SO_JSON      0x0080u
+#define SO_YES       0x0100u
+#define SO_ROTATE    0x0200u /* --add-age, --rm-age */
+#define SO_SETVAL    0x0400u /* --value-file, --value-stdin, --idempotent */
+#define SO_FNAME     0x0800u /* --filename-override */
 
 struct sops_opts {
 	const char *cmd;
@@ -40,7 +40,7 @@ struct sops_opts {
 	const char **age, **add_age, **rm_age;
 	size_t nage, nadd, nrm;
 	const char *rule_name, *rule_arg;
-	int indent;		/* -1 unset */
+	int indent; /* -1 unset */
 	char **files;
 	int nfiles;
 };

@@ -33,17 +33,29 @@ static const struct {
 	const char *name;
 	bool arg;
 } pass[] = {
-	{ "--in-place", false }, { "--input-type", true },
-	{ "--output-type", true }, { "--age", true }, { "--config", true },
-	{ "--indent", true }, { "--extract", true }, { "--output", true },
-	{ "--ignore-mac", false }, { "--encrypted-regex", true },
-	{ "--unencrypted-regex", true }, { "--encrypted-suffix", true },
-	{ "--unencrypted-suffix", true }, { "--encrypted-comment-regex", true },
-	{ "--unencrypted-comment-regex", true },
-	{ "--mac-only-encrypted", false }, { "--filename-override", true },
-	{ "--add-age", true }, { "--rm-age", true }, { "--yes", false },
-	{ "--idempotent", false }, { "--value-file", true },
-	{ "--value-stdin", false },
+    {"--in-place", false},
+    {"--input-type", true},
+    {"--output-type", true},
+    {"--age", true},
+    {"--config", true},
+    {"--indent", true},
+    {"--extract", true},
+    {"--output", true},
+    {"--ignore-mac", false},
+    {"--encrypted-regex", true},
+    {"--unencrypted-regex", true},
+    {"--encrypted-suffix", true},
+    {"--unencrypted-suffix", true},
+    {"--encrypted-comment-regex", true},
+    {"--unencrypted-comment-regex", true},
+    {"--mac-only-encrypted", false},
+    {"--filename-override", true},
+    {"--add-age", true},
+    {"--rm-age", true},
+    {"--yes", false},
+    {"--idempotent", false},
+    {"--value-file", true},
+    {"--value-stdin", false},
 };
 
 /* flags accepted and ignored (verbosity, version check, local keys) */
@@ -51,14 +63,17 @@ static const struct {
 	const char *name;
 	bool arg;
 } ignored[] = {
-	{ "--verbose", false }, { "--disable-version-check", false },
-	{ "--enable-local-keyservice", false }, { "--decryption-order", true },
-	{ "--show-master-keys", false }, { "-s", false },
-	{ "--check-for-updates", false },
+    {"--verbose", false},
+    {"--disable-version-check", false},
+    {"--enable-local-keyservice", false},
+    {"--decryption-order", true},
+    {"--show-master-keys", false},
+    {"-s", false},
+    {"--check-for-updates", false},
 };
 
-static const char *const subcommands[] = { "decrypt", "encrypt", "edit",
-	"rotate", "updatekeys", "set", "unset", "filestatus" };
+static const char *const subcommands[] = {"decrypt", "encrypt", "edit",
+    "rotate", "updatekeys", "set", "unset", "filestatus"};
 
 static int
 filestatus(int nfiles, char **files)
@@ -95,7 +110,7 @@ filestatus(int nfiles, char **files)
 int
 cmd_sops_compat(int argc, char **argv)
 {
-	char **nv, *set_arg = NULL, *spare[2] = { NULL, NULL };
+	char **nv, *set_arg = NULL, *spare[2] = {NULL, NULL};
 	const char *cmd = NULL;
 	int nn = 1, i, npos = 0, ec;
 	char **pos;
@@ -117,7 +132,8 @@ cmd_sops_compat(int argc, char **argv)
 		}
 		if (a[0] != '-' || a[1] == '\0') {
 			for (k = 0; cmd == NULL && npos == 0 &&
-			    k < SEAL__ARRAY_LEN(subcommands); k++)
+			     k < SEAL__ARRAY_LEN(subcommands);
+			     k++)
 				if (strcmp(a, subcommands[k]) == 0) {
 					cmd = subcommands[k];
 					done = true;
@@ -163,7 +179,8 @@ cmd_sops_compat(int argc, char **argv)
 		if (strncmp(a, "--", 2) == 0 && (eq = strchr(a, '=')) != NULL)
 			*eq = '\0';
 		if (strcmp(a, "--set") == 0) {
-			set_arg = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+			set_arg =
+			    eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 			cmd = "set";
 			continue;
 		}
@@ -189,7 +206,8 @@ cmd_sops_compat(int argc, char **argv)
 			if (eq)
 				*eq = '=';
 			error("unsupported sops option '%s' (seal speaks the "
-			      "age subset of sops)", argv[i]);
+			      "age subset of sops)",
+			    argv[i]);
 			fputs(usage, stderr);
 			ec = 1;
 			goto out;

@@ -17,7 +17,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static seal_ctx *ctx;
-	struct seal__limits lim = { 1u << 20, 32, 20000, 8 };
+	struct seal__limits lim = {1u << 20, 32, 20000, 8};
 	struct seal__tree *t = NULL, *t2 = NULL;
 	struct seal__secbuf a = SEAL__SECBUF_INIT, b = SEAL__SECBUF_INIT;
 	struct seal__lint *l = NULL;
@@ -29,8 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (seal__dotenv_parse(ctx, (const char *)data, size, &lim, &t) !=
 	    SEAL_OK)
 		return 0;
-	if (seal__dotenv_emit(ctx, t, NULL, seal__secbuf_writer, &a) !=
-	    SEAL_OK)
+	if (seal__dotenv_emit(ctx, t, NULL, seal__secbuf_writer, &a) != SEAL_OK)
 		abort();
 	if (seal__dotenv_parse(ctx, (const char *)a.buf, a.len, &lim, &t2) !=
 	    SEAL_OK)

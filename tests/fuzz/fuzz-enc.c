@@ -18,7 +18,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static seal_ctx *ctx;
-	static const unsigned char key[32] = { 1 };
+	static const unsigned char key[32] = {1};
 	struct seal__secbuf pt = SEAL__SECBUF_INIT;
 	unsigned char iv[SEAL_SOPS_IV_BYTES];
 	struct seal__enc e;
@@ -29,8 +29,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (seal__enc_parse(ctx, (const char *)data, size, "'x'", &e) !=
 	    SEAL_OK)
 		return 0;
-	if (e.data_b64 / 4 * 3 < e.data_len || e.data_len + 3 <
-	    e.data_b64 / 4 * 3)
+	if (e.data_b64 / 4 * 3 < e.data_len ||
+	    e.data_len + 3 < e.data_b64 / 4 * 3)
 		abort();
 	(void)seal__enc_decrypt(ctx, key, &e, "a:", 2, &pt, iv, &ok);
 	seal__secbuf_free(&pt);

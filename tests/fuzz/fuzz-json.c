@@ -18,7 +18,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static seal_ctx *ctx;
-	struct seal__limits lim = { 1u << 20, 32, 20000, 8 };
+	struct seal__limits lim = {1u << 20, 32, 20000, 8};
 	struct seal__tree *t = NULL, *t2 = NULL;
 	struct seal__secbuf a = SEAL__SECBUF_INIT, b = SEAL__SECBUF_INIT;
 	struct seal__lint *l = NULL;

@@ -76,7 +76,7 @@ static seal_rc
 json(seal_ctx *ctx, const char *buf, size_t len)
 {
 	struct seal__tree *t = NULL;
-	struct seal__limits lim = { 0, 64, 0, 0 };
+	struct seal__limits lim = {0, 64, 0, 0};
 	seal_rc rc = seal__json_parse(ctx, buf, len, &lim, &t);
 
 	seal__tree_free(t);
@@ -127,9 +127,9 @@ test_bad_enc(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_bad_json),
-	cmocka_unit_test(test_bad_dotenv),
-	cmocka_unit_test(test_bad_enc),
+    cmocka_unit_test(test_bad_json),
+    cmocka_unit_test(test_bad_dotenv),
+    cmocka_unit_test(test_bad_enc),
 };
 
 SEAL_UNIT_MAIN(tests)

@@ -16,11 +16,12 @@ static char enc_a[512], enc_b[512], enc_mac[1024];
 static void
 make_enc(char *out, const char *pt, const char *aad)
 {
-	unsigned char key[32] = { 1 }, iv[32] = { 2 };
+	unsigned char key[32] = {1}, iv[32] = {2};
 	size_t n;
 
 	assert_int_equal(seal__enc_encrypt(NULL, key, iv, pt, strlen(pt), aad,
-	    strlen(aad), SEAL_T_STR, false, out, &n), SEAL_OK);
+	                     strlen(aad), SEAL_T_STR, false, out, &n),
+	    SEAL_OK);
 	assert_int_equal(n, strlen(out));
 }
 
@@ -40,10 +41,10 @@ lint_json(const char *text)
 	seal_ctx *ctx = NULL;
 
 	assert_int_equal(seal_ctx_new(&ctx), SEAL_OK);
-	assert_int_equal(seal__json_parse(ctx, text, strlen(text), NULL, &t),
-	    SEAL_OK);
-	assert_int_equal(seal__sops_lint(ctx, t, SEAL_FMT_JSON, "f.json", &l),
-	    SEAL_OK);
+	assert_int_equal(
+	    seal__json_parse(ctx, text, strlen(text), NULL, &t), SEAL_OK);
+	assert_int_equal(
+	    seal__sops_lint(ctx, t, SEAL_FMT_JSON, "f.json", &l), SEAL_OK);
 	seal__tree_free(t);
 	seal_ctx_free(ctx);
 	return l;
@@ -71,10 +72,12 @@ test_whole(void **state)
 
 	(void)state;
 	setup_encs();
-	snprintf(data, sizeof(data), "\"password\": \"%s\", \"user\": \"%s\","
-	    " \"empty\": \"\", \"nothing\": null", enc_a, enc_b);
-	l = lint_json(doc(data, enc_mac,
-	    "\"lastmodified\": \"2024-11-12T13:33:42Z\",\n"));
+	snprintf(data, sizeof(data),
+	    "\"password\": \"%s\", \"user\": \"%s\","
+	    " \"empty\": \"\", \"nothing\": null",
+	    enc_a, enc_b);
+	l = lint_json(doc(
+	    data, enc_mac, "\"lastmodified\": \"2024-11-12T13:33:42Z\",\n"));
 	assert_true(l->sealed);
 	assert_true(l->whole);
 	assert_int_equal(l->nproblems, 0);
@@ -97,10 +100,12 @@ test_half_sealed(void **state)
 
 	(void)state;
 	setup_encs();
-	snprintf(data, sizeof(data), "\"password\": \"%s\",\n"
-	    "\"user\": \"admin\", \"port\": 5432", enc_a);
-	l = lint_json(doc(data, enc_mac,
-	    "\"lastmodified\": \"2024-11-12T13:33:42Z\",\n"));
+	snprintf(data, sizeof(data),
+	    "\"password\": \"%s\",\n"
+	    "\"user\": \"admin\", \"port\": 5432",
+	    enc_a);
+	l = lint_json(doc(
+	    data, enc_mac, "\"lastmodified\": \"2024-11-12T13:33:42Z\",\n"));
 	assert_true(l->sealed);
 	assert_false(l->whole);
 	assert_int_equal(l->nproblems, 2);
@@ -162,10 +167,12 @@ test_default_rule(void **state)
 	(void)state;
 	setup_encs();
 	/* no rule stored: unencrypted_suffix _unencrypted */
-	snprintf(text, sizeof(text), "{\"a\": \"%s\", \"b_unencrypted\": "
+	snprintf(text, sizeof(text),
+	    "{\"a\": \"%s\", \"b_unencrypted\": "
 	    "\"clear\", \"c\": {\"d\": true}, \"sops\": {\"age\": "
 	    "[{\"recipient\": \"age1x\", \"enc\": \"e\"}], \"lastmodified\": "
-	    "\"2024-11-12T13:33:42Z\", \"mac\": \"%s\"}}", enc_a, enc_mac);
+	    "\"2024-11-12T13:33:42Z\", \"mac\": \"%s\"}}",
+	    enc_a, enc_mac);
 	l = lint_json(text);
 	assert_int_equal(l->nproblems, 1);
 	assert_string_equal(l->problems[0].path, "c.d");
@@ -181,29 +188,31 @@ test_enc_parse(void **state)
 
 	(void)state;
 	setup_encs();
-	assert_int_equal(seal__enc_parse(NULL, enc_a, strlen(enc_a), "'x'",
-	    &e), SEAL_OK);
+	assert_int_equal(
+	    seal__enc_parse(NULL, enc_a, strlen(enc_a), "'x'", &e), SEAL_OK);
 	assert_int_equal(e.data_len, 7);
 	assert_int_equal(e.iv_len, 32);
 	assert_int_equal(e.type, SEAL_T_STR);
 	/* unknown type */
-	snprintf(bad, sizeof(bad), "%.*sfoo]", (int)(strlen(enc_a) - 4),
-	    enc_a);
-	assert_int_equal(seal__enc_parse(NULL, bad, strlen(bad), "'x'", &e),
-	    SEAL_EFORMAT);
+	snprintf(bad, sizeof(bad), "%.*sfoo]", (int)(strlen(enc_a) - 4), enc_a);
+	assert_int_equal(
+	    seal__enc_parse(NULL, bad, strlen(bad), "'x'", &e), SEAL_EFORMAT);
 	/* base64 without padding */
-	assert_int_equal(seal__enc_parse(NULL,
-	    "ENC[AES256_GCM,data:QQ,iv:QUFB,tag:QUFBQUFBQUFBQUFBQUFBQQ==,"
-	    "type:str]", 63, "'x'", &e), SEAL_EFORMAT);
+	assert_int_equal(
+	    seal__enc_parse(NULL,
+	        "ENC[AES256_GCM,data:QQ,iv:QUFB,tag:QUFBQUFBQUFBQUFBQUFBQQ==,"
+	        "type:str]",
+	        63, "'x'", &e),
+	    SEAL_EFORMAT);
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_whole),
-	cmocka_unit_test(test_half_sealed),
-	cmocka_unit_test(test_bad_enc_and_meta),
-	cmocka_unit_test(test_not_sealed),
-	cmocka_unit_test(test_default_rule),
-	cmocka_unit_test(test_enc_parse),
+    cmocka_unit_test(test_whole),
+    cmocka_unit_test(test_half_sealed),
+    cmocka_unit_test(test_bad_enc_and_meta),
+    cmocka_unit_test(test_not_sealed),
+    cmocka_unit_test(test_default_rule),
+    cmocka_unit_test(test_enc_parse),
 };
 
 SEAL_UNIT_MAIN(tests)

@@ -24,8 +24,8 @@ json(const char *text)
 {
 	struct seal__tree *t = NULL;
 
-	assert_int_equal(seal__json_parse(ctx, text, strlen(text), NULL, &t),
-	    SEAL_OK);
+	assert_int_equal(
+	    seal__json_parse(ctx, text, strlen(text), NULL, &t), SEAL_OK);
 	return t;
 }
 
@@ -54,15 +54,15 @@ test_canon(void **state)
 	(void)state;
 	assert_string_equal(canon(SEAL_T_FLOAT, "3.14"), "3.14");
 	assert_string_equal(canon(SEAL_T_FLOAT, "2.0"), "2");
-	assert_string_equal(canon(SEAL_T_FLOAT, "1e21"),
-	    "1000000000000000000000");
+	assert_string_equal(
+	    canon(SEAL_T_FLOAT, "1e21"), "1000000000000000000000");
 	assert_string_equal(canon(SEAL_T_FLOAT, "0.1"), "0.1");
 	assert_string_equal(canon(SEAL_T_FLOAT, "1e-7"), "0.0000001");
 	assert_string_equal(canon(SEAL_T_FLOAT, "-0.5"), "-0.5");
-	assert_string_equal(canon(SEAL_T_FLOAT, "123456789.125"),
-	    "123456789.125");
-	assert_string_equal(canon(SEAL_T_FLOAT, "0.30000000000000004"),
-	    "0.30000000000000004");
+	assert_string_equal(
+	    canon(SEAL_T_FLOAT, "123456789.125"), "123456789.125");
+	assert_string_equal(
+	    canon(SEAL_T_FLOAT, "0.30000000000000004"), "0.30000000000000004");
 	assert_string_equal(canon(SEAL_T_FLOAT, "1_000.5"), "1000.5");
 	assert_string_equal(canon(SEAL_T_FLOAT, ".inf"), "+Inf");
 	assert_string_equal(canon(SEAL_T_FLOAT, "-.inf"), "-Inf");
@@ -76,16 +76,16 @@ test_canon(void **state)
 	assert_string_equal(canon(SEAL_T_INT, "0o17"), "15");
 	assert_string_equal(canon(SEAL_T_INT, "0b101"), "5");
 	assert_string_equal(canon(SEAL_T_INT, "1_000"), "1000");
-	assert_string_equal(canon(SEAL_T_INT, "9223372036854775807"),
-	    "9223372036854775807");
+	assert_string_equal(
+	    canon(SEAL_T_INT, "9223372036854775807"), "9223372036854775807");
 	assert_string_equal(canon(SEAL_T_INT, "9223372036854775808"), "ERROR");
-	assert_string_equal(canon(SEAL_T_INT, "-9223372036854775808"),
-	    "-9223372036854775808");
+	assert_string_equal(
+	    canon(SEAL_T_INT, "-9223372036854775808"), "-9223372036854775808");
 	assert_string_equal(canon(SEAL_T_BOOL, "true"), "True");
 	assert_string_equal(canon(SEAL_T_BOOL, "FALSE"), "False");
 	assert_string_equal(canon(SEAL_T_BOOL, "yes"), "ERROR");
-	assert_string_equal(canon(SEAL_T_TIME, "2024-01-01"),
-	    "2024-01-01T00:00:00Z");
+	assert_string_equal(
+	    canon(SEAL_T_TIME, "2024-01-01"), "2024-01-01T00:00:00Z");
 	assert_string_equal(canon(SEAL_T_TIME, "2001-12-14t21:59:43.10-05:00"),
 	    "2001-12-14T21:59:43.1-05:00");
 	assert_string_equal(canon(SEAL_T_TIME, "2001-12-14 21:59:43.10"),
@@ -114,7 +114,7 @@ test_time_aad(void **state)
 	assert_false(seal__sops_time_aad("yesterday", out));
 }
 
-static const unsigned char key0[32] = { 7, 7, 7 };
+static const unsigned char key0[32] = {7, 7, 7};
 
 /* Decrypt the ENC text of n with aad; return the plaintext or NULL. */
 static char *
@@ -125,10 +125,10 @@ dec_with(const struct seal__node *n, const char *aad)
 	struct seal__secbuf pt = SEAL__SECBUF_INIT;
 	seal_rc rc;
 
-	assert_int_equal(seal__enc_parse(ctx, n->text, n->len, "'x'", &e),
-	    SEAL_OK);
-	rc = seal__enc_decrypt(ctx, key0, &e, aad, strlen(aad), &pt, NULL,
-	    NULL);
+	assert_int_equal(
+	    seal__enc_parse(ctx, n->text, n->len, "'x'", &e), SEAL_OK);
+	rc =
+	    seal__enc_decrypt(ctx, key0, &e, aad, strlen(aad), &pt, NULL, NULL);
 	if (rc != SEAL_OK) {
 		seal__secbuf_free(&pt);
 		return NULL;
@@ -139,19 +139,18 @@ dec_with(const struct seal__node *n, const char *aad)
 }
 
 static void
-encrypt_with(struct seal__tree *t, enum seal__rule_kind kind,
-    const char *arg, bool mac_only, char mac[129])
+encrypt_with(struct seal__tree *t, enum seal__rule_kind kind, const char *arg,
+    bool mac_only, char mac[129])
 {
 	struct seal__rule r;
-	struct seal__walk_opts o = { 0 };
+	struct seal__walk_opts o = {0};
 	struct seal__sops_key k;
 
 	memcpy(k.k, key0, 32);
 	assert_int_equal(seal__rule_init(ctx, &r, kind, arg), SEAL_OK);
 	o.rule = &r;
 	o.mac_only_encrypted = mac_only;
-	assert_int_equal(seal__sops_encrypt_tree(ctx, t, &k, &o, mac),
-	    SEAL_OK);
+	assert_int_equal(seal__sops_encrypt_tree(ctx, t, &k, &o, mac), SEAL_OK);
 	seal__rule_free(&r);
 }
 
@@ -174,8 +173,8 @@ test_aad(void **state)
 	assert_null(dec_with(b->items[0].val, "a:b:0:"));
 	c = seal__map_get(b->items[1].val, "c");
 	assert_string_equal(dec_with(c, "a:b:c:"), "y");
-	assert_string_equal(dec_with(b->items[2].val->items[0].val, "a:b:"),
-	    "z");
+	assert_string_equal(
+	    dec_with(b->items[2].val->items[0].val, "a:b:"), "z");
 	/* a top-level comment has AAD ":" and type comment */
 	assert_non_null(strstr(top->text, "type:comment]"));
 	assert_string_equal(dec_with(top, ":"), " top");
@@ -194,7 +193,7 @@ selected(enum seal__rule_kind kind, const char *arg)
 {
 	static char out[8];
 	struct seal__tree *t = json("{\"a_x\": \"1\", \"b\": {\"s_x\": \"2\", "
-	    "\"t\": \"3\"}, \"c\": \"4\"}");
+	                            "\"t\": \"3\"}, \"c\": \"4\"}");
 	struct seal__node *root = t->docs[0].root, *b;
 	char mac[129];
 
@@ -214,19 +213,18 @@ test_rules(void **state)
 {
 	(void)state;
 	assert_string_equal(selected(SEAL_RULE_NONE, NULL), "EEEE");
-	assert_string_equal(selected(SEAL_RULE_UNENCRYPTED_SUFFIX, "_x"),
-	    "--EE");
-	assert_string_equal(selected(SEAL_RULE_ENCRYPTED_SUFFIX, "_x"),
-	    "EE--");
+	assert_string_equal(
+	    selected(SEAL_RULE_UNENCRYPTED_SUFFIX, "_x"), "--EE");
+	assert_string_equal(selected(SEAL_RULE_ENCRYPTED_SUFFIX, "_x"), "EE--");
 	/* "b" matches: its whole subtree is selected (any key in the path) */
-	assert_string_equal(selected(SEAL_RULE_ENCRYPTED_REGEX, "^(b|c)$"),
-	    "-EEE");
-	assert_string_equal(selected(SEAL_RULE_UNENCRYPTED_REGEX, "^b$"),
-	    "E--E");
+	assert_string_equal(
+	    selected(SEAL_RULE_ENCRYPTED_REGEX, "^(b|c)$"), "-EEE");
+	assert_string_equal(
+	    selected(SEAL_RULE_UNENCRYPTED_REGEX, "^b$"), "E--E");
 	/* unanchored search, RE2 syntax */
 	assert_string_equal(selected(SEAL_RULE_ENCRYPTED_REGEX, "_"), "EE--");
-	assert_string_equal(selected(SEAL_RULE_ENCRYPTED_REGEX, "(?i)^C$"),
-	    "---E");
+	assert_string_equal(
+	    selected(SEAL_RULE_ENCRYPTED_REGEX, "(?i)^C$"), "---E");
 }
 
 static void
@@ -242,7 +240,7 @@ test_comment_rules(void **state)
 	t = json("{\"a\": \"1\", \"b\": \"2\", \"c\": \"3\"}");
 	root = t->docs[0].root;
 	{
-		struct seal__item it = { 0 };
+		struct seal__item it = {0};
 		struct seal__node *cm = seal__comment_new(t, " sops:enc", 9);
 		seal__map_append(t, root, NULL, 0, cm);
 		it = root->items[3];
@@ -250,8 +248,8 @@ test_comment_rules(void **state)
 		    2 * sizeof(root->items[0]));
 		root->items[1] = it;
 	}
-	encrypt_with(t, SEAL_RULE_ENCRYPTED_COMMENT_REGEX, "sops:enc", false,
-	    mac);
+	encrypt_with(
+	    t, SEAL_RULE_ENCRYPTED_COMMENT_REGEX, "sops:enc", false, mac);
 	assert_int_equal(is_enc(root->items[0].val), '-'); /* a */
 	assert_string_equal(root->items[1].val->text, " sops:enc");
 	assert_int_equal(is_enc(root->items[2].val), 'E'); /* b */
@@ -285,7 +283,7 @@ test_mac(void **state)
 	(void)state;
 	/* every non-null leaf, canonical form, document order; no keys */
 	t = json("{\"a\": \"x\", \"n\": null, \"e\": \"\", \"b\": [5, true], "
-	    "\"c_unencrypted\": 2.50}");
+	         "\"c_unencrypted\": 2.50}");
 	encrypt_with(t, SEAL_RULE_NONE, NULL, false, mac);
 	crypto_hash_sha512(d, (const unsigned char *)fed, strlen(fed));
 	hex_upper(want, d);
@@ -311,30 +309,30 @@ test_stash(void **state)
 {
 	struct seal__tree *t;
 	struct seal__rule r;
-	struct seal__walk_opts o = { 0 };
+	struct seal__walk_opts o = {0};
 	struct seal__sops_key k;
 	struct seal__node *root;
 	char mac1[129], mac2[129], a1[300], b1[300];
 
 	(void)state;
 	memcpy(k.k, key0, 32);
-	assert_int_equal(seal__rule_init(ctx, &r, SEAL_RULE_NONE, NULL),
-	    SEAL_OK);
+	assert_int_equal(
+	    seal__rule_init(ctx, &r, SEAL_RULE_NONE, NULL), SEAL_OK);
 	o.rule = &r;
 	o.stash = seal__stash_new();
 	t = json("{\"a\": \"same\", \"b\": \"old\"}");
 	root = t->docs[0].root;
-	assert_int_equal(seal__sops_encrypt_tree(ctx, t, &k, &o, mac1),
-	    SEAL_OK);
+	assert_int_equal(
+	    seal__sops_encrypt_tree(ctx, t, &k, &o, mac1), SEAL_OK);
 	snprintf(a1, sizeof(a1), "%s", root->items[0].val->text);
 	snprintf(b1, sizeof(b1), "%s", root->items[1].val->text);
-	assert_int_equal(seal__sops_decrypt_tree(ctx, t, &k, &o, mac2),
-	    SEAL_OK);
+	assert_int_equal(
+	    seal__sops_decrypt_tree(ctx, t, &k, &o, mac2), SEAL_OK);
 	assert_string_equal(mac1, mac2);
-	assert_int_equal(seal__node_set_text(t, root->items[1].val, "new", 3),
-	    0);
-	assert_int_equal(seal__sops_encrypt_tree(ctx, t, &k, &o, mac2),
-	    SEAL_OK);
+	assert_int_equal(
+	    seal__node_set_text(t, root->items[1].val, "new", 3), 0);
+	assert_int_equal(
+	    seal__sops_encrypt_tree(ctx, t, &k, &o, mac2), SEAL_OK);
 	assert_string_equal(root->items[0].val->text, a1); /* unchanged */
 	assert_string_not_equal(root->items[1].val->text, b1);
 	assert_string_not_equal(mac1, mac2);
@@ -352,7 +350,8 @@ test_meta_read(void **state)
 
 	(void)state;
 	/* 3.13 alphabetical layout, enc before recipient */
-	t = json("{\"sops\": {\"age\": [{\"enc\": \"E\", \"recipient\": "
+	t = json(
+	    "{\"sops\": {\"age\": [{\"enc\": \"E\", \"recipient\": "
 	    "\"age1x\"}], \"encrypted_suffix\": \"_s\", \"lastmodified\": "
 	    "\"2024-01-01T00:00:00Z\", \"mac\": \"M\", \"mac_only_encrypted\":"
 	    " true, \"pgp\": [{\"fp\": \"F\", \"enc\": \"P\"}], \"version\": "
@@ -371,18 +370,18 @@ test_meta_read(void **state)
 
 	/* two rules: refused */
 	t = json("{\"sops\": {\"age\": [{\"enc\": \"E\", \"recipient\": "
-	    "\"a\"}], \"encrypted_regex\": \"x\", \"unencrypted_suffix\": "
-	    "\"y\", \"lastmodified\": \"2024-01-01T00:00:00Z\"}}");
+	         "\"a\"}], \"encrypted_regex\": \"x\", \"unencrypted_suffix\": "
+	         "\"y\", \"lastmodified\": \"2024-01-01T00:00:00Z\"}}");
 	b = seal__sops_block(t, 0, SEAL_FMT_JSON, false);
 	assert_int_equal(seal__sops_meta_read(ctx, b, "f", &m), SEAL_EFORMAT);
 	seal__tree_free(t);
 
 	/* key groups >= 2: unsupported */
 	t = json("{\"sops\": {\"key_groups\": [{\"age\": []}, {\"age\": []}], "
-	    "\"lastmodified\": \"2024-01-01T00:00:00Z\"}}");
+	         "\"lastmodified\": \"2024-01-01T00:00:00Z\"}}");
 	b = seal__sops_block(t, 0, SEAL_FMT_JSON, false);
-	assert_int_equal(seal__sops_meta_read(ctx, b, "f", &m),
-	    SEAL_EUNSUPPORTED);
+	assert_int_equal(
+	    seal__sops_meta_read(ctx, b, "f", &m), SEAL_EUNSUPPORTED);
 	assert_non_null(strstr(seal_ctx_errmsg(ctx), "key groups"));
 	seal__tree_free(t);
 }
@@ -400,8 +399,8 @@ test_dotenv_flat(void **state)
 	struct seal__node *b, *root;
 
 	(void)state;
-	assert_int_equal(seal__dotenv_parse(ctx, env, strlen(env), NULL, &t),
-	    SEAL_OK);
+	assert_int_equal(
+	    seal__dotenv_parse(ctx, env, strlen(env), NULL, &t), SEAL_OK);
 	b = seal__sops_block(t, 0, SEAL_FMT_DOTENV, true);
 	assert_non_null(b);
 	assert_int_equal(t->docs[0].root->nitems, 1);
@@ -437,9 +436,9 @@ rnd(uint32_t n)
 static void
 gen_str(char *buf, size_t *o, size_t cap, bool json_escape)
 {
-	static const char *const parts[] = { "a", "B", " ", ":", "-", "é",
-		"\\n", "\\\"", "\\\\", "\\u00e9", "\\t", "#", "{", "ENC[",
-		"0", "true", "\\u2028", "<&>" };
+	static const char *const parts[] = {"a", "B", " ", ":", "-", "é", "\\n",
+	    "\\\"", "\\\\", "\\u00e9", "\\t", "#", "{", "ENC[", "0", "true",
+	    "\\u2028", "<&>"};
 	size_t k = rnd(12), i;
 
 	for (i = 0; i < k && *o + 10 < cap; i++) {
@@ -453,8 +452,8 @@ gen_str(char *buf, size_t *o, size_t cap, bool json_escape)
 static void
 gen_json(char *buf, size_t *o, size_t cap, int depth)
 {
-	static const char *const scalars[] = { "7", "-42", "0.5", "3.25",
-		"1000.5", "0.001", "true", "false", "null", "123456789012" };
+	static const char *const scalars[] = {"7", "-42", "0.5", "3.25",
+	    "1000.5", "0.001", "true", "false", "null", "123456789012"};
 	size_t n = 1 + rnd(4), i;
 	bool list = depth > 0 && rnd(4) == 0;
 
@@ -491,21 +490,25 @@ roundtrip(const char *in, size_t len, int fmt, const seal_identity *id,
 	int cmpfmt = fmt == SEAL_SOPS_YAML ? SEAL_SOPS_JSON : fmt;
 
 	assert_int_equal(seal_sops_load(ctx, in, len, fmt, "gen", &f), SEAL_OK);
-	assert_int_equal(seal_sops_write(ctx, f, cmpfmt, 0, seal__secbuf_writer,
-	    &a), SEAL_OK);
+	assert_int_equal(
+	    seal_sops_write(ctx, f, cmpfmt, 0, seal__secbuf_writer, &a),
+	    SEAL_OK);
 	assert_int_equal(seal_sops_params_new(ctx, &p), SEAL_OK);
 	assert_int_equal(seal_sops_params_add_age(ctx, p, rcpt), SEAL_OK);
 	assert_int_equal(seal_sops_encrypt(ctx, f, p), SEAL_OK);
-	assert_int_equal(seal_sops_write(ctx, f, fmt, 0, seal__secbuf_writer,
-	    &sealed), SEAL_OK);
+	assert_int_equal(
+	    seal_sops_write(ctx, f, fmt, 0, seal__secbuf_writer, &sealed),
+	    SEAL_OK);
 	seal_sops_free(f);
 	f = NULL;
-	assert_int_equal(seal_sops_load(ctx, sealed.buf, sealed.len, fmt,
-	    "gen", &f), SEAL_OK);
+	assert_int_equal(
+	    seal_sops_load(ctx, sealed.buf, sealed.len, fmt, "gen", &f),
+	    SEAL_OK);
 	assert_true(seal_sops_is_encrypted(f));
 	assert_int_equal(seal_sops_decrypt(ctx, f, id, 0), SEAL_OK);
-	assert_int_equal(seal_sops_write(ctx, f, cmpfmt, 0, seal__secbuf_writer,
-	    &b), SEAL_OK);
+	assert_int_equal(
+	    seal_sops_write(ctx, f, cmpfmt, 0, seal__secbuf_writer, &b),
+	    SEAL_OK);
 	if (a.len != b.len || memcmp(a.buf, b.buf, a.len) != 0) {
 		print_message("# in:\n%.*s\n# out:\n%.*s\n", (int)a.len,
 		    (char *)a.buf, (int)b.len, (char *)b.buf);
@@ -538,8 +541,9 @@ test_roundtrip(void **state)
 		/* the same tree as YAML */
 		t = json(buf);
 		seal__secbuf_reset(&y);
-		assert_int_equal(seal__yaml_emit(ctx, t, NULL,
-		    seal__secbuf_writer, &y), SEAL_OK);
+		assert_int_equal(
+		    seal__yaml_emit(ctx, t, NULL, seal__secbuf_writer, &y),
+		    SEAL_OK);
 		seal__tree_free(t);
 		roundtrip((char *)y.buf, y.len, SEAL_SOPS_YAML, id, rcpt);
 	}
@@ -549,8 +553,8 @@ test_roundtrip(void **state)
 			if (rnd(5) == 0)
 				o += (size_t)snprintf(buf + o, sizeof(buf) - o,
 				    "# note %zu\n", k);
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
-			    "KEY_%zu=", k);
+			o += (size_t)snprintf(
+			    buf + o, sizeof(buf) - o, "KEY_%zu=", k);
 			gen_str(buf, &o, sizeof(buf), false);
 			buf[o++] = '\n';
 		}
@@ -583,16 +587,16 @@ teardown(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test_setup_teardown(test_canon, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_time_aad, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_aad, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_comment_rules, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_mac, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_stash, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_meta_read, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_dotenv_flat, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_canon, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_time_aad, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_aad, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_comment_rules, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_mac, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_stash, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_meta_read, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_dotenv_flat, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
 };
 
 SEAL_UNIT_MAIN(tests)

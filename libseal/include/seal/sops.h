@@ -26,8 +26,8 @@
 #ifndef SEAL_SOPS_H
 #define SEAL_SOPS_H
 
-#include <seal/common.h>
 #include <seal/age.h>
+#include <seal/common.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,15 +37,16 @@ typedef struct seal_sops_file seal_sops_file;
 typedef struct seal_sops_params seal_sops_params;
 
 /* File formats (sops "stores"). */
-#define SEAL_SOPS_YAML	 1
-#define SEAL_SOPS_JSON	 2
+#define SEAL_SOPS_YAML   1
+#define SEAL_SOPS_JSON   2
 #define SEAL_SOPS_DOTENV 3
 #define SEAL_SOPS_BINARY 4
 
 /* flags for seal_sops_decrypt */
 #define SEAL_SOPS_IGNORE_MAC 0x1u /* report a bad MAC but do not fail */
-#define SEAL_SOPS_READ_ONLY 0x2u  /* no IV stash: the file will not be
-				     re-sealed (reencrypt then fails) */
+#define SEAL_SOPS_READ_ONLY                                                    \
+	0x2u /* no IV stash: the file will not be                              \
+	        re-sealed (reencrypt then fails) */
 
 /* The version written into the metadata (a sops semver, see spec 6.1). */
 #define SEAL_SOPS_WRITES_VERSION "3.10.2"
@@ -75,8 +76,8 @@ SEAL_API const char *seal_sops_recipient(const seal_sops_file *f, size_t i);
  * Unwrap the data key with any identity of the set. SEAL_ENOKEY when no
  * identity opens any age entry (the message lists the recipients).
  */
-SEAL_API seal_rc seal_sops_unwrap(seal_ctx *ctx, seal_sops_file *f,
-    const seal_identity *id) SEAL_WUR;
+SEAL_API seal_rc seal_sops_unwrap(
+    seal_ctx *ctx, seal_sops_file *f, const seal_identity *id) SEAL_WUR;
 /*
  * Decrypt every value and verify the MAC (SEAL_EAUTH on a mismatch
  * unless SEAL_SOPS_IGNORE_MAC). Values that do not authenticate are
@@ -87,22 +88,22 @@ SEAL_API seal_rc seal_sops_decrypt(seal_ctx *ctx, seal_sops_file *f,
 
 /* ---- creation parameters ------------------------------------------------- */
 
-SEAL_API seal_rc seal_sops_params_new(seal_ctx *ctx,
-    seal_sops_params **out) SEAL_WUR;
+SEAL_API seal_rc seal_sops_params_new(
+    seal_ctx *ctx, seal_sops_params **out) SEAL_WUR;
 SEAL_API void seal_sops_params_free(seal_sops_params *p);
 /* Add age recipients: one, or several separated by commas. */
-SEAL_API seal_rc seal_sops_params_add_age(seal_ctx *ctx, seal_sops_params *p,
-    const char *recipients) SEAL_WUR;
+SEAL_API seal_rc seal_sops_params_add_age(
+    seal_ctx *ctx, seal_sops_params *p, const char *recipients) SEAL_WUR;
 SEAL_API size_t seal_sops_params_age_count(const seal_sops_params *p);
 /*
  * The selection rule by its sops name ("encrypted_regex",
  * "unencrypted_suffix", ...). Setting a second, different rule fails
  * with SEAL_EINVAL (sops allows only one).
  */
-SEAL_API seal_rc seal_sops_params_set_rule(seal_ctx *ctx,
-    seal_sops_params *p, const char *name, const char *arg) SEAL_WUR;
-SEAL_API void seal_sops_params_set_mac_only_encrypted(seal_sops_params *p,
-    int on);
+SEAL_API seal_rc seal_sops_params_set_rule(seal_ctx *ctx, seal_sops_params *p,
+    const char *name, const char *arg) SEAL_WUR;
+SEAL_API void seal_sops_params_set_mac_only_encrypted(
+    seal_sops_params *p, int on);
 
 /* ---- sealing ------------------------------------------------------------- */
 
@@ -111,15 +112,14 @@ SEAL_API void seal_sops_params_set_mac_only_encrypted(seal_sops_params *p,
  * every value the rule selects encrypted, MAC and lastmodified set.
  * SEAL_EREFUSED if the file is already sealed.
  */
-SEAL_API seal_rc seal_sops_encrypt(seal_ctx *ctx, seal_sops_file *f,
-    const seal_sops_params *p) SEAL_WUR;
+SEAL_API seal_rc seal_sops_encrypt(
+    seal_ctx *ctx, seal_sops_file *f, const seal_sops_params *p) SEAL_WUR;
 /* Seal a decrypted file again with its data key and IV stash. */
-SEAL_API seal_rc seal_sops_reencrypt(seal_ctx *ctx,
-    seal_sops_file *f) SEAL_WUR;
+SEAL_API seal_rc seal_sops_reencrypt(seal_ctx *ctx, seal_sops_file *f) SEAL_WUR;
 /* Seal a decrypted file under a new data key; p (may be NULL) changes
  * the age recipients. */
-SEAL_API seal_rc seal_sops_rotate(seal_ctx *ctx, seal_sops_file *f,
-    const seal_sops_params *p) SEAL_WUR;
+SEAL_API seal_rc seal_sops_rotate(
+    seal_ctx *ctx, seal_sops_file *f, const seal_sops_params *p) SEAL_WUR;
 /*
  * After seal_sops_unwrap: wrap the same data key for p's age recipients
  * (non-age master keys are kept). Entries for recipients already present
@@ -132,8 +132,8 @@ SEAL_API seal_rc seal_sops_set_recipients(seal_ctx *ctx, seal_sops_file *f,
  * Edit support: replace a decrypted file's clear tree with the tree of
  * edited (a clear file, same format); edited is consumed.
  */
-SEAL_API seal_rc seal_sops_replace(seal_ctx *ctx, seal_sops_file *f,
-    seal_sops_file *edited) SEAL_WUR;
+SEAL_API seal_rc seal_sops_replace(
+    seal_ctx *ctx, seal_sops_file *f, seal_sops_file *edited) SEAL_WUR;
 
 /*
  * Set or remove a value in the first document of a decrypted (or clear)
@@ -143,8 +143,8 @@ SEAL_API seal_rc seal_sops_replace(seal_ctx *ctx, seal_sops_file *f,
  */
 SEAL_API seal_rc seal_sops_set(seal_ctx *ctx, seal_sops_file *f,
     const char *path, const char *value, size_t len) SEAL_WUR;
-SEAL_API seal_rc seal_sops_unset(seal_ctx *ctx, seal_sops_file *f,
-    const char *path) SEAL_WUR;
+SEAL_API seal_rc seal_sops_unset(
+    seal_ctx *ctx, seal_sops_file *f, const char *path) SEAL_WUR;
 
 /*
  * Write the current state in format (0: the file's own) with indent (0:
