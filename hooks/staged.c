@@ -505,7 +505,35 @@ struct pool {
 struct rbuf {
 	char *p;
 	size_t cap;
+	int dfd;		/* the directory of the last file read */
+	size_t dlen;		/* length of its path in dir[] */
+	char dir[4096];
 };
+
+/* Open j->work relative to a cached directory fd: the kernel walks one
+ * component instead of the whole path (jobs come sorted by path, so a
+ * thread stays in one directory for many files). */
+static int
+open_work(struct rbuf *rb, const char *path, int flags)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl;
+
+	if (slash == NULL || (dl = (size_t)(slash - path)) == 0 ||
+	    dl >= sizeof(rb->dir))
+		return open(path, flags);
+	if (rb->dfd < 0 || dl != rb->dlen || memcmp(rb->dir, path, dl) != 0) {
+		if (rb->dfd >= 0)
+			close(rb->dfd);
+		memcpy(rb->dir, path, dl);
+		rb->dir[dl] = '\0';
+		rb->dlen = dl;
+		rb->dfd = open(rb->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (rb->dfd < 0)
+			return open(path, flags);
+	}
+	return openat(rb->dfd, slash + 1, flags);
+}
 
 struct thr {
 	struct pool *pool;
@@ -519,13 +547,14 @@ static int
 read_work(const struct scan_repo *r, const struct job *j, size_t max,
     struct rbuf *rb, size_t *len, uint64_t *size)
 {
-	int fd = open(j->work, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	int fd = open_work(rb, j->work, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
 		O_NOATIME);
 	struct stat st;
 	size_t got = 0;
 
 	if (fd < 0 && errno == EPERM) /* O_NOATIME on another's file */
-		fd = open(j->work, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		fd = open_work(rb, j->work, O_RDONLY | O_CLOEXEC |
+		    O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0 || !stat_clean(r, j, &st)) {
@@ -604,7 +633,7 @@ worker(void *arg)
 	git_odb *odb = NULL;
 	struct scan_worker *w = scan_worker_new(p->e);
 	size_t max = scan_engine_max_size(p->e);
-	struct rbuf rb = { NULL, 0 };
+	struct rbuf rb = { .p = NULL, .cap = 0, .dfd = -1 };
 
 	if (w == NULL || git_repository_open(&repo, p->r->gitdir) < 0 ||
 	    git_repository_odb(&odb, repo) < 0) {
@@ -653,6 +682,8 @@ worker(void *arg)
 	}
 out:
 	free(rb.p);
+	if (rb.dfd >= 0)
+		close(rb.dfd);
 	git_odb_free(odb);
 	git_repository_free(repo);
 	scan_worker_free(w);
