@@ -14,7 +14,7 @@ secs=${2:-15}
 shift $(( $# > 2 ? 2 : $# ))
 build=$top/build-fuzz
 bash "$top/scripts/build.sh" "$build" --enable-fuzzing CC=clang >/dev/null || exit 2
-targets=$(sed -n 's/^fuzz_programs += //p' "$top"/mk/*.mk | tr ' ' '\n' | grep . || true)
+targets=$(make -C "$build" -s print-fuzz-programs)
 [ $# -gt 0 ] && targets="$*"
 [ -n "$targets" ] || { echo "fuzz: no targets"; exit 0; }
 make -C "$build" -s -j"$(nproc)" $targets || exit 2
