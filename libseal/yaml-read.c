@@ -573,14 +573,12 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 	}
 	/* "&a" alone: an implicit empty document is no document; before
 	 * others it can only be written as "---" */
-	if (r.t->ndocs >= 1 && !r.t->docs[0].explicit_start &&
-	    r.t->docs[0].root == NULL && r.t->docs[0].foot == NULL &&
-	    r.t->docs[0].head == NULL) {
-		if (r.t->ndocs == 1)
-			r.t->ndocs = 0;
-		else
-			r.t->docs[0].explicit_start = true;
-	}
+	if (r.t->ndocs > 1 && !r.t->docs[0].explicit_start &&
+	    r.t->docs[0].root == NULL)
+		r.t->docs[0].explicit_start = true;
+	else if (r.t->ndocs == 1 && !r.t->docs[0].explicit_start &&
+	    r.t->docs[0].root == NULL && r.t->docs[0].foot == NULL)
+		r.t->ndocs = 0;
 	r.t->indent = r.detect_indent >= 2 && r.detect_indent <= 9 ?
 	    r.detect_indent : 0;
 	*out = r.t;
