@@ -15,6 +15,7 @@ struct frame {
 	bool is_map, flow, have_key;
 	bool blank_val;		/* a blank line came before the key */
 	bool compact;		/* indentless sequence */
+	bool hashed;		/* its keys are in the duplicate-key set */
 	unsigned col;		/* column of the block's items */
 	unsigned long born;	/* event number that opened it */
 	long anchor;		/* index in the anchor table, or -1 */
