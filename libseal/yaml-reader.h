@@ -53,6 +53,7 @@ struct rd {
 	size_t len;
 	/* mark.index (characters) to byte offset */
 	size_t cidx, boff, base;
+	size_t bomc;		/* 1 if a BOM starts the input */
 	/* open containers */
 	struct frame *st;
 	size_t depth, capst;
