@@ -134,8 +134,9 @@ seal__yaml_attach(struct rd *r, struct seal__node *n, uint32_t line)
  * 0 no, -1 out of memory.
  */
 static int
-key_seen(struct rd *r, const struct seal__node *map)
+key_seen(struct rd *r, struct frame *f)
 {
+	const struct seal__node *map = f->node;
 	const struct seal__item *it = &map->items[map->nitems - 1];
 	size_t i;
 
@@ -149,12 +150,14 @@ key_seen(struct rd *r, const struct seal__node *map)
 		}
 		return 0;
 	}
-	if (map->nitems == DUP_LINEAR + 1) /* enter the keys so far */
+	if (!f->hashed) { /* enter the keys so far */
 		for (i = 0; i + 1 < map->nitems; i++)
 			if (map->items[i].key != NULL &&
 			    seal__yaml_dup_add(r, map, map->items[i].key,
 			    map->items[i].keylen) < 0)
 				return -1;
+		f->hashed = true;
+	}
 	return seal__yaml_dup_add(r, map, it->key, it->keylen);
 }
 
@@ -174,7 +177,7 @@ seal__yaml_add_key(struct rd *r, struct frame *f, const char *k, size_t kl,
 	it = &f->node->items[f->node->nitems - 1];
 	it->keyline = line;
 	it->keystyle = style;
-	d = key_seen(r, f->node);
+	d = key_seen(r, f);
 	if (d < 0)
 		return seal__yaml_oom(r);
 	if (d > 0) {

@@ -25,8 +25,11 @@ to_byte(struct rd *r, size_t idx)
 {
 	const unsigned char *b = (const unsigned char *)r->buf;
 
+	if (idx < r->bomc)
+		idx = r->bomc; /* a mark on the BOM itself */
 	if (r->ascii)
-		return idx + r->base < r->len ? idx + r->base : r->len;
+		return idx - r->bomc + r->base < r->len ?
+		    idx - r->bomc + r->base : r->len;
 	while (r->cidx < idx && r->boff < r->len) {
 		r->boff++;
 		while (r->boff < r->len && (b[r->boff] & 0xC0) == 0x80)
@@ -531,8 +534,11 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 		return seal__err(ctx, SEAL_ELIMIT,
 		    "input is %zu bytes, over the limit of %zu", len,
 		    r.lim.max_bytes);
-	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		/* libyaml (told UTF-8) counts the BOM as character 0 */
 		r.base = r.boff = r.prev_end = 3;
+		r.cidx = r.bomc = 1;
+	}
 	r.ascii = true;
 	for (i = r.base; i < len; i++)
 		if ((unsigned char)buf[i] >= 0x80) {
@@ -573,14 +579,12 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 	}
 	/* "&a" alone: an implicit empty document is no document; before
 	 * others it can only be written as "---" */
-	if (r.t->ndocs >= 1 && !r.t->docs[0].explicit_start &&
-	    r.t->docs[0].root == NULL && r.t->docs[0].foot == NULL &&
-	    r.t->docs[0].head == NULL) {
-		if (r.t->ndocs == 1)
-			r.t->ndocs = 0;
-		else
-			r.t->docs[0].explicit_start = true;
-	}
+	if (r.t->ndocs > 1 && !r.t->docs[0].explicit_start &&
+	    r.t->docs[0].root == NULL)
+		r.t->docs[0].explicit_start = true;
+	else if (r.t->ndocs == 1 && !r.t->docs[0].explicit_start &&
+	    r.t->docs[0].root == NULL && r.t->docs[0].foot == NULL)
+		r.t->ndocs = 0;
 	r.t->indent = r.detect_indent >= 2 && r.detect_indent <= 9 ?
 	    r.detect_indent : 0;
 	*out = r.t;

@@ -15,6 +15,7 @@ struct frame {
 	bool is_map, flow, have_key;
 	bool blank_val;		/* a blank line came before the key */
 	bool compact;		/* indentless sequence */
+	bool hashed;		/* its keys are in the duplicate-key set */
 	unsigned col;		/* column of the block's items */
 	unsigned long born;	/* event number that opened it */
 	long anchor;		/* index in the anchor table, or -1 */
@@ -52,6 +53,7 @@ struct rd {
 	size_t len;
 	/* mark.index (characters) to byte offset */
 	size_t cidx, boff, base;
+	size_t bomc;		/* 1 if a BOM starts the input */
 	/* open containers */
 	struct frame *st;
 	size_t depth, capst;

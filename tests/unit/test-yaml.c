@@ -617,6 +617,9 @@ test_rejected(void **state)
 	parse_err_lim("a: b\0c\n", 7, NULL, SEAL_EPARSE, "line 1:");
 	parse_err("a: \xff\xfe\n", SEAL_EPARSE, "line 1:");
 	parse_err("a: b\n  c: d\n", SEAL_EPARSE, "line 2:");
+	/* comments count as items: the hash set must still see every key */
+	parse_err("a: 1\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n"
+	    "#\n#\n#\n#\na: 2\n", SEAL_EFORMAT, "line 21: duplicate key");
 }
 
 static void
