@@ -161,6 +161,9 @@ sops_rules_parse(const char *buf, size_t len, const char *dir, char *err,
 			char *pat = strndup(e->val, e->vallen);
 			if (pat == NULL)
 				goto oom;
+			/* a repeated key replaces the earlier one, as in YAML
+			 * readers that keep the last value */
+			pcre2_code_free(cur->path_re);
 			cur->path_re = pcre2_compile((PCRE2_SPTR)pat,
 			    PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
 			free(pat);
