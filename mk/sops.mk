@@ -47,7 +47,8 @@ tests_unit_test_sops_lint_LDADD = $(UNIT_LDADD)
 dist_check_SCRIPTS += tests/e2e/t0200-sops-vectors.sh
 EXTRA_DIST += tests/e2e/jsoneq.py
 dist_check_SCRIPTS += tests/e2e/t0210-sops-interop.sh
-EXTRA_DIST += tests/interop/gen.mjs tests/interop/check.mjs
+EXTRA_DIST += tests/interop/gen.mjs tests/interop/check.mjs tests/peers/package.json \
+	scripts/peers.sh scripts/build.sh scripts/test.sh scripts/demo.sh scripts/fuzz.sh
 dist_check_SCRIPTS += tests/e2e/t0220-sops-tamper.sh
 dist_check_SCRIPTS += tests/e2e/t0230-sops-edit.sh
 

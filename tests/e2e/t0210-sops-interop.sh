@@ -9,7 +9,9 @@
 t_need_prog node
 t_need_prog age
 t_need_prog age-keygen
-peers=$SEAL_SRCDIR/tests/peers
+# peers live in the source checkout (scripts/peers.sh); SEAL_PEERS points
+# there from a tarball build (make distcheck)
+peers=${SEAL_PEERS:-$SEAL_SRCDIR/tests/peers}
 if [ ! -d "$peers/node_modules/sops-age" ]; then
 	if [ "${CI:-}" = true ]; then
 		echo "not ok 1 - sops-age missing in CI (run scripts/peers.sh)"

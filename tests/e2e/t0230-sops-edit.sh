@@ -56,6 +56,7 @@ tmp=$(sed -n 's/.*your edit is in \([^;]*\);.*/\1/p' "$T_TMP/err" | head -1)
 t_check "... the broken edit is kept ($tmp)" grep -q "a: \[" "$tmp"
 rm -rf "$(dirname "$tmp")"
 
+sleep 1 # a new second, so lastmodified changes
 t_ok "seal set changes one value" \
     "$SEAL" set secret.yaml '["stringData"]["key3"]' '"new3"'
 t_check "set: 3 changed lines" \
