@@ -196,8 +196,14 @@ seal__yaml_scan_gap(struct rd *r, size_t a, size_t b, uint32_t line)
 			linestart = false;
 			continue;
 		}
+		/* a block entry's "-" follows a blank or a break: not the
+		 * last character of an anchor or tag ("&a- # c") */
 		if (c == '-' && (i + 1 >= b || s[i + 1] == ' ' ||
-		    s[i + 1] == '\t' || s[i + 1] == '\n' || s[i + 1] == '\r')) {
+		    s[i + 1] == '\t' || s[i + 1] == '\n' ||
+		    s[i + 1] == '\r') && (i == r->base || s[i - 1] == ' ' ||
+		    s[i - 1] == '\t' || s[i - 1] == '\n' || s[i - 1] == '\r' ||
+		    (unsigned char)s[i - 1] == 0x85 ||
+		    ((unsigned char)s[i - 1] & 0xFE) == 0xA8)) {
 			dash = any_dash = true; /* a block entry */
 			if (blank || r->pending_blank)
 				r->dash_blank = true;

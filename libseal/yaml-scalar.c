@@ -411,14 +411,42 @@ type_tag(uint8_t type)
 	}
 }
 
+/* A tag's characters after its handle: libyaml decodes "%XX" escapes,
+ * so a tag may hold any byte; write back as "%XX" whatever would not
+ * read back as itself (controls, blanks, '!', '%', '>', flow indicators,
+ * non-ASCII). */
+static void
+put_tag_uri(struct wr *w, const char *s, bool verbatim)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (; *u != '\0'; u++) {
+		if ((*u >= '0' && *u <= '9') || (*u >= 'a' && *u <= 'z') ||
+		    (*u >= 'A' && *u <= 'Z') || (*u != '\0' &&
+		    strchr("-_;/?:@&=+$.~*'()", *u) != NULL) ||
+		    (verbatim && (*u == ',' || *u == '[' || *u == ']'))) {
+			putch(w, (char)*u);
+		} else {
+			putch(w, '%');
+			putch(w, hex[*u >> 4]);
+			putch(w, hex[*u & 15]);
+		}
+	}
+}
+
 static void
 write_tag(struct wr *w, const char *tag)
 {
-	if (tag[0] == '!') {
-		puts_(w, tag);
+	if (tag[0] == '!' && tag[1] == '!') {
+		puts_(w, "!!");
+		put_tag_uri(w, tag + 2, false);
+	} else if (tag[0] == '!') {
+		putch(w, '!');
+		put_tag_uri(w, tag + 1, false);
 	} else {
 		puts_(w, "!<");
-		puts_(w, tag);
+		put_tag_uri(w, tag, true);
 		putch(w, '>');
 	}
 	putch(w, ' ');
