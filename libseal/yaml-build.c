@@ -112,12 +112,13 @@ seal__yaml_attach(struct rd *r, struct seal__node *n, uint32_t line)
 	/* a blank line below "- # c" belongs to the child's first item */
 	if (f->flow) {
 		r->dash_blank = r->pending_blank = false;
-	} else if (f->node->nitems == 0 && r->depth >= 2 &&
+	} else if (f->node->nitems == 0 && r->npc == 0 && r->depth >= 2 &&
 	    !r->st[r->depth - 2].is_map) {
 		/* the first entry of a block sequence that is itself a
 		 * "- " item: both go on the outer dash's line ("- - a"), so
 		 * a blank line between the inner "-" and the entry has no
-		 * place */
+		 * place (unless comments pending open n: the blank is then
+		 * the entry after them) */
 		r->dash_blank = r->pending_blank = false;
 	} else if (r->dash_blank || (r->pending_blank && r->npc == 0)) {
 		n->flags |= SEAL_F_BLANK;
