@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,10 +67,35 @@ is_comment(enum seal__rule_kind k)
  * the cache is full, rules compile privately.
  */
 #define RE_CACHE 8
-static _Thread_local struct {
+struct re_ent {
 	char *pat;
 	pcre2_code *re;
-} re_cache[RE_CACHE];
+};
+static _Thread_local struct re_ent re_cache[RE_CACHE];
+
+/* A thread's cache is freed when the thread exits (scanner workers). */
+static pthread_key_t re_key;
+static pthread_once_t re_once = PTHREAD_ONCE_INIT;
+
+static void
+re_cache_free(void *p)
+{
+	struct re_ent *c = p;
+	size_t i;
+
+	for (i = 0; i < RE_CACHE; i++) {
+		free(c[i].pat);
+		pcre2_code_free(c[i].re);
+		c[i].pat = NULL;
+		c[i].re = NULL;
+	}
+}
+
+static void
+re_key_init(void)
+{
+	(void)pthread_key_create(&re_key, re_cache_free);
+}
 
 static pcre2_code *
 cached_re(const char *pat, bool *owned, int *err, PCRE2_SIZE *off)
@@ -87,6 +113,10 @@ cached_re(const char *pat, bool *owned, int *err, PCRE2_SIZE *off)
 		return NULL;
 	if (i < RE_CACHE && (re_cache[i].pat = strdup(pat)) != NULL) {
 		re_cache[i].re = re;
+		if (i == 0) {
+			pthread_once(&re_once, re_key_init);
+			(void)pthread_setspecific(re_key, re_cache);
+		}
 		return re;
 	}
 	*owned = true;
