@@ -13,7 +13,9 @@ secs=${2:-15}
 seed=()
 # smoke (CI): a short, reproducible run (fixed seed) over the corpora, so
 # a verdict can be replayed; `run` fuzzes with fresh randomness
-[ "$mode" = smoke ] && secs=${SEAL_FUZZ_SECONDS:-15} && seed=(-seed="${SEAL_FUZZ_SEED:-1}")
+limit=(-max_total_time="$secs")
+[ "$mode" = smoke ] && seed=(-seed="${SEAL_FUZZ_SEED:-1}") &&
+	limit=(-runs="${SEAL_FUZZ_RUNS:-20000}")
 shift $(( $# > 2 ? 2 : $# ))
 build=$top/build-fuzz
 bash "$top/scripts/build.sh" "$build" --enable-fuzzing CC=clang >/dev/null || exit 2
@@ -30,7 +32,7 @@ for t in $targets; do
 	[ -d "$top/tests/fuzz/corpus/$short" ] && seeds+=("$top/tests/fuzz/corpus/$short")
 	[ -d "$top/tests/fixtures/bad/$short" ] && seeds+=("$top/tests/fixtures/bad/$short")
 	log=$build/$name.log
-	if "$build/$t" "${seed[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	if "$build/$t" "${seed[@]}" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 "$corpus" "${seeds[@]}" >"$log" 2>&1; then
 		res=PASS
 	else
