@@ -15,7 +15,8 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/age-pool.c \
 	libseal/age-stream.c \
 	libseal/age.c
-tools_seal_SOURCES += tools/cmd-keygen.c tools/cmd-age.c
+tools_seal_SOURCES += tools/cmd-keygen.c tools/cmd-age.c tools/cmd-age.h \
+	tools/cmd-age-keys.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-age-vectors
