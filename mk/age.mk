@@ -35,7 +35,8 @@ tests_unit_test_age_LDADD = $(UNIT_LDADD)
 
 dist_check_SCRIPTS += tests/e2e/t0100-age-interop.sh
 EXTRA_DIST += tests/e2e/pty-pass.py
-dist_check_SCRIPTS += tests/e2e/t0101-age-cli.sh tests/e2e/t0102-age-bad.sh
+dist_check_SCRIPTS += tests/e2e/t0101-age-cli.sh tests/e2e/t0102-age-bad.sh \
+	tests/e2e/t0103-age-big.sh
 EXTRA_DIST += tests/fixtures/bad/age-header tests/fixtures/bad/armor \
 	tests/fixtures/bad/bech32 tests/fixtures/bad/identity
 
