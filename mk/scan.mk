@@ -5,9 +5,12 @@ noinst_LTLIBRARIES += hooks/libhooks.la
 hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/yamlish.h hooks/yamlish.c hooks/kube.c hooks/config.c \
 	hooks/git.h hooks/staged.c hooks/install.c hooks/report.h \
-	hooks/report.c hooks/sopslint.c
-hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) $(HS_CFLAGS)
-hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) -lpthread -lm
+	hooks/report.c hooks/sopslint.c hooks/gitindex.h hooks/gitindex.c \
+	hooks/gitfast.c
+hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) \
+	$(HS_CFLAGS) $(ZLIB_CFLAGS)
+hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) \
+	$(CRYPTO_LIBS) $(ZLIB_LIBS) -lpthread -lm
 
 # `seal scan` and `seal hook` exec seal-scan (tools/scan-exec.c), which
 # alone links libgit2 and Hyperscan: the sealing commands start faster.
