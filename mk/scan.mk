@@ -60,3 +60,4 @@ dist_check_SCRIPTS += tests/e2e/t0304-scan-exec.sh
 .PHONY: print-pkglibexecdir
 print-pkglibexecdir:
 	@echo $(pkglibexecdir)
+dist_check_SCRIPTS += tests/e2e/t0305-scan-fastpath.sh
