@@ -708,9 +708,9 @@ delta_size(const unsigned char **pp, const unsigned char *end, size_t *out)
 	return 0;
 }
 
-static int
-delta_apply(const char *base, size_t blen, const char *delta, size_t dlen,
-    char **out, size_t *olen)
+int
+gix_delta_apply(const char *base, size_t blen, const char *delta,
+    size_t dlen, char **out, size_t *olen)
 {
 	const unsigned char *p = (const unsigned char *)delta,
 			    *end = p + dlen;
@@ -842,7 +842,7 @@ pack_object(const struct gix_repo *r, const struct gix_pack *pk,
 		return rc;
 	rc = pack_inflate(pk, (uint64_t)(p - pk->pack), (size_t)sz, &delta);
 	if (rc == GIX_OK)
-		rc = delta_apply(base, blen, delta, (size_t)sz, out, len);
+		rc = gix_delta_apply(base, blen, delta, (size_t)sz, out, len);
 	free(base);
 	free(delta);
 	return rc;

@@ -110,6 +110,10 @@ int gix_head_tree(const struct gix_repo *r, uint8_t tree[GIX_OIDLEN]);
 int gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
     const char *type, size_t max, char **buf, size_t *len, uint64_t *size);
 
+/* A pack delta applied to base: GIX_OK with *out (malloc'd). */
+int gix_delta_apply(const char *base, size_t blen, const char *delta,
+    size_t dlen, char **out, size_t *olen);
+
 /* Called for each staged file: path, blob id, mode. Non-zero stops. */
 typedef int (*gix_staged_fn)(void *arg, const struct gix_entry *e);
 /*

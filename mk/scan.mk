@@ -61,3 +61,21 @@ dist_check_SCRIPTS += tests/e2e/t0304-scan-exec.sh
 print-pkglibexecdir:
 	@echo $(pkglibexecdir)
 dist_check_SCRIPTS += tests/e2e/t0305-scan-fastpath.sh
+
+# the scanner's own git readers (index, objects, deltas)
+fuzz_programs += tests/fuzz/fuzz-index
+tests_fuzz_fuzz_index_SOURCES = tests/fuzz/fuzz-index.c
+tests_fuzz_fuzz_index_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_index_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_index_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+EXTRA_DIST += tests/fuzz/corpus/index tests/fixtures/bad/index
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-scan-index
+endif
+tests_unit_test_scan_index_SOURCES = tests/unit/test-scan-index.c \
+	tests/unit/harness.h
+tests_unit_test_scan_index_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_scan_index_LDADD = hooks/libhooks.la $(UNIT_LDADD) \
+	$(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
