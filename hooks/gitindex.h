@@ -50,7 +50,8 @@ struct gix_tree {
 struct gix_index {
 	uint32_t version;
 	size_t n;
-	struct gix_entry *e;
+	struct gix_entry *e; /* mapped, elen bytes */
+	size_t elen;
 	char *paths; /* v4: the expanded paths */
 	struct gix_tree *tree; /* NULL when the extension is absent */
 	struct gix_tree *nodes; /* storage for tree */
@@ -95,10 +96,11 @@ int gix_repo_discover(struct gix_repo *r);
 /* Map the pack indexes (objects/pack/NAME.idx) and packs; then close. */
 int gix_repo_packs(struct gix_repo *r);
 void gix_repo_close(struct gix_repo *r);
-/* Read and parse the index; *map is the file's bytes (free() it after
- * the index). */
+/* Read and parse the index; *map is the file, mapped (gix_unmap() it
+ * after freeing the index). */
 int gix_repo_index(const struct gix_repo *r, struct gix_index **out,
     unsigned char **map, size_t *maplen, char *err, size_t errlen);
+void gix_unmap(unsigned char *map, size_t len);
 /* HEAD's tree id: GIX_OK, 1 unborn HEAD, or an error. */
 int gix_head_tree(const struct gix_repo *r, uint8_t tree[GIX_OIDLEN]);
 /*

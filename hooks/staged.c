@@ -45,6 +45,7 @@ struct scan_repo {
 	struct gix_repo gr;
 	struct gix_index *ix;
 	unsigned char *ixbuf;
+	size_t ixlen;
 	pthread_mutex_t gitmu;	/* lazy libgit2 opening */
 };
 
@@ -100,7 +101,6 @@ scan_repo_open(struct scan_repo **out, char *err, size_t errlen)
 {
 	struct scan_repo *r;
 	struct stat st;
-	size_t ixlen;
 	char ferr[128];
 
 	*out = NULL;
@@ -114,7 +114,7 @@ scan_repo_open(struct scan_repo **out, char *err, size_t errlen)
 	    gix_repo_discover(&r->gr) == GIX_OK &&
 	    gix_repo_packs(&r->gr) == GIX_OK &&
 	    stat(r->gr.indexpath, &st) == 0 &&
-	    gix_repo_index(&r->gr, &r->ix, &r->ixbuf, &ixlen, ferr,
+	    gix_repo_index(&r->gr, &r->ix, &r->ixbuf, &r->ixlen, ferr,
 		sizeof(ferr)) == GIX_OK) {
 		r->fast = true;
 		r->index_mtime = st.st_mtim;
@@ -147,7 +147,7 @@ scan_repo_free(struct scan_repo *r)
 	git_index_free(r->index);
 	git_repository_free(r->repo);
 	gix_index_free(r->ix);
-	free(r->ixbuf);
+	gix_unmap(r->ixbuf, r->ixlen);
 	gix_repo_close(&r->gr);
 	free(r->gitdir);
 	pthread_mutex_destroy(&r->gitmu);
