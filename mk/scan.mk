@@ -20,8 +20,18 @@ pkglibexec_PROGRAMS = tools/seal-scan
 tools_seal_scan_SOURCES = tools/seal-scan.c tools/cmd-scan.c \
 	tools/cmd-hook.c tools/cmd.h tools/util.c tools/util.h
 tools_seal_scan_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(HS_CFLAGS)
+if STATIC_SCAN
+# static (configure checked it links): no shared libraries to load at
+# each commit; libgit2's GSSAPI references are stubbed
+tools_seal_scan_SOURCES += tools/gss-stubs.c
+tools_seal_scan_LDFLAGS = -all-static
+tools_seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+	$(SCAN_STATIC_LIBS)
+else
+EXTRA_DIST += tools/gss-stubs.c
 tools_seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
 	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+endif
 
 HOOKS_LIBS = hooks/libhooks.la $(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
 
