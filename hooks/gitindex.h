@@ -112,6 +112,13 @@ int gix_head_tree(const struct gix_repo *r, uint8_t tree[GIX_OIDLEN]);
 int gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
     const char *type, size_t max, char **buf, size_t *len, uint64_t *size);
 
+/* gitpack.c: an object from a pack (as gix_read_object); a zlib stream
+ * started as raw deflate, its header checked */
+int gix_pack_read(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
+    const char *type, size_t max, char **out, size_t *outlen,
+    uint64_t *size);
+struct z_stream_s;
+int gix_zstart(struct z_stream_s *z, const unsigned char *in, size_t inlen);
 /* A pack delta applied to base: GIX_OK with *out (malloc'd). */
 int gix_delta_apply(const char *base, size_t blen, const char *delta,
     size_t dlen, char **out, size_t *olen);
