@@ -6,7 +6,8 @@ hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/yamlish.h hooks/yamlish.c hooks/kube.c hooks/config.c \
 	hooks/git.h hooks/staged.c hooks/install.c hooks/report.h \
 	hooks/report.c hooks/sopslint.c hooks/gitindex.h hooks/gitindex.c \
-	hooks/gitfast.c hooks/gitpack.c hooks/gitdiff.c
+	hooks/gitfast.c hooks/gitpack.c hooks/gitdiff.c \
+	hooks/wtread.h hooks/wtread.c
 hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) \
 	$(HS_CFLAGS) $(ZLIB_CFLAGS)
 hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) \
