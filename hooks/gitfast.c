@@ -497,6 +497,24 @@ gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 		rc = GIX_UNSUPPORTED;
 		goto out;
 	}
+#ifdef HAVE_LIBDEFLATE
+	{
+		/* the whole stream again, header and all, in one call */
+		size_t hs = (size_t)(ep - hdr) + 1;
+		if ((obj = malloc(hs + (size_t)n + 1)) == NULL) {
+			rc = GIX_NOMEM;
+			goto out;
+		}
+		if ((rc = gix_inflate(in, inlen, obj, hs + (size_t)n)) !=
+		    GIX_OK)
+			goto out;
+		rc = GIX_CORRUPT;
+		if (memcmp(obj, hdr, hs) != 0)
+			goto out;
+		memmove(obj, obj + hs, (size_t)n);
+		goto done;
+	}
+#endif
 	if ((obj = malloc((size_t)n + 1)) == NULL) {
 		rc = GIX_NOMEM;
 		goto out;
@@ -522,6 +540,9 @@ gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 		if (zr != Z_STREAM_END || z.avail_out != 1)
 			goto out;
 	}
+#ifdef HAVE_LIBDEFLATE
+done:
+#endif
 	obj[n] = '\0';
 	*out = obj;
 	*outlen = (size_t)n;

@@ -117,6 +117,7 @@ int gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 int gix_pack_read(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
     const char *type, size_t max, char **out, size_t *outlen,
     uint64_t *size);
+int gix_inflate(const unsigned char *in, size_t inlen, char *out, size_t n);
 struct z_stream_s;
 int gix_zstart(struct z_stream_s *z, const unsigned char *in, size_t inlen);
 /* A pack delta applied to base: GIX_OK with *out (malloc'd). */

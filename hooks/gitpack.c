@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include "hooks/gitindex.h"
 
@@ -177,27 +180,55 @@ pack_find(const struct gix_pack *pk, const uint8_t oid[GIX_OIDLEN])
 	return 0;
 }
 
-/* inflate exactly n bytes from the pack at p */
-static int
-pack_inflate(const struct gix_pack *pk, uint64_t at, size_t n, char **out)
+/*
+ * Inflate the zlib stream at in (inlen bytes available, the stream may
+ * end before) into exactly n bytes at out (n + 1 bytes of room): libdeflate
+ * when built with it (2-3x zlib's speed: inflating is most of the hook's
+ * time), else zlib. GIX_CORRUPT unless the stream yields exactly n bytes.
+ */
+int
+gix_inflate(const unsigned char *in, size_t inlen, char *out, size_t n)
 {
+#ifdef HAVE_LIBDEFLATE
+	struct libdeflate_decompressor *d;
+	enum libdeflate_result lr;
+
+	if (inlen < 2 || (in[0] & 0x0f) != 8 || (in[0] >> 4) > 7 ||
+	    ((unsigned)in[0] << 8 | in[1]) % 31 != 0 || (in[1] & 0x20))
+		return GIX_CORRUPT;
+	if ((d = libdeflate_alloc_decompressor()) == NULL)
+		return GIX_NOMEM;
+	/* NULL actual size: anything but exactly n bytes fails */
+	lr = libdeflate_deflate_decompress(d, in + 2, inlen - 2, out, n, NULL);
+	libdeflate_free_decompressor(d);
+	return lr == LIBDEFLATE_SUCCESS ? GIX_OK : GIX_CORRUPT;
+#else
 	z_stream z;
-	char *buf;
 	int zr;
 
-	if ((buf = malloc(n + 1)) == NULL)
-		return GIX_NOMEM;
-	if ((zr = gix_zstart(&z, pk->pack + at, pk->packlen - at)) != GIX_OK) {
-		free(buf);
+	if ((zr = gix_zstart(&z, in, inlen)) != GIX_OK)
 		return zr;
-	}
-	z.next_out = (unsigned char *)buf;
+	z.next_out = (unsigned char *)out;
 	z.avail_out = (uInt)n + 1; /* room to see a stream that runs over */
 	zr = inflate(&z, Z_FINISH);
 	inflateEnd(&z);
-	if (zr != Z_STREAM_END || z.total_out != n) {
+	return zr == Z_STREAM_END && z.total_out == n ? GIX_OK : GIX_CORRUPT;
+#endif
+}
+
+/* inflate exactly n bytes from the pack at `at` */
+static int
+pack_inflate(const struct gix_pack *pk, uint64_t at, size_t n, char **out)
+{
+	char *buf;
+	int rc;
+
+	if ((buf = malloc(n + 1)) == NULL)
+		return GIX_NOMEM;
+	rc = gix_inflate(pk->pack + at, pk->packlen - at, buf, n);
+	if (rc != GIX_OK) {
 		free(buf);
-		return GIX_CORRUPT;
+		return rc;
 	}
 	buf[n] = '\0';
 	*out = buf;

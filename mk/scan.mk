@@ -9,9 +9,9 @@ hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/gitfast.c hooks/gitpack.c hooks/gitdiff.c \
 	hooks/wtread.h hooks/wtread.c
 hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) \
-	$(HS_CFLAGS) $(ZLIB_CFLAGS)
+	$(HS_CFLAGS) $(DEFLATE_CFLAGS) $(ZLIB_CFLAGS)
 hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) \
-	$(CRYPTO_LIBS) $(ZLIB_LIBS) -lpthread -lm
+	$(CRYPTO_LIBS) $(DEFLATE_LIBS) $(ZLIB_LIBS) -lpthread -lm
 
 # `seal scan` and `seal hook` exec seal-scan (tools/scan-exec.c), which
 # alone links libgit2 and Hyperscan: the sealing commands start faster.
