@@ -432,6 +432,7 @@ gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 	char *ep;
 	z_stream z;
 	int zr, rc = GIX_CORRUPT;
+	bool whole = true;
 
 	*out = NULL;
 	*outlen = 0;
@@ -452,6 +453,7 @@ gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 		if (errno != EFBIG)
 			return GIX_UNSUPPORTED;
 		in = NULL; /* too big to be under max: read the header */
+		whole = false;
 		{
 			int fd = open(p, O_RDONLY | O_CLOEXEC);
 			ssize_t k;
@@ -467,6 +469,15 @@ gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 			inlen = (size_t)k;
 		}
 	}
+#ifndef HAVE_LIBDEFLATE
+	(void)whole;
+#else
+	if (whole && (rc = gix_loose_guess(in, inlen, type, max, out, outlen,
+			  size)) != 2) {
+		free(in);
+		return rc;
+	}
+#endif
 	if ((rc = gix_zstart(&z, in, inlen)) != GIX_OK) {
 		free(in);
 		return rc;

@@ -118,6 +118,12 @@ int gix_pack_read(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
     const char *type, size_t max, char **out, size_t *outlen,
     uint64_t *size);
 int gix_inflate(const unsigned char *in, size_t inlen, char *out, size_t n);
+int gix_inflate_some(const unsigned char *in, size_t inlen, char *out,
+    size_t cap, size_t *got);
+/* a whole loose object (libdeflate builds): 2 if its size was guessed
+ * too small, else as gix_read_object */
+int gix_loose_guess(const unsigned char *in, size_t inlen, const char *type,
+    size_t max, char **out, size_t *outlen, uint64_t *size);
 struct z_stream_s;
 int gix_zstart(struct z_stream_s *z, const unsigned char *in, size_t inlen);
 /* A pack delta applied to base: GIX_OK with *out (malloc'd). */

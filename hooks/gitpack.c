@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * gitpack.c - objects from git's pack files for the fast reader
- * (gitfast.c): pack index v2 lookup, the object header, zlib, and
+ * (gitfast.c), and the inflating both packed and loose objects need:
+ * pack index v2 lookup, the object header, zlib or libdeflate, and
  * offset/ref deltas applied with every copy and insert bounds-checked.
  * Packs are mapped read-only; anything unusual (a thin base, a chain
  * deeper than PACK_MAX_DEPTH, an object over PACK_MAX_OBJ) answers
@@ -215,6 +216,80 @@ gix_inflate(const unsigned char *in, size_t inlen, char *out, size_t n)
 	return zr == Z_STREAM_END && z.total_out == n ? GIX_OK : GIX_CORRUPT;
 #endif
 }
+
+#ifdef HAVE_LIBDEFLATE
+/* Inflate into at most cap bytes: GIX_OK with *got, 2 if cap was too
+ * small (nothing decided), GIX_CORRUPT. */
+int
+gix_inflate_some(const unsigned char *in, size_t inlen, char *out,
+    size_t cap, size_t *got)
+{
+	struct libdeflate_decompressor *d;
+	enum libdeflate_result lr;
+
+	if (inlen < 2 || (in[0] & 0x0f) != 8 || (in[0] >> 4) > 7 ||
+	    ((unsigned)in[0] << 8 | in[1]) % 31 != 0 || (in[1] & 0x20))
+		return GIX_CORRUPT;
+	if ((d = libdeflate_alloc_decompressor()) == NULL)
+		return GIX_NOMEM;
+	lr = libdeflate_deflate_decompress(d, in + 2, inlen - 2, out, cap, got);
+	libdeflate_free_decompressor(d);
+	if (lr == LIBDEFLATE_INSUFFICIENT_SPACE)
+		return 2;
+	return lr == LIBDEFLATE_SUCCESS ? GIX_OK : GIX_CORRUPT;
+}
+#endif
+
+#ifdef HAVE_LIBDEFLATE
+/*
+ * A whole loose object in one libdeflate call into a buffer guessed from
+ * the compressed size, header parsed from the output: as
+ * gix_read_object, or 2 when the guess was too small (the caller then
+ * reads the header first).
+ */
+int
+gix_loose_guess(const unsigned char *in, size_t inlen, const char *type,
+    size_t max, char **out, size_t *outlen, uint64_t *size)
+{
+	size_t cap = inlen * 8 + 1024, got = 0, tl = strlen(type), hs;
+	unsigned long long n;
+	char *obj, *nul, *ep;
+	int rc;
+
+	if (cap > max + 64)
+		cap = max + 64;
+	if ((obj = malloc(cap + 1)) == NULL)
+		return GIX_NOMEM;
+	rc = gix_inflate_some(in, inlen, obj, cap, &got);
+	if (rc != GIX_OK)
+		goto out;
+	rc = GIX_CORRUPT;
+	/* "<type> <size>\0", the size in decimal without leading zeros */
+	nul = memchr(obj, '\0', got < 64 ? got : 64);
+	if (nul == NULL || (size_t)(nul - obj) <= tl + 1 ||
+	    memcmp(obj, type, tl) != 0 || obj[tl] != ' ' ||
+	    obj[tl + 1] < '0' || obj[tl + 1] > '9' ||
+	    (obj[tl + 1] == '0' && nul - obj > (ptrdiff_t)tl + 2))
+		goto out;
+	n = strtoull(obj + tl + 1, &ep, 10);
+	hs = (size_t)(nul - obj) + 1;
+	if (ep != nul || n != got - hs)
+		goto out;
+	*size = n;
+	if (n > max) {
+		rc = 1;
+		goto out;
+	}
+	memmove(obj, obj + hs, (size_t)n);
+	obj[n] = '\0';
+	*out = obj;
+	*outlen = (size_t)n;
+	return GIX_OK;
+out:
+	free(obj);
+	return rc;
+}
+#endif
 
 /* inflate exactly n bytes from the pack at `at` */
 static int
