@@ -4,8 +4,9 @@
 # the same run, on the synthetic repository (20,000 files, 200 MB, 5
 # planted secrets) that ../shared/bench/gen_synthetic_repo.py makes:
 #   1. whole tree: `seal scan --all` vs `git secrets --scan`
-#   2. a commit staging 1,000 files: `seal hook pre-commit` vs
-#      `git secrets --pre_commit_hook`
+#   2. a commit staging 1,000 files: what `seal hook install` puts in
+#      the hook (`seal-scan hook pre-commit`, run directly; SEAL_SCAN,
+#      default next to SEAL) vs `git secrets --pre_commit_hook`
 # Prints medians, the ratio, and how many planted secrets each found.
 #
 #   SEAL=build/tools/seal RUNS=7 bash bench/bench-scan.sh [REPO_DIR]
@@ -13,6 +14,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 SEAL=$(cd "$(dirname "${SEAL:-$top/build/tools/seal}")" && pwd)/$(basename "${SEAL:-seal}")
 RUNS=${RUNS:-7}
+SEAL_SCAN=${SEAL_SCAN:-$(dirname "$SEAL")/seal-scan}
+[ -x "$SEAL_SCAN" ] || SEAL_SCAN=
 GEN=${GEN:-$top/../shared/bench/gen_synthetic_repo.py}
 [ -f "$GEN" ] || GEN=/work/shared/bench/gen_synthetic_repo.py
 REPO=${1:-${TMPDIR:-/tmp}/seal-bench-synth}
@@ -71,7 +74,11 @@ git ls-files | head -1000 | while read -r f; do echo "# bench edit" >>"$f"; done
 git ls-files | head -1000 | xargs git add
 staged_bytes=$(git diff --cached --name-only | xargs cat | wc -c)
 gs_pc=$(median_ms git secrets --pre_commit_hook)
-seal_pc=$(median_ms "$SEAL" hook pre-commit)
+if [ -n "$SEAL_SCAN" ]; then
+	seal_pc=$(median_ms "$SEAL_SCAN" hook pre-commit)
+else
+	seal_pc=$(median_ms "$SEAL" hook pre-commit)
+fi
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
 row() {
@@ -83,4 +90,4 @@ row "" cpu "$(cpu "$gs_all")" "$(cpu "$seal_all")"
 row "pre-commit, 1,000 staged files" wall "$(wall "$gs_pc")" "$(wall "$seal_pc")"
 row "" cpu "$(cpu "$gs_pc")" "$(cpu "$seal_pc")"
 printf '%-38s %11s %10s\n' "planted secrets found (of 5)" "$gs_found" "$seal_found"
-echo "# staged: 1000 files, $staged_bytes bytes"
+echo "# staged: 1000 files, $staged_bytes bytes; hook: ${SEAL_SCAN:-$SEAL} hook pre-commit"

@@ -50,7 +50,8 @@ struct gix_tree {
 struct gix_index {
 	uint32_t version;
 	size_t n;
-	struct gix_entry *e;
+	struct gix_entry *e; /* mapped, elen bytes */
+	size_t elen;
 	char *paths; /* v4: the expanded paths */
 	struct gix_tree *tree; /* NULL when the extension is absent */
 	struct gix_tree *nodes; /* storage for tree */
@@ -95,10 +96,11 @@ int gix_repo_discover(struct gix_repo *r);
 /* Map the pack indexes (objects/pack/NAME.idx) and packs; then close. */
 int gix_repo_packs(struct gix_repo *r);
 void gix_repo_close(struct gix_repo *r);
-/* Read and parse the index; *map is the file's bytes (free() it after
- * the index). */
+/* Read and parse the index; *map is the file, mapped (gix_unmap() it
+ * after freeing the index). */
 int gix_repo_index(const struct gix_repo *r, struct gix_index **out,
     unsigned char **map, size_t *maplen, char *err, size_t errlen);
+void gix_unmap(unsigned char *map, size_t len);
 /* HEAD's tree id: GIX_OK, 1 unborn HEAD, or an error. */
 int gix_head_tree(const struct gix_repo *r, uint8_t tree[GIX_OIDLEN]);
 /*
@@ -110,6 +112,20 @@ int gix_head_tree(const struct gix_repo *r, uint8_t tree[GIX_OIDLEN]);
 int gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
     const char *type, size_t max, char **buf, size_t *len, uint64_t *size);
 
+/* gitpack.c: an object from a pack (as gix_read_object); a zlib stream
+ * started as raw deflate, its header checked */
+int gix_pack_read(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
+    const char *type, size_t max, char **out, size_t *outlen,
+    uint64_t *size);
+int gix_inflate(const unsigned char *in, size_t inlen, char *out, size_t n);
+int gix_inflate_some(const unsigned char *in, size_t inlen, char *out,
+    size_t cap, size_t *got);
+/* a whole loose object (libdeflate builds): 2 if its size was guessed
+ * too small, else as gix_read_object */
+int gix_loose_guess(const unsigned char *in, size_t inlen, const char *type,
+    size_t max, char **out, size_t *outlen, uint64_t *size);
+struct z_stream_s;
+int gix_zstart(struct z_stream_s *z, const unsigned char *in, size_t inlen);
 /* A pack delta applied to base: GIX_OK with *out (malloc'd). */
 int gix_delta_apply(const char *base, size_t blen, const char *delta,
     size_t dlen, char **out, size_t *olen);

@@ -25,6 +25,7 @@
 
 #include "hooks/git.h"
 #include "hooks/gitindex.h"
+#include "hooks/wtread.h"
 
 struct job {
 	char *path;	/* shown in findings */
@@ -45,6 +46,7 @@ struct scan_repo {
 	struct gix_repo gr;
 	struct gix_index *ix;
 	unsigned char *ixbuf;
+	size_t ixlen;
 	pthread_mutex_t gitmu;	/* lazy libgit2 opening */
 };
 
@@ -100,7 +102,6 @@ scan_repo_open(struct scan_repo **out, char *err, size_t errlen)
 {
 	struct scan_repo *r;
 	struct stat st;
-	size_t ixlen;
 	char ferr[128];
 
 	*out = NULL;
@@ -114,7 +115,7 @@ scan_repo_open(struct scan_repo **out, char *err, size_t errlen)
 	    gix_repo_discover(&r->gr) == GIX_OK &&
 	    gix_repo_packs(&r->gr) == GIX_OK &&
 	    stat(r->gr.indexpath, &st) == 0 &&
-	    gix_repo_index(&r->gr, &r->ix, &r->ixbuf, &ixlen, ferr,
+	    gix_repo_index(&r->gr, &r->ix, &r->ixbuf, &r->ixlen, ferr,
 		sizeof(ferr)) == GIX_OK) {
 		r->fast = true;
 		r->index_mtime = st.st_mtim;
@@ -147,7 +148,7 @@ scan_repo_free(struct scan_repo *r)
 	git_index_free(r->index);
 	git_repository_free(r->repo);
 	gix_index_free(r->ix);
-	free(r->ixbuf);
+	gix_unmap(r->ixbuf, r->ixlen);
 	gix_repo_close(&r->gr);
 	free(r->gitdir);
 	pthread_mutex_destroy(&r->gitmu);
@@ -753,6 +754,91 @@ read_work(const struct scan_repo *r, const struct job *j, size_t max,
 	return 0;
 }
 
+/* stat_clean() for what io_uring's STATX saw */
+static bool
+statx_clean(const struct scan_repo *r, const struct job *j,
+    const struct statx *x)
+{
+	if (!S_ISREG(x->stx_mode) || x->stx_size != j->size ||
+	    (uint32_t)x->stx_mtime.tv_sec != j->mt_s ||
+	    x->stx_mtime.tv_nsec != j->mt_ns || (uint32_t)x->stx_ino != j->ino)
+		return false;
+	if (x->stx_mtime.tv_sec > r->index_mtime.tv_sec ||
+	    (x->stx_mtime.tv_sec == r->index_mtime.tv_sec &&
+		x->stx_mtime.tv_nsec >= (uint32_t)r->index_mtime.tv_nsec))
+		return false; /* racy: modified in the index's second */
+	return true;
+}
+
+struct prefetch {
+	struct wt_ring *ring;
+	bool tried;
+	struct wt_req q[WT_BATCH];
+	char *buf[WT_BATCH];
+	size_t cap[WT_BATCH];
+	int slot[WT_BATCH]; /* job k of the batch: its request, or -1 */
+};
+
+/*
+ * Read the stat-clean work-tree files of jobs [i0, i0 + nb) in one
+ * io_uring submission; ok[k] tells which job's bytes are in its slot.
+ * Anything else (no io_uring, a changed file) is left to read_work().
+ */
+static void
+prefetch_batch(struct scan_repo *r, struct prefetch *pf, size_t i0,
+    size_t nb, size_t max, bool ok[])
+{
+	size_t k;
+	int n = 0;
+
+	for (k = 0; k < nb; k++) {
+		ok[k] = false;
+		pf->slot[k] = -1;
+	}
+	if (!r->fast)
+		return;
+	for (k = 0; k < nb; k++) {
+		struct job *j = &r->jobs[i0 + k];
+		if (j->work == NULL || j->size > max)
+			continue;
+		if (!pf->tried) {
+			pf->tried = true;
+			pf->ring = wt_ring_new(r->gr.workdir);
+		}
+		if (pf->ring == NULL)
+			return;
+		if (pf->cap[n] < (size_t)j->size + 1) {
+			size_t ncap = (size_t)j->size + 1 + (64u << 10);
+			char *np = realloc(pf->buf[n], ncap);
+			if (np == NULL)
+				continue;
+			pf->buf[n] = np;
+			pf->cap[n] = ncap;
+		}
+		/* size + 1: a file that grew is caught, not cut */
+		pf->q[n].path = j->path;
+		pf->q[n].buf = pf->buf[n];
+		pf->q[n].cap = (size_t)j->size + 1;
+		pf->slot[k] = n++;
+	}
+	if (n == 0)
+		return;
+	if (wt_ring_read(pf->ring, pf->q, n) < 0) {
+		wt_ring_free(pf->ring); /* broken: the plain path from now */
+		pf->ring = NULL;
+		return;
+	}
+	for (k = 0; k < nb; k++) {
+		struct job *j = &r->jobs[i0 + k];
+		struct wt_req *q;
+		if (pf->slot[k] < 0)
+			continue;
+		q = &pf->q[pf->slot[k]];
+		ok[k] = q->sres == 0 && q->rres >= 0 &&
+		    (uint64_t)q->rres == j->size && statx_clean(r, j, &q->stx);
+	}
+}
+
 /* The blob itself: 0 with *obj holding it, 1 too large, -1 unreadable. */
 static int
 read_obj(git_odb *odb, const git_oid *oid, uint64_t hint, size_t max,
@@ -808,14 +894,18 @@ worker(void *arg)
 	struct scan_worker *w = scan_worker_new(p->e);
 	size_t max = scan_engine_max_size(p->e);
 	struct rbuf rb = { .p = NULL, .cap = 0, .dfd = -1 };
+	struct prefetch *pf = calloc(1, sizeof(*pf));
+	bool ok[WT_BATCH];
+	size_t i0 = 0, nb = 0, k = 0;
 
-	if (w == NULL || (!p->r->fast && thread_odb(p, &repo, &odb) == NULL)) {
+	if (w == NULL || pf == NULL ||
+	    (!p->r->fast && thread_odb(p, &repo, &odb) == NULL)) {
 		t->rc = -1;
 		snprintf(t->err, sizeof(t->err), "cannot start a scan thread");
 		goto out;
 	}
 	for (;;) {
-		size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		size_t i;
 		struct job *j;
 		const char *buf = NULL;
 		git_odb_object *obj = NULL;
@@ -824,13 +914,28 @@ worker(void *arg)
 		uint64_t size = 0;
 		int rc;
 
-		if (i >= p->r->njobs)
-			break;
+		/* jobs come in batches, their work-tree files read at once */
+		if (k == nb) {
+			i0 = __atomic_fetch_add(&p->next, WT_BATCH,
+			    __ATOMIC_RELAXED);
+			if (i0 >= p->r->njobs)
+				break;
+			nb = p->r->njobs - i0 < WT_BATCH ? p->r->njobs - i0 :
+							   WT_BATCH;
+			prefetch_batch(p->r, pf, i0, nb, max, ok);
+			k = 0;
+		}
+		i = i0 + k;
 		j = &p->r->jobs[i];
 		rc = -1;
-		if (j->work && (rc = read_work(p->r, j, max, &rb, &len,
-				    &size)) == 0)
+		if (ok[k]) {
+			buf = pf->buf[pf->slot[k]];
+			len = (size_t)j->size;
+			rc = 0;
+		} else if (j->work && (rc = read_work(p->r, j, max, &rb, &len,
+					   &size)) == 0)
 			buf = rb.p;
+		k++;
 		if (rc < 0 && p->r->fast) { /* a loose blob, without libgit2 */
 			rc = gix_read_object(&p->r->gr, j->oid.id, "blob", max,
 			    &loose, &len, &size);
@@ -868,6 +973,12 @@ worker(void *arg)
 		}
 	}
 out:
+	if (pf) {
+		wt_ring_free(pf->ring); /* before the buffers it reads into */
+		for (k = 0; k < WT_BATCH; k++)
+			free(pf->buf[k]);
+		free(pf);
+	}
 	free(rb.p);
 	if (rb.dfd >= 0)
 		close(rb.dfd);

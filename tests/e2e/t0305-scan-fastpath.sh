@@ -47,6 +47,12 @@ same "after git gc (packed trees and commit)" --staged
 t_check "... finds d9/f.txt" found d9/f.txt
 same "--all after gc (packed blobs)" --all
 git reset -q
+# --all reads a work-tree file only if it is what the index holds
+sleep 1; echo "$AWS" >>d3/f.txt
+same "--all with a changed, unstaged file" --all
+t_check "... judges the indexed content, not the edit" \
+	sh -c "! grep -q d3/f.txt '$T_TMP/fast'"
+git checkout -q d3/f.txt
 
 # a staged blob that is already in a pack (revert to an old version)
 git rm -q --cached d7/new.txt
