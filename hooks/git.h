@@ -25,6 +25,10 @@ struct scan_run_opts {
 	const char *rev;	/* TREE: the revision; HISTORY: the range */
 	int threads;
 	const struct scan_ignore *ignore;
+	/* called now and then from the calling thread while files are
+	 * scanned (done of total); may be NULL */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;
 };
 
 struct scan_repo;

@@ -660,6 +660,7 @@ struct pool {
 	const struct scan_engine *e;
 	size_t next;
 	pthread_mutex_t mu;
+	const struct scan_run_opts *o; /* progress callback */
 };
 
 struct rbuf {
@@ -697,6 +698,7 @@ open_work(struct rbuf *rb, const char *path, int flags)
 
 struct thr {
 	struct pool *pool;
+	bool reports; /* the calling thread: reports progress */
 	struct scan_results res;
 	int rc;
 	char err[256];
@@ -918,6 +920,10 @@ worker(void *arg)
 		if (k == nb) {
 			i0 = __atomic_fetch_add(&p->next, WT_BATCH,
 			    __ATOMIC_RELAXED);
+			if (t->reports && p->o->progress != NULL)
+				p->o->progress(p->o->progress_arg,
+				    i0 < p->r->njobs ? i0 : p->r->njobs,
+				    p->r->njobs);
 			if (i0 >= p->r->njobs)
 				break;
 			nb = p->r->njobs - i0 < WT_BATCH ? p->r->njobs - i0 :
@@ -1010,7 +1016,7 @@ scan_repo_run(struct scan_repo *r, const struct scan_engine *e,
     const struct scan_run_opts *o, struct scan_results *out, char *err,
     size_t errlen)
 {
-	struct pool pool = { .r = r, .e = e };
+	struct pool pool = { .r = r, .e = e, .o = o };
 	struct thr thr[SCAN_MAX_THREADS];
 	pthread_t tid[SCAN_MAX_THREADS];
 	int nt = o->threads, i, rc = 0;
@@ -1054,6 +1060,7 @@ scan_repo_run(struct scan_repo *r, const struct scan_engine *e,
 		if (i > 0 && pthread_create(&tid[i], NULL, worker, &thr[i]))
 			thr[i].rc = -2;
 	}
+	thr[0].reports = true;
 	worker(&thr[0]); /* the calling thread works too */
 	for (i = 1; i < nt; i++)
 		if (thr[i].rc != -2)

@@ -19,7 +19,8 @@ tools_seal_SOURCES += tools/scan-exec.c
 AM_CPPFLAGS += -DSEAL_PKGLIBEXECDIR='"$(pkglibexecdir)"'
 pkglibexec_PROGRAMS = tools/seal-scan
 tools_seal_scan_SOURCES = tools/seal-scan.c tools/cmd-scan.c \
-	tools/cmd-hook.c tools/cmd.h tools/util.c tools/util.h
+	tools/cmd-hook.c tools/cmd.h tools/util.c tools/util.h \
+	tools/progress.c tools/progress.h
 tools_seal_scan_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(HS_CFLAGS)
 if STATIC_SCAN
 # static (configure checked it links): no shared libraries to load at

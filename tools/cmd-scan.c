@@ -22,6 +22,7 @@
 #include "hooks/report.h"
 #include "hooks/scan.h"
 #include "tools/cmd.h"
+#include "tools/progress.h"
 #include "tools/util.h"
 
 static void
@@ -302,6 +303,16 @@ finish(struct cli *c, struct scan_results *res, const char *root)
 	return res->n ? EXIT_NEGATIVE : EXIT_OK;
 }
 
+/* progress of a long scan (--all, --history) on a terminal */
+static void
+show_progress(void *arg, size_t done, size_t total)
+{
+	struct progress *pg = arg;
+
+	pg->total = total;
+	progress_update(pg, done);
+}
+
 int
 cmd_scan(int argc, char **argv)
 {
@@ -443,9 +454,16 @@ cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	if (c.src) {
+		struct progress pg;
 		struct scan_run_opts ro = { .src = c.src, .rev = c.rev,
-			.threads = c.jobs, .ignore = c.ig };
-		if (scan_repo_run(repo, e, &ro, &res, err, sizeof(err)) < 0) {
+			.threads = c.jobs, .ignore = c.ig,
+			.progress = show_progress, .progress_arg = &pg };
+		int r;
+
+		progress_begin(&pg, "seal scan: files", 0);
+		r = scan_repo_run(repo, e, &ro, &res, err, sizeof(err));
+		progress_end(&pg, pg.total);
+		if (r < 0) {
 			/* the hook cannot decide: it refuses, saying why */
 			error("%s%s", err, c.hook ? "; commit refused" : "");
 			goto out;
