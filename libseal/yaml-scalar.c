@@ -438,7 +438,11 @@ put_tag_uri(struct wr *w, const char *s, bool verbatim)
 static void
 write_tag(struct wr *w, const char *tag)
 {
-	if (tag[0] == '!' && tag[1] == '!') {
+	if (tag[0] == '!' && tag[1] == '!' && tag[2] == '\0') {
+		/* "!!" alone is not a tag: it came from "!%21" */
+		putch(w, '!');
+		put_tag_uri(w, tag + 1, false);
+	} else if (tag[0] == '!' && tag[1] == '!') {
 		puts_(w, "!!");
 		put_tag_uri(w, tag + 2, false);
 	} else if (tag[0] == '!') {

@@ -317,6 +317,24 @@ test_styles_round_trip(void **state)
 	same("a:\n  b:\n    c: 1\n  l:\n  - x\n  - y: 1\n    z: 2\n");
 	same("lead: |4\n        indented first line\n    second\n");
 	same("a:\n  - |2\n     x\n    y\n");
+	/* "!%21" decodes to the local tag "!!", which must not be written
+	 * back as the (invalid) bare "!!" handle (fuzz-yaml) */
+	{
+		struct seal__tree *t = parse_ok("a: !%21\n"), *t2;
+		char *out = emit(t, 0), *out2, why[128];
+
+		assert_string_equal(val(t, "a")->tag, "!!");
+		assert_string_equal(out, "a: !%21 \n");
+		t2 = parse_ok(out);
+		assert_true(seal__yaml_tree_equal(t, t2, why, sizeof(why)));
+		out2 = emit(t2, 0);
+		assert_string_equal(out, out2);
+		free(out);
+		free(out2);
+		seal__tree_free(t);
+		seal__tree_free(t2);
+	}
+	same("a: !!%21 x\n");
 }
 
 static struct seal__tree *
