@@ -586,6 +586,54 @@ teardown(void **state)
 	return 0;
 }
 
+/* ---- the AES-GCM session -------------------------------------------------- */
+
+/*
+ * A session that keeps the key schedule across values must give, value
+ * by value, exactly the one-shot result, whatever the order of
+ * directions, IV lengths and failed tags; and it must not take a value
+ * sealed under another key.
+ */
+static void
+test_gcm_session(void **state)
+{
+	unsigned char key[32], other[32], iv[64], ct[300], ct1[300], pt[300];
+	unsigned char tag[16], tag1[16], msg[300];
+	struct seal__gcm *g, *h;
+	size_t i, len, ivlen;
+
+	(void)state;
+	randombytes_buf(key, sizeof(key));
+	randombytes_buf(other, sizeof(other));
+	randombytes_buf(msg, sizeof(msg));
+	g = seal__gcm_new(key);
+	h = seal__gcm_new(other);
+	assert_non_null(g);
+	assert_non_null(h);
+	for (i = 0; i < 60; i++) {
+		len = 1 + (i * 37) % (sizeof(msg) - 1);
+		ivlen = i % 5 == 4 ? 12 : (i % 7 == 6 ? 64 : 32);
+		randombytes_buf(iv, sizeof(iv));
+		assert_int_equal(seal__gcm_encrypt(g, ct, tag, msg, len, iv,
+		    ivlen, (const unsigned char *)"a:b:", 4), 0);
+		assert_int_equal(seal__aes256gcm_encrypt(ct1, tag1, msg, len,
+		    key, iv, ivlen, (const unsigned char *)"a:b:", 4), 0);
+		assert_memory_equal(ct, ct1, len);
+		assert_memory_equal(tag, tag1, 16);
+		/* a wrong AAD, then a wrong key, then the right one */
+		assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag, iv,
+		    ivlen, (const unsigned char *)"a:c:", 4), -1);
+		assert_int_equal(seal__gcm_decrypt(h, pt, ct, len, tag, iv,
+		    ivlen, (const unsigned char *)"a:b:", 4), -1);
+		memset(pt, 0xaa, sizeof(pt));
+		assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag, iv,
+		    ivlen, (const unsigned char *)"a:b:", 4), 0);
+		assert_memory_equal(pt, msg, len);
+	}
+	seal__gcm_free(g);
+	seal__gcm_free(h);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_canon, setup, teardown),
     cmocka_unit_test_setup_teardown(test_time_aad, setup, teardown),
@@ -594,6 +642,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_comment_rules, setup, teardown),
     cmocka_unit_test_setup_teardown(test_mac, setup, teardown),
     cmocka_unit_test_setup_teardown(test_stash, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_gcm_session, setup, teardown),
     cmocka_unit_test_setup_teardown(test_meta_read, setup, teardown),
     cmocka_unit_test_setup_teardown(test_dotenv_flat, setup, teardown),
     cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
