@@ -136,8 +136,6 @@ struct walk {
 	struct seal__secbuf pt, tmp;
 	char *aad; /* "k1:k2:" (keys are clear text) */
 	size_t aadlen, aadcap;
-	char *enc; /* ENC text staging (not secret) */
-	size_t enccap;
 	/* random IVs fetched in batches: one getrandom per value was a
 	 * tenth of the time on big files */
 	unsigned char ivpool[SEAL_SOPS_IV_BYTES * 128];
@@ -214,16 +212,10 @@ encrypt_value(struct walk *w, struct seal__node *n, const char *aad,
     size_t aadlen, bool comment)
 {
 	unsigned char iv[SEAL_SOPS_IV_BYTES], id[32];
-	size_t need = seal__enc_size(w->pt.len), elen;
+	size_t elen;
+	char *enc;
 	seal_rc rc;
 
-	if (need > w->enccap) {
-		char *ne = realloc(w->enc, need);
-		if (ne == NULL)
-			return seal__err(w->ctx, SEAL_ENOMEM, "out of memory");
-		w->enc = ne;
-		w->enccap = need;
-	}
 	if (w->o->stash != NULL) {
 		stash_id(id, w->key, aad, aadlen, w->pt.buf, w->pt.len);
 		if (!stash_get(w->o->stash, id, iv))
@@ -231,12 +223,16 @@ encrypt_value(struct walk *w, struct seal__node *n, const char *aad,
 	} else {
 		fresh_iv(w, iv);
 	}
-	rc = seal__enc_encrypt_g(w->ctx, w->gcm, iv, w->pt.buf, w->pt.len, aad,
-	    aadlen, (enum seal__type)n->type, comment, w->enc, &elen);
+	/* the ENC text is not secret: written straight into the tree's
+	 * plain arena */
+	enc = seal__tree_pub_reserve(w->t, seal__enc_size(w->pt.len));
+	if (enc == NULL)
+		return seal__err(w->ctx, SEAL_ENOMEM, "out of memory");
+	rc = seal__enc_encrypt_g(w->ctx, w->gcm, iv, w->pt.buf, w->pt.len,
+	    aad, aadlen, (enum seal__type)n->type, comment, enc, &elen);
 	if (rc != SEAL_OK)
 		return rc;
-	if ((rc = set_text(w, n, w->enc, elen)) != SEAL_OK)
-		return rc;
+	seal__node_set_pub(w->t, n, enc, elen);
 	n->type = SEAL_T_STR;
 	n->style = SEAL_S_ANY;
 	n->flags |= SEAL_F_ENCRYPTED;
@@ -502,7 +498,6 @@ run(seal_ctx *ctx, enum walk_mode mode, struct seal__tree *t,
 	seal__secbuf_free(&w.pt);
 	seal__secbuf_free(&w.tmp);
 	free(w.aad);
-	free(w.enc);
 	if (rc != SEAL_OK && o->file != NULL)
 		seal__err_prefix(ctx, "%s", o->file);
 	return rc;

@@ -598,6 +598,6 @@ out:
 	seal__yaml_anchors_clear(&r);
 	free(r.st);
 	free(r.pc);
-	free(r.dup);
+	seal__yaml_dup_free(&r);
 	return rc;
 }

@@ -4,6 +4,7 @@
 libseal_libseal_core_la_SOURCES += \
 	libseal/sops-internal.h \
 	libseal/gcm.h \
+	libseal/bigmem.c \
 	libseal/sops-enc.c \
 	libseal/sops-canon.c \
 	libseal/sops-rule.c \
