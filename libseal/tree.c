@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <sodium.h>
 
@@ -27,6 +28,7 @@ struct arena_chunk {
 
 struct seal__arena {
 	struct arena_chunk *head;
+	size_t first;		/* size of the first chunk; 0: ARENA_CHUNK */
 	bool secret;
 	char *last;		/* the last reservation (pub) */
 };
@@ -72,10 +74,71 @@ seal__tree_new(void)
 	return t;
 }
 
+/*
+ * Items arrays of huge maps (a 100,000-key ConfigMap) grow in their own
+ * mapping on huge pages with mremap, which moves pages instead of
+ * copying and faulting them in again. Smaller ones use malloc.
+ */
+#define ITEMS_BIG ((size_t)1 << 20)
+
+static size_t
+items_bytes(size_t cap)
+{
+	size_t b = cap * sizeof(struct seal__item);
+
+	return b < ITEMS_BIG ? b : (b + ITEMS_BIG - 1) & ~(ITEMS_BIG - 1);
+}
+
 static void
 free_items(struct seal__node *n)
 {
-	free(n->items);
+	if (items_bytes(n->capitems) >= ITEMS_BIG)
+		munmap(n->items, items_bytes(n->capitems));
+	else
+		free(n->items);
+}
+
+static struct seal__item *
+items_grow(struct seal__node *n, size_t ncap)
+{
+	size_t ob = items_bytes(n->capitems), nb;
+	void *p;
+
+	if (ncap > SIZE_MAX / 2 / sizeof(struct seal__item))
+		return NULL;
+	nb = items_bytes(ncap);
+	if (nb < ITEMS_BIG)
+		return realloc(n->items, nb);
+	if (ob >= ITEMS_BIG) {
+		p = mremap(n->items, ob, nb, MREMAP_MAYMOVE);
+		if (p == MAP_FAILED)
+			return NULL;
+	} else {
+		p = mmap(NULL, nb, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		if (n->nitems > 0)
+			memcpy(p, n->items, n->nitems * sizeof(*n->items));
+		free(n->items);
+	}
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, nb, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+void
+seal__tree_size_hint(struct seal__tree *t, size_t len)
+{
+	/* strings take about the input's size; small inputs keep the
+	 * small (cached) first chunks */
+	if (len < ARENA_BIG / 2 || t->arena->head != NULL ||
+	    t->pub->head != NULL)
+		return;
+	len = len < ARENA_CHUNK_MAX / 2 ? len : ARENA_CHUNK_MAX / 2;
+	t->arena->first = len + len / 8;
+	t->pub->first = len + len / 8;
 }
 
 static void
@@ -130,7 +193,8 @@ arena_alloc(struct seal__arena *a, size_t len)
 		/* grow geometrically: a big document makes few (locked,
 		 * guarded) chunks instead of hundreds; big chunks go on
 		 * huge pages (a 4 KiB page fault costs ~11 us here) */
-		cap = c == NULL ? ARENA_CHUNK : c->cap * 2;
+		cap = c != NULL ? c->cap * 2
+		    : a->first ? a->first : ARENA_CHUNK;
 		if (cap > ARENA_CHUNK_MAX)
 			cap = ARENA_CHUNK_MAX;
 		if (cap < len)
@@ -270,7 +334,7 @@ items_push(struct seal__node *n, struct seal__item *it)
 
 	if (n->nitems == n->capitems) {
 		ncap = n->capitems ? n->capitems * 2 : 8;
-		ni = realloc(n->items, ncap * sizeof(*ni));
+		ni = items_grow(n, ncap);
 		if (ni == NULL)
 			return -1;
 		n->items = ni;

@@ -142,6 +142,8 @@ void seal__limits_fill(struct seal__limits *out, const struct seal__limits *in);
 /* tree.c ----------------------------------------------------------------- */
 
 struct seal__tree *seal__tree_new(void);
+/* A store parsing len bytes: big inputs start with big arena chunks. */
+void seal__tree_size_hint(struct seal__tree *t, size_t len);
 void seal__tree_free(struct seal__tree *t); /* wipes every string */
 
 /* A new node of kind, owned by t. NULL on out-of-memory. */

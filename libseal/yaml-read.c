@@ -548,6 +548,7 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 	r.t = seal__tree_new();
 	if (r.t == NULL)
 		return seal__yaml_oom(&r);
+	seal__tree_size_hint(r.t, len);
 	if (!yaml_parser_initialize(&p)) {
 		rc = seal__yaml_oom(&r);
 		goto out;

@@ -344,15 +344,14 @@ literal_safe(const char *s, size_t n)
 /* The style go-yaml + libyaml would pick, starting from a wish. */
 static uint8_t
 pick_style(const struct seal__node *v, const char *s, size_t n, bool flow,
-    bool key)
+    bool key, const struct an *ap)
 {
-	struct an a;
+	struct an a = *ap;
 	uint8_t st = v != NULL ? v->style : SEAL_S_ANY;
 	bool str = v == NULL || v->type == SEAL_T_STR ||
 	    v->type == SEAL_T_BYTES;
 	enum seal__yaml_res res;
 
-	analyze(s, n, &a);
 	if (!str) {
 		/* typed scalars keep their plain spelling when they can;
 		 * times hold ':' which flow context reads fine unspaced */
@@ -456,13 +455,12 @@ write_tag(struct wr *w, const char *tag)
 	putch(w, ' ');
 }
 
+/* analyze once: a is what pick_style needs */
 static bool
-check_utf8(struct wr *w, const char *s, size_t n, uint32_t line)
+check_utf8(struct wr *w, const char *s, size_t n, uint32_t line, struct an *a)
 {
-	struct an a;
-
-	analyze(s, n, &a);
-	if (a.valid)
+	analyze(s, n, a);
+	if (a->valid)
 		return true;
 	if (w->rc == SEAL_OK)
 		w->rc = seal__err(w->ctx, SEAL_EFORMAT,
@@ -478,10 +476,11 @@ seal__yaml_write_scalar(struct wr *w, const struct seal__node *v, bool flow,
 {
 	uint8_t st;
 	const char *tag = v->tag;
+	struct an a;
 
-	if (!check_utf8(w, v->text, v->len, v->line))
+	if (!check_utf8(w, v->text, v->len, v->line, &a))
 		return;
-	st = pick_style(v, v->text, v->len, flow, false);
+	st = pick_style(v, v->text, v->len, flow, false, &a);
 	if (tag == NULL && st != SEAL_S_PLAIN && v->type != SEAL_T_STR &&
 	    v->type != SEAL_T_BYTES)
 		tag = type_tag(v->type);
@@ -506,6 +505,7 @@ void
 seal__yaml_write_key(struct wr *w, const struct seal__item *it, bool flow)
 {
 	struct seal__node k = { 0 };
+	struct an a;
 	uint8_t st;
 
 	k.style = it->keystyle;
@@ -516,9 +516,9 @@ seal__yaml_write_key(struct wr *w, const struct seal__item *it, bool flow)
 			    it->keyline, MAX_KEY);
 		return;
 	}
-	if (!check_utf8(w, it->key, it->keylen, it->keyline))
+	if (!check_utf8(w, it->key, it->keylen, it->keyline, &a))
 		return;
-	st = pick_style(&k, it->key, it->keylen, flow, true);
+	st = pick_style(&k, it->key, it->keylen, flow, true, &a);
 	if (st == SEAL_S_PLAIN)
 		put(w, it->key, it->keylen);
 	else if (st == SEAL_S_SINGLE)
