@@ -427,9 +427,23 @@ sops_identities(seal_ctx *ctx, seal_identity **out)
 	return 0;
 }
 
+/*
+ * Can this .sops.yaml text set stores.*.indent? Without the word (or an
+ * escape, or UTF-16) it cannot, and decrypt, which needs nothing else
+ * from the file, skips parsing it (and compiling its path regexes).
+ */
+static bool
+may_set_indent(const char *buf, size_t len)
+{
+	return memmem(buf, len, "indent", 6) != NULL ||
+	    memchr(buf, '\\', len) != NULL || memchr(buf, '\0', len) != NULL ||
+	    (len > 0 && ((unsigned char)buf[0] == 0xfe ||
+	        (unsigned char)buf[0] == 0xff));
+}
+
 static int
 load_config(seal_ctx *ctx, const struct sops_opts *o,
-    struct seal__sops_config **out, bool *found)
+    struct seal__sops_config **out, bool *found, bool indent_only)
 {
 	char cwd[PATH_MAX], *path = NULL, *dir, *buf = NULL, *slash;
 	const char *cfg = o->config ? o->config : getenv("SOPS_CONFIG");
@@ -455,6 +469,11 @@ load_config(seal_ctx *ctx, const struct sops_opts *o,
 		free(path);
 		return sops_compat ? 5 : EXIT_TROUBLE;
 	}
+	if (indent_only && !may_set_indent(buf, len)) {
+		free(buf);
+		free(path);
+		return 0;
+	}
 	dir = strdup(path);
 	if (dir != NULL && (slash = strrchr(dir, '/')) != NULL)
 		*(slash == dir ? slash + 1 : slash) = '\0';
@@ -478,7 +497,7 @@ sops_config_indent(seal_ctx *ctx, const struct sops_opts *o, int fmt)
 
 	if (o->indent >= 0)
 		return o->indent;
-	if (load_config(ctx, o, &c, &found) != 0 || !found)
+	if (load_config(ctx, o, &c, &found, true) != 0 || !found)
 		return -1;
 	if (fmt == SEAL_SOPS_YAML)
 		v = c->yaml_indent;
@@ -503,7 +522,7 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	seal_rc rc;
 
 	*out = NULL;
-	if ((ec = load_config(ctx, o, &c, &found)) != 0)
+	if ((ec = load_config(ctx, o, &c, &found, false)) != 0)
 		return ec;
 	if (found) {
 		const char *name = sops_name(o, path);

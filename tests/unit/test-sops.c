@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "sops-file.h"
@@ -112,6 +113,35 @@ test_time_aad(void **state)
 	assert_string_equal(out, "2023-12-31T23:30:00Z");
 	assert_false(seal__sops_time_aad("2024-11-12 13:33:42", out));
 	assert_false(seal__sops_time_aad("yesterday", out));
+	/* against libc's calendar: random instants, written in UTC and
+	 * with a random offset, come back as the UTC spelling */
+	{
+		char in[64], want[32], loc[32];
+		unsigned i;
+
+		for (i = 0; i < 2000; i++) {
+			time_t t = (time_t)(randombytes_uniform(2000000000u)) *
+			    (time_t)(i % 2 ? 1 : 126);
+			int off = (int)randombytes_uniform(2 * 1439 + 1) - 1439;
+			time_t lt = t + off * 60;
+			struct tm tm;
+
+			gmtime_r(&t, &tm);
+			strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			assert_true(seal__sops_time_aad(want, out));
+			assert_string_equal(out, want);
+			gmtime_r(&lt, &tm);
+			strftime(loc, sizeof(loc), "%Y-%m-%dT%H:%M:%S", &tm);
+			snprintf(in, sizeof(in), "%s%c%02d:%02d", loc,
+			    off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
+			assert_true(seal__sops_time_aad(in, out));
+			assert_string_equal(out, want);
+		}
+		seal__sops_time_now(out);
+		assert_int_equal(strlen(out), 20);
+		assert_true(seal__sops_time_aad(out, loc));
+		assert_string_equal(out, loc);
+	}
 }
 
 static const unsigned char key0[32] = {7, 7, 7};
