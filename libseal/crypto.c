@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include "gcm-ni.h"
 #include "gcm.h"
 #include "seal-internal.h"
 
@@ -107,6 +108,8 @@ struct seal__gcm {
 	EVP_CIPHER_CTX *c[2]; /* [0] decrypt, [1] encrypt; made on first use */
 	size_t ivlen[2];
 	unsigned char key[32];
+	bool ni; /* AES-NI: no OpenSSL at all (gcm-ni.c) */
+	struct seal__gcm_ni k;
 };
 
 struct seal__gcm *
@@ -114,13 +117,20 @@ seal__gcm_new(const unsigned char key[32])
 {
 	struct seal__gcm *g;
 
-	pthread_once(&gcm_once, gcm_fetch);
-	if (gcm == NULL)
-		return NULL;
-	/* the key stays in the session only until both contexts exist */
 	g = seal__secalloc(sizeof(*g));
 	if (g == NULL)
 		return NULL;
+	if (seal__gcm_ni_usable()) {
+		g->ni = true;
+		seal__gcm_ni_init(&g->k, key);
+		return g;
+	}
+	pthread_once(&gcm_once, gcm_fetch);
+	if (gcm == NULL) {
+		seal__secfree(g);
+		return NULL;
+	}
+	/* the key stays in the session only until both contexts exist */
 	memcpy(g->key, key, 32);
 	return g;
 }
@@ -186,6 +196,13 @@ seal__gcm_encrypt(struct seal__gcm *g, unsigned char *ct,
 
 	if (ptlen > INT_MAX)
 		return -1;
+	if (g->ni) {
+		if (ivlen == 0 || ivlen > 1024)
+			return -1;
+		seal__gcm_ni_encrypt(
+		    &g->k, ct, tag, pt, ptlen, iv, ivlen, aad, aadlen);
+		return 0;
+	}
 	c = gcm_start(g, 1, iv, ivlen, aad, aadlen);
 	if (c == NULL)
 		return -1;
@@ -210,6 +227,12 @@ seal__gcm_decrypt(struct seal__gcm *g, unsigned char *pt,
 
 	if (ctlen > INT_MAX)
 		return -1;
+	if (g->ni) {
+		if (ivlen == 0 || ivlen > 1024)
+			return -1;
+		return seal__gcm_ni_decrypt(
+		    &g->k, pt, ct, ctlen, tag, iv, ivlen, aad, aadlen);
+	}
 	c = gcm_start(g, 0, iv, ivlen, aad, aadlen);
 	if (c == NULL)
 		return -1;

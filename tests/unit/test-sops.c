@@ -13,6 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
+#include "gcm-ni.h"
 #include "harness.h"
 #include "sops-file.h"
 
@@ -618,21 +621,58 @@ teardown(void **state)
 
 /* ---- the AES-GCM session -------------------------------------------------- */
 
+/* The reference: OpenSSL's EVP AES-256-GCM, any IV length. */
+static void
+evp_gcm(int enc, const unsigned char *key, const unsigned char *iv,
+    size_t ivlen, const unsigned char *aad, size_t aadlen,
+    const unsigned char *in, size_t len, unsigned char *out,
+    unsigned char tag[16])
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int n;
+
+	assert_non_null(c);
+	assert_int_equal(EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, NULL,
+	    NULL, enc), 1);
+	assert_int_equal(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN,
+	    (int)ivlen, NULL), 1);
+	assert_int_equal(EVP_CipherInit_ex(c, NULL, NULL, key, iv, enc), 1);
+	if (aadlen > 0)
+		assert_int_equal(EVP_CipherUpdate(c, NULL, &n, aad,
+		    (int)aadlen), 1);
+	if (len > 0)
+		assert_int_equal(EVP_CipherUpdate(c, out, &n, in, (int)len),
+		    1);
+	if (!enc)
+		assert_int_equal(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG,
+		    16, tag), 1);
+	assert_int_equal(EVP_CipherFinal_ex(c, out + len, &n), 1);
+	if (enc)
+		assert_int_equal(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG,
+		    16, tag), 1);
+	EVP_CIPHER_CTX_free(c);
+}
+
 /*
- * A session that keeps the key schedule across values must give, value
- * by value, exactly the one-shot result, whatever the order of
- * directions, IV lengths and failed tags; and it must not take a value
- * sealed under another key.
+ * The session (AES-NI where the CPU has it, else OpenSSL with the key
+ * schedule kept) must give, value by value, exactly OpenSSL's one-shot
+ * result, for every length around the 16- and 64-byte block edges, IVs
+ * of 12, 32 and odd lengths, and empty and long AADs; and it must
+ * refuse a wrong AAD, key, tag or ciphertext bit, wiping the output.
  */
 static void
 test_gcm_session(void **state)
 {
-	unsigned char key[32], other[32], iv[64], ct[300], ct1[300], pt[300];
-	unsigned char tag[16], tag1[16], msg[300];
+	unsigned char key[32], other[32], iv[100], aad[80];
+	unsigned char ct[300], ct1[300], pt[300], tag[16], tag1[16];
+	unsigned char msg[300];
+	static const size_t ivlens[] = { 12, 32, 1, 16, 17, 64, 100 };
 	struct seal__gcm *g, *h;
-	size_t i, len, ivlen;
+	size_t i, len, ivlen, aadlen, k;
 
 	(void)state;
+	printf("# AES-GCM session on %s\n",
+	    seal__gcm_ni_usable() ? "AES-NI/PCLMULQDQ" : "OpenSSL");
 	randombytes_buf(key, sizeof(key));
 	randombytes_buf(other, sizeof(other));
 	randombytes_buf(msg, sizeof(msg));
@@ -640,25 +680,49 @@ test_gcm_session(void **state)
 	h = seal__gcm_new(other);
 	assert_non_null(g);
 	assert_non_null(h);
-	for (i = 0; i < 60; i++) {
-		len = 1 + (i * 37) % (sizeof(msg) - 1);
-		ivlen = i % 5 == 4 ? 12 : (i % 7 == 6 ? 64 : 32);
+	for (i = 0; i < 700; i++) {
+		len = i < 300 ? i : randombytes_uniform(sizeof(msg));
+		ivlen = ivlens[i % SEAL__ARRAY_LEN(ivlens)];
+		aadlen = (i * 7) % sizeof(aad);
 		randombytes_buf(iv, sizeof(iv));
+		randombytes_buf(aad, sizeof(aad));
 		assert_int_equal(seal__gcm_encrypt(g, ct, tag, msg, len, iv,
-		    ivlen, (const unsigned char *)"a:b:", 4), 0);
-		assert_int_equal(seal__aes256gcm_encrypt(ct1, tag1, msg, len,
-		    key, iv, ivlen, (const unsigned char *)"a:b:", 4), 0);
-		assert_memory_equal(ct, ct1, len);
+		    ivlen, aad, aadlen), 0);
+		evp_gcm(1, key, iv, ivlen, aad, aadlen, msg, len, ct1, tag1);
+		if (len > 0)
+			assert_memory_equal(ct, ct1, len);
 		assert_memory_equal(tag, tag1, 16);
-		/* a wrong AAD, then a wrong key, then the right one */
-		assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag, iv,
-		    ivlen, (const unsigned char *)"a:c:", 4), -1);
+		/* OpenSSL opens what the session sealed */
+		evp_gcm(0, key, iv, ivlen, aad, aadlen, ct, len, pt, tag);
+		if (len > 0)
+			assert_memory_equal(pt, msg, len);
+		/* a wrong AAD, key, tag or ciphertext bit, then the right */
+		if (aadlen > 0) {
+			aad[0] ^= 1;
+			assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag,
+			    iv, ivlen, aad, aadlen), -1);
+			aad[0] ^= 1;
+		}
 		assert_int_equal(seal__gcm_decrypt(h, pt, ct, len, tag, iv,
-		    ivlen, (const unsigned char *)"a:b:", 4), -1);
+		    ivlen, aad, aadlen), -1);
+		tag[i % 16] ^= 0x80;
+		assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag, iv,
+		    ivlen, aad, aadlen), -1);
+		tag[i % 16] ^= 0x80;
+		if (len > 0) {
+			ct[i % len] ^= 4;
+			memset(pt, 0xaa, sizeof(pt));
+			assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag,
+			    iv, ivlen, aad, aadlen), -1);
+			for (k = 0; k < len; k++)
+				assert_int_equal(pt[k], 0);
+			ct[i % len] ^= 4;
+		}
 		memset(pt, 0xaa, sizeof(pt));
 		assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag, iv,
-		    ivlen, (const unsigned char *)"a:b:", 4), 0);
-		assert_memory_equal(pt, msg, len);
+		    ivlen, aad, aadlen), 0);
+		if (len > 0)
+			assert_memory_equal(pt, msg, len);
 	}
 	seal__gcm_free(g);
 	seal__gcm_free(h);
