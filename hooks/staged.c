@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * staged.c - where the bytes come from, through libgit2 (the only file of
- * the scanner that links it): the staged blobs of the next commit (the
- * index git hands the hook, GIT_INDEX_FILE honoured, never written; an
- * unborn HEAD compares with the empty tree), every tracked file of the
- * index or of a revision, or every blob a range of history introduced.
- * Files are scanned on all cores, one git_repository per thread. It
+ * staged.c - where the bytes come from: the staged blobs of the next
+ * commit (the index git hands the hook, GIT_INDEX_FILE honoured, never
+ * written; an unborn HEAD compares with the empty tree), every tracked
+ * file of the index or of a revision, or every blob a range of history
+ * introduced. The index and loose objects are read by gitfast.c when the
+ * repository is plain (libgit2's start-up costs more than the hook's
+ * budget); libgit2 is opened only when that reader steps aside, and
+ * always for revisions and history. Files are scanned on all cores. It
  * knows nothing of rules: engine.c judges the bytes.
  */
 #include "config.h"
@@ -22,6 +24,7 @@
 #include <git2.h>
 
 #include "hooks/git.h"
+#include "hooks/gitindex.h"
 
 struct job {
 	char *path;	/* shown in findings */
@@ -32,12 +35,17 @@ struct job {
 };
 
 struct scan_repo {
-	git_repository *repo;
+	git_repository *repo; /* NULL until libgit2 is needed */
 	git_index *index;
 	char *gitdir;
 	struct job *jobs;
 	size_t njobs, capjobs;
 	struct timespec index_mtime;
+	bool fast;		/* gitfast.c read the index */
+	struct gix_repo gr;
+	struct gix_index *ix;
+	unsigned char *ixbuf;
+	pthread_mutex_t gitmu;	/* lazy libgit2 opening */
 };
 
 static void
@@ -49,36 +57,77 @@ git_err(char *err, size_t errlen, const char *what)
 								"unknown error");
 }
 
-int
-scan_repo_open(struct scan_repo **out, char *err, size_t errlen)
+/* libgit2, the first time it is needed; the same repository and index
+ * as the fast reader's (which only takes the plain layouts). */
+static int
+open_git(struct scan_repo *r, char *err, size_t errlen)
 {
-	struct scan_repo *r;
 	struct stat st;
+	int rc = 0;
 
-	*out = NULL;
+	pthread_mutex_lock(&r->gitmu);
+	if (r->repo)
+		goto out;
+	rc = -1;
 	git_libgit2_init();
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	/* As git does: GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE,
 	 * GIT_OBJECT_DIRECTORY... During `commit -a` / `commit PATH` the
 	 * index is a temporary file named by GIT_INDEX_FILE. */
 	if (git_repository_open_ext(&r->repo, NULL,
 		GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
 		git_err(err, errlen, "not in a git repository");
-		free(r);
-		return -1;
+		goto out;
 	}
 	if (git_repository_index(&r->index, r->repo) < 0) {
 		git_err(err, errlen, "cannot read the index");
+		git_repository_free(r->repo);
+		r->repo = NULL;
+		goto out;
+	}
+	free(r->gitdir);
+	r->gitdir = strdup(git_repository_path(r->repo));
+	if (!r->fast && git_index_path(r->index) &&
+	    stat(git_index_path(r->index), &st) == 0)
+		r->index_mtime = st.st_mtim;
+	rc = 0;
+out:
+	pthread_mutex_unlock(&r->gitmu);
+	return rc;
+}
+
+int
+scan_repo_open(struct scan_repo **out, char *err, size_t errlen)
+{
+	struct scan_repo *r;
+	struct stat st;
+	size_t ixlen;
+	char ferr[128];
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&r->gitmu, NULL);
+	/* the index's time first: a file changed after it is racy */
+	if (getenv("SEAL_SCAN_NO_FAST") == NULL &&
+	    gix_repo_discover(&r->gr) == GIX_OK &&
+	    gix_repo_packs(&r->gr) == GIX_OK &&
+	    stat(r->gr.indexpath, &st) == 0 &&
+	    gix_repo_index(&r->gr, &r->ix, &r->ixbuf, &ixlen, ferr,
+		sizeof(ferr)) == GIX_OK) {
+		r->fast = true;
+		r->index_mtime = st.st_mtim;
+		r->gitdir = strdup(r->gr.gitdir);
+		if (r->gitdir == NULL) {
+			snprintf(err, errlen, "out of memory");
+			scan_repo_free(r);
+			return -1;
+		}
+	} else if (open_git(r, err, errlen) < 0) {
 		scan_repo_free(r);
 		return -1;
 	}
-	r->gitdir = strdup(git_repository_path(r->repo));
-	if (git_index_path(r->index) &&
-	    stat(git_index_path(r->index), &st) == 0)
-		r->index_mtime = st.st_mtim;
 	*out = r;
 	return 0;
 }
@@ -97,14 +146,18 @@ scan_repo_free(struct scan_repo *r)
 	free(r->jobs);
 	git_index_free(r->index);
 	git_repository_free(r->repo);
+	gix_index_free(r->ix);
+	free(r->ixbuf);
+	gix_repo_close(&r->gr);
 	free(r->gitdir);
+	pthread_mutex_destroy(&r->gitmu);
 	free(r);
 }
 
 const char *
 scan_repo_workdir(const struct scan_repo *r)
 {
-	return git_repository_workdir(r->repo);
+	return r->fast ? r->gr.workdir : git_repository_workdir(r->repo);
 }
 
 static int
@@ -153,7 +206,22 @@ scan_repo_read_file(struct scan_repo *r, enum scan_source src,
 
 	*buf = NULL;
 	*len = 0;
-	if (src == SCAN_SRC_TREE) {
+	if (src != SCAN_SRC_TREE && r->fast) {
+		const struct gix_entry *e = gix_index_find(r->ix, path);
+		git_oid id;
+		if (e == NULL)
+			return 0;
+		rc = gix_read_object(&r->gr, e->oid, "blob", 1u << 20, buf, len,
+		    &size);
+		if (rc == GIX_OK)
+			return 1;
+		if (rc != 1 && open_git(r, err, errlen) == 0) {
+			memcpy(id.id, e->oid, GIX_OIDLEN);
+			rc = read_blob(r->repo, &id, 1u << 20, buf, len, &size);
+		}
+	} else if (open_git(r, err, errlen) < 0) {
+		return -1;
+	} else if (src == SCAN_SRC_TREE) {
 		git_object *o = NULL;
 		char spec[1024];
 		snprintf(spec, sizeof(spec), "%s:%s", rev ? rev : "HEAD", path);
@@ -182,7 +250,7 @@ scan_repo_read_file(struct scan_repo *r, enum scan_source src,
 
 static int
 add_job(struct scan_repo *r, const char *path, const git_oid *oid,
-    const char *work, const git_index_entry *ie)
+    const char *work, const git_index_entry *ie, const struct gix_entry *ge)
 {
 	struct job *j;
 
@@ -208,6 +276,11 @@ add_job(struct scan_repo *r, const char *path, const git_oid *oid,
 		j->mt_s = (uint32_t)ie->mtime.seconds;
 		j->mt_ns = ie->mtime.nanoseconds;
 		j->ino = ie->ino;
+	} else if (ge) {
+		j->size = ge->size;
+		j->mt_s = ge->mtime_s;
+		j->mt_ns = ge->mtime_ns;
+		j->ino = ge->ino;
 	}
 	r->njobs++;
 	return 0;
@@ -253,8 +326,8 @@ jobs_staged(struct scan_repo *r, const struct scan_ignore *ig, char *err,
 			continue;
 		if (scan_ignore_match(ig, d->new_file.path))
 			continue;
-		if (add_job(r, d->new_file.path, &d->new_file.id, NULL, NULL) <
-		    0) {
+		if (add_job(r, d->new_file.path, &d->new_file.id, NULL, NULL,
+			NULL) < 0) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
@@ -265,6 +338,91 @@ out:
 	git_diff_free(diff);
 	git_tree_free(tree);
 	return rc;
+}
+
+static void
+drop_jobs(struct scan_repo *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->njobs; i++) {
+		free(r->jobs[i].path);
+		free(r->jobs[i].work);
+	}
+	r->njobs = 0;
+}
+
+struct fast_ctx {
+	struct scan_repo *r;
+	const struct scan_ignore *ig;
+};
+
+static int
+fast_staged_cb(void *arg, const struct gix_entry *e)
+{
+	static const uint8_t zero[GIX_OIDLEN];
+	struct fast_ctx *c = arg;
+	git_oid id;
+
+	if (skip_mode(e->mode) || memcmp(e->oid, zero, GIX_OIDLEN) == 0 ||
+	    scan_ignore_match(c->ig, e->path))
+		return 0;
+	memcpy(id.id, e->oid, GIX_OIDLEN);
+	return add_job(c->r, e->path, &id, NULL, NULL, NULL) < 0 ? GIX_NOMEM :
+								   0;
+}
+
+/*
+ * The staged side without libgit2: HEAD's tree id from the refs, then
+ * the index against it, directory by directory, skipping those whose
+ * cache-tree id is HEAD's. 0 done, 1 "ask libgit2", -1 error.
+ */
+static int
+jobs_staged_fast(struct scan_repo *r, const struct scan_ignore *ig,
+    char *err, size_t errlen)
+{
+	uint8_t head[GIX_OIDLEN];
+	struct fast_ctx c = { r, ig };
+	int rc = gix_head_tree(&r->gr, head);
+
+	if (rc != GIX_OK && rc != 1)
+		return 1;
+	rc = gix_staged(&r->gr, r->ix, rc == 1 ? NULL : head, fast_staged_cb,
+	    &c);
+	if (rc == GIX_OK)
+		return 0;
+	drop_jobs(r);
+	if (rc == GIX_NOMEM) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 1;
+}
+
+static int
+jobs_index_fast(struct scan_repo *r, const struct scan_ignore *ig,
+    char *err, size_t errlen)
+{
+	const char *wd = r->gr.workdir;
+	char work[2 * GIX_MAX_PATH];
+	size_t i;
+
+	for (i = 0; i < r->ix->n; i++) {
+		const struct gix_entry *e = &r->ix->e[i];
+		git_oid id;
+		if (((e->flags >> 12) & 3) != 0 || skip_mode(e->mode) ||
+		    scan_ignore_match(ig, e->path))
+			continue;
+		snprintf(work, sizeof(work), "%s%s", wd, e->path);
+		memcpy(id.id, e->oid, GIX_OIDLEN);
+		if (add_job(r, e->path, &id,
+			e->mode != GIT_FILEMODE_LINK ? work : NULL, NULL,
+			e) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Is the work-tree file byte-for-byte what the index entry holds? Trust
@@ -303,7 +461,7 @@ jobs_index(struct scan_repo *r, const struct scan_ignore *ig, char *err,
 		    (size_t)snprintf(work, sizeof(work), "%s%s", wd, e->path) <
 			sizeof(work))
 			wp = work;
-		if (add_job(r, e->path, &e->id, wp, e) < 0) {
+		if (add_job(r, e->path, &e->id, wp, e, NULL) < 0) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
@@ -340,8 +498,8 @@ tree_cb(const char *root, const git_tree_entry *te, void *arg)
 	    (size_t)snprintf(work, sizeof(work), "%s%s", wd, path) <
 		sizeof(work))
 		wp = work;
-	if (add_job(w->r, path, git_tree_entry_id(te), wp, wp ? ie : NULL) <
-	    0) {
+	if (add_job(w->r, path, git_tree_entry_id(te), wp, wp ? ie : NULL,
+		NULL) < 0) {
 		w->rc = -1;
 		return -1;
 	}
@@ -466,7 +624,8 @@ jobs_history(struct scan_repo *r, const char *range,
 				continue;
 			snprintf(path, sizeof(path), "%s:%s", sh,
 			    dd->new_file.path);
-			if (add_job(r, path, &dd->new_file.id, NULL, NULL) < 0)
+			if (add_job(r, path, &dd->new_file.id, NULL, NULL,
+				NULL) < 0)
 				goto cerr;
 		}
 		git_diff_free(d);
@@ -624,6 +783,21 @@ read_obj(git_odb *odb, const git_oid *oid, uint64_t hint, size_t max,
 	return git_odb_object_type(*obj) == GIT_OBJECT_BLOB ? 0 : -1;
 }
 
+/* This thread's libgit2 object database, opened on first use. */
+static git_odb *
+thread_odb(struct pool *p, git_repository **repo, git_odb **odb)
+{
+	char err[256];
+
+	if (*odb)
+		return *odb;
+	if (open_git(p->r, err, sizeof(err)) < 0 ||
+	    git_repository_open(repo, p->r->gitdir) < 0 ||
+	    git_repository_odb(odb, *repo) < 0)
+		return NULL;
+	return *odb;
+}
+
 static void *
 worker(void *arg)
 {
@@ -635,8 +809,7 @@ worker(void *arg)
 	size_t max = scan_engine_max_size(p->e);
 	struct rbuf rb = { .p = NULL, .cap = 0, .dfd = -1 };
 
-	if (w == NULL || git_repository_open(&repo, p->r->gitdir) < 0 ||
-	    git_repository_odb(&odb, repo) < 0) {
+	if (w == NULL || (!p->r->fast && thread_odb(p, &repo, &odb) == NULL)) {
 		t->rc = -1;
 		snprintf(t->err, sizeof(t->err), "cannot start a scan thread");
 		goto out;
@@ -646,6 +819,7 @@ worker(void *arg)
 		struct job *j;
 		const char *buf = NULL;
 		git_odb_object *obj = NULL;
+		char *loose = NULL;
 		size_t len = 0;
 		uint64_t size = 0;
 		int rc;
@@ -657,8 +831,20 @@ worker(void *arg)
 		if (j->work && (rc = read_work(p->r, j, max, &rb, &len,
 				    &size)) == 0)
 			buf = rb.p;
+		if (rc < 0 && p->r->fast) { /* a loose blob, without libgit2 */
+			rc = gix_read_object(&p->r->gr, j->oid.id, "blob", max,
+			    &loose, &len, &size);
+			if (rc == GIX_OK)
+				buf = loose;
+			else if (rc != 1)
+				rc = -1;
+		}
 		if (rc < 0) { /* not there or changed: the blob decides */
-			rc = read_obj(odb, &j->oid, j->size, max, &obj, &size);
+			if (thread_odb(p, &repo, &odb) == NULL)
+				rc = -1;
+			else
+				rc = read_obj(odb, &j->oid, j->size, max, &obj,
+				    &size);
 			if (rc == 0) {
 				buf = git_odb_object_data(obj);
 				len = git_odb_object_size(obj);
@@ -674,6 +860,7 @@ worker(void *arg)
 		} else
 			rc = scan_buffer(w, j->path, buf, len, &t->res);
 		git_odb_object_free(obj);
+		free(loose);
 		if (rc < 0) {
 			t->rc = -1;
 			snprintf(t->err, sizeof(t->err), "out of memory");
@@ -717,12 +904,22 @@ scan_repo_run(struct scan_repo *r, const struct scan_engine *e,
 	pthread_t tid[SCAN_MAX_THREADS];
 	int nt = o->threads, i, rc = 0;
 
+	/* revisions and history always take libgit2 */
+	if ((o->src == SCAN_SRC_TREE || o->src == SCAN_SRC_HISTORY) &&
+	    open_git(r, err, errlen) < 0)
+		return -1;
 	switch (o->src) {
 	case SCAN_SRC_STAGED:
-		rc = jobs_staged(r, o->ignore, err, errlen);
+		rc = r->fast ? jobs_staged_fast(r, o->ignore, err, errlen) : 1;
+		if (rc == 1) {
+			rc = open_git(r, err, errlen);
+			if (rc == 0)
+				rc = jobs_staged(r, o->ignore, err, errlen);
+		}
 		break;
 	case SCAN_SRC_INDEX:
-		rc = jobs_index(r, o->ignore, err, errlen);
+		rc = r->fast ? jobs_index_fast(r, o->ignore, err, errlen) :
+			       jobs_index(r, o->ignore, err, errlen);
 		break;
 	case SCAN_SRC_TREE:
 		rc = jobs_tree(r, o->rev ? o->rev : "HEAD", o->ignore, err,

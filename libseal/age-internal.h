@@ -270,6 +270,13 @@ int seal__aead_open(struct seal__aead *a, unsigned char *pt,
 #define SEAL__AGE_BATCH 32 /* chunks per batch: 2 MiB of plaintext */
 #define SEAL__AGE_MAX_THREADS 4
 #define SEAL__AGE_SMALL_CHUNK 4096 /* below: libsodium, no EVP context */
+/*
+ * Chunks before this one go through libsodium (~0.8 GB/s here), the rest
+ * through OpenSSL (~2.5-3.7 GB/s): OpenSSL's first cipher fetch builds
+ * its provider's whole method store, ~90 page faults and 1-5 ms, which
+ * only pays off after a few MiB. 64 chunks = 4 MiB.
+ */
+#define SEAL__AGE_EVP_FROM 64
 
 /*
  * Seal (ct gets n + 16 bytes) or open (n includes the tag) one chunk with

@@ -37,7 +37,9 @@ set_nonce(unsigned char nonce[12], uint64_t ctr, int last)
 
 /*
  * Seal or open one chunk. *a is a lazily created OpenSSL context for big
- * chunks (the caller frees it); small ones go through libsodium.
+ * chunks past the first SEAL__AGE_EVP_FROM (the caller frees it); small
+ * and early ones go through libsodium, so that files of a few MiB never
+ * pay for OpenSSL's initialisation.
  */
 int
 seal__chunk_seal(struct seal__aead *a, unsigned char *ct, const unsigned char *pt,
@@ -46,8 +48,8 @@ seal__chunk_seal(struct seal__aead *a, unsigned char *ct, const unsigned char *p
 	unsigned char nonce[12];
 
 	set_nonce(nonce, ctr, last);
-	if (n >= SEAL__AGE_SMALL_CHUNK && a != NULL &&
-	    (a->ctx != NULL || seal__aead_init(a, key, 1) == 0))
+	if (n >= SEAL__AGE_SMALL_CHUNK && ctr >= SEAL__AGE_EVP_FROM &&
+	    a != NULL && (a->ctx != NULL || seal__aead_init(a, key, 1) == 0))
 		return seal__aead_seal(a, ct, pt, n, nonce);
 	return crypto_aead_chacha20poly1305_ietf_encrypt(ct, NULL, pt, n, NULL,
 	    0, NULL, nonce, key);
@@ -62,8 +64,8 @@ seal__chunk_open(struct seal__aead *a, unsigned char *pt, const unsigned char *c
 	if (n < 16)
 		return -1;
 	set_nonce(nonce, ctr, last);
-	if (n >= SEAL__AGE_SMALL_CHUNK && a != NULL &&
-	    (a->ctx != NULL || seal__aead_init(a, key, 0) == 0))
+	if (n >= SEAL__AGE_SMALL_CHUNK && ctr >= SEAL__AGE_EVP_FROM &&
+	    a != NULL && (a->ctx != NULL || seal__aead_init(a, key, 0) == 0))
 		return seal__aead_open(a, pt, ct, n, nonce);
 	return crypto_aead_chacha20poly1305_ietf_decrypt(pt, NULL, NULL, ct, n,
 	    NULL, 0, nonce, key);

@@ -148,8 +148,8 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 	    small.eof)
 		goto out;
 	for (k = 0; k < 2; k++) {
-		big[k].pt = malloc(cap);
-		big[k].ct = malloc((size_t)BATCH * CT);
+		big[k].pt = seal__bigalloc(cap);
+		big[k].ct = seal__bigalloc((size_t)BATCH * CT);
 		if (big[k].pt == NULL || big[k].ct == NULL) {
 			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 			goto out;
@@ -174,11 +174,8 @@ out:
 	}
 	free(small.ct);
 	for (k = 0; k < 2; k++) {
-		if (big[k].pt != NULL) {
-			sodium_memzero(big[k].pt, big[k].used);
-			free(big[k].pt);
-		}
-		free(big[k].ct);
+		seal__bigfree(big[k].pt, cap, big[k].used);
+		seal__bigfree(big[k].ct, (size_t)BATCH * CT, 0);
 	}
 	carry = 0;
 	return rc;
@@ -276,7 +273,7 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 	struct dsrc d = { pre, prelen, read, rarg };
 	unsigned char *in[2] = { NULL, NULL }, *pt = NULL, probe;
 	size_t have[2] = { 0, 0 }, got, n, want = CT, used = 0;
-	int eof[2] = { 0, 0 }, cur = 0, nxt, ahead;
+	int eof[2] = { 0, 0 }, cur = 0, nxt, ahead, big = 0;
 	uint64_t ctr = 0;
 	struct seal__pool pool;
 	struct seal__job job;
@@ -353,9 +350,10 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 		free(in[0]);
 		free(pt);
 		want = (size_t)BATCH * CT;
-		in[0] = malloc(want);
-		in[1] = malloc(want);
-		pt = malloc((size_t)BATCH * CH);
+		in[0] = seal__bigalloc(want);
+		in[1] = seal__bigalloc(want);
+		pt = seal__bigalloc((size_t)BATCH * CH);
+		big = 1;
 		if (in[0] == NULL || in[1] == NULL || pt == NULL) {
 			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 			goto out;
@@ -371,12 +369,16 @@ trailing:
 	    ctr + (uint64_t)final);
 out:
 	seal__pool_stop(&pool);
-	if (pt != NULL) {
-		sodium_memzero(pt, used);
+	if (big) {
+		seal__bigfree(pt, (size_t)BATCH * CH, used);
+		seal__bigfree(in[0], want, 0);
+		seal__bigfree(in[1], want, 0);
+	} else {
+		if (pt != NULL)
+			sodium_memzero(pt, used);
 		free(pt);
+		free(in[0]);
 	}
-	free(in[0]);
-	free(in[1]);
 	return rc;
 }
 

@@ -58,6 +58,13 @@ void *seal__secalloc(size_t len);
 void seal__secfree(void *p);
 /* Number of live seal__secalloc blocks (tests assert 0 at teardown). */
 long seal__secmem_live(void);
+/*
+ * Big streaming buffers (MiB): 2 MiB-aligned on transparent huge pages
+ * (one fault per 2 MiB), out of core dumps, not locked. Free with the
+ * length asked for; the first `used` bytes are wiped.
+ */
+void *seal__bigalloc(size_t len);
+void seal__bigfree(void *p, size_t len, size_t used);
 
 /*
  * A growable secret buffer. Invariants: buf is NULL or secure memory of

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * secmem.c - the only allocator for keys and plaintext: libsodium's
- * guarded, mlock'ed pages, and a growable secret buffer that never
- * reallocs (a realloc would leave plaintext behind in freed memory).
+ * guarded, mlock'ed pages, a growable secret buffer that never reallocs
+ * (a realloc would leave plaintext behind in freed memory), and big
+ * streaming buffers on transparent huge pages.
  */
 #include "config.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <sodium.h>
 
@@ -162,4 +165,58 @@ int
 seal__secbuf_writer(void *arg, const void *buf, size_t len)
 {
 	return seal__secbuf_append(arg, buf, len);
+}
+
+/*
+ * Big buffers (STREAM batches, megabytes): a page fault costs ~11 us on
+ * the VMs we measured on (more under load), so touching 2 MiB in 4 KiB
+ * pages costs ~6 ms against ~0.2 ms for one 2 MiB huge page. The mapping
+ * is aligned to 2 MiB and asks for huge pages (MADV_HUGEPAGE works with
+ * THP in "madvise" mode, the common default); plaintext in it is kept out
+ * of core dumps. seal__bigfree wipes the first `used` bytes and unmaps.
+ */
+#define HUGE_SZ ((size_t)2 << 20)
+
+void *
+seal__bigalloc(size_t len)
+{
+	size_t maplen, huge;
+	uintptr_t a;
+	char *raw, *p;
+
+	if (len == 0 || len > SIZE_MAX - 2 * HUGE_SZ)
+		return NULL;
+	len = (len + 4095) & ~(size_t)4095;
+	maplen = len + HUGE_SZ;
+	raw = mmap(NULL, maplen, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	a = ((uintptr_t)raw + HUGE_SZ - 1) & ~(uintptr_t)(HUGE_SZ - 1);
+	p = (char *)a;
+	/* give back the unaligned head and the tail */
+	if (p > raw)
+		munmap(raw, (size_t)(p - raw));
+	if (raw + maplen > p + len)
+		munmap(p + len, (size_t)(raw + maplen - (p + len)));
+	/* whole huge pages only: a tail of a few KiB stays in small pages */
+	huge = len & ~(HUGE_SZ - 1);
+#ifdef MADV_HUGEPAGE
+	if (huge > 0)
+		(void)madvise(p, huge, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_DONTDUMP
+	(void)madvise(p, len, MADV_DONTDUMP);
+#endif
+	return p;
+}
+
+void
+seal__bigfree(void *p, size_t len, size_t used)
+{
+	if (p == NULL)
+		return;
+	if (used > 0)
+		sodium_memzero(p, used);
+	munmap(p, (len + 4095) & ~(size_t)4095);
 }

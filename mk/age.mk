@@ -15,7 +15,8 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/age-pool.c \
 	libseal/age-stream.c \
 	libseal/age.c
-tools_seal_SOURCES += tools/cmd-keygen.c tools/cmd-age.c
+tools_seal_SOURCES += tools/cmd-keygen.c tools/cmd-age.c tools/cmd-age.h \
+	tools/cmd-age-keys.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-age-vectors
@@ -34,7 +35,8 @@ tests_unit_test_age_LDADD = $(UNIT_LDADD)
 
 dist_check_SCRIPTS += tests/e2e/t0100-age-interop.sh
 EXTRA_DIST += tests/e2e/pty-pass.py
-dist_check_SCRIPTS += tests/e2e/t0101-age-cli.sh tests/e2e/t0102-age-bad.sh
+dist_check_SCRIPTS += tests/e2e/t0101-age-cli.sh tests/e2e/t0102-age-bad.sh \
+	tests/e2e/t0103-age-big.sh
 EXTRA_DIST += tests/fixtures/bad/age-header tests/fixtures/bad/armor \
 	tests/fixtures/bad/bech32 tests/fixtures/bad/identity
 

@@ -32,8 +32,12 @@ dist_bashcomp_DATA = contrib/completion/seal
 zshcompdir = $(datadir)/zsh/site-functions
 dist_zshcomp_DATA = contrib/completion/_seal
 tools_seal_SOURCES += tools/main.c tools/cmd.h tools/util.c tools/util.h
-tools_seal_LDADD = libseal/libseal-core.la hooks/libhooks.la $(CORE_LIBS) \
-	$(GIT2_LIBS) $(HS_LIBS)
+tools_seal_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+
+# --enable-static-seal (configure.ac): -all-static or -static-pie here,
+# so that only this executable is static; libseal.la and the tests stay
+# shared.
+tools_seal_LDFLAGS = $(AM_LDFLAGS) $(SEAL_STATIC_LDFLAGS)
 
 # `sops` symlink, kept out of bindir so it never shadows a real sops:
 # put $(pkglibexecdir) first on PATH (or point HELM_SECRETS_SOPS_PATH at

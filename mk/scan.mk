@@ -5,10 +5,23 @@ noinst_LTLIBRARIES += hooks/libhooks.la
 hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/yamlish.h hooks/yamlish.c hooks/kube.c hooks/config.c \
 	hooks/git.h hooks/staged.c hooks/install.c hooks/report.h \
-	hooks/report.c hooks/sopslint.c
-hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) $(HS_CFLAGS)
-hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) -lpthread -lm
-tools_seal_SOURCES += tools/cmd-scan.c tools/cmd-hook.c
+	hooks/report.c hooks/sopslint.c hooks/gitindex.h hooks/gitindex.c \
+	hooks/gitfast.c
+hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) \
+	$(HS_CFLAGS) $(ZLIB_CFLAGS)
+hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) \
+	$(CRYPTO_LIBS) $(ZLIB_LIBS) -lpthread -lm
+
+# `seal scan` and `seal hook` exec seal-scan (tools/scan-exec.c), which
+# alone links libgit2 and Hyperscan: the sealing commands start faster.
+tools_seal_SOURCES += tools/scan-exec.c
+AM_CPPFLAGS += -DSEAL_PKGLIBEXECDIR='"$(pkglibexecdir)"'
+pkglibexec_PROGRAMS = tools/seal-scan
+tools_seal_scan_SOURCES = tools/seal-scan.c tools/cmd-scan.c \
+	tools/cmd-hook.c tools/cmd.h tools/util.c tools/util.h
+tools_seal_scan_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(HS_CFLAGS)
+tools_seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
 
 HOOKS_LIBS = hooks/libhooks.la $(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
 
@@ -43,3 +56,26 @@ tests_fuzz_fuzz_scan_config_LDFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_scan_config_LDADD = hooks/libhooks.la libseal/libseal-core.la \
 	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
 EXTRA_DIST += tests/fuzz/corpus/scan tests/fuzz/corpus/scan-config
+dist_check_SCRIPTS += tests/e2e/t0304-scan-exec.sh
+.PHONY: print-pkglibexecdir
+print-pkglibexecdir:
+	@echo $(pkglibexecdir)
+dist_check_SCRIPTS += tests/e2e/t0305-scan-fastpath.sh
+
+# the scanner's own git readers (index, objects, deltas)
+fuzz_programs += tests/fuzz/fuzz-index
+tests_fuzz_fuzz_index_SOURCES = tests/fuzz/fuzz-index.c
+tests_fuzz_fuzz_index_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_index_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_index_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+EXTRA_DIST += tests/fuzz/corpus/index tests/fixtures/bad/index
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-scan-index
+endif
+tests_unit_test_scan_index_SOURCES = tests/unit/test-scan-index.c \
+	tests/unit/harness.h
+tests_unit_test_scan_index_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_scan_index_LDADD = hooks/libhooks.la $(UNIT_LDADD) \
+	$(GIT2_LIBS) $(HS_LIBS) -lpthread -lm

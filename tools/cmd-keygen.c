@@ -15,10 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tools/cmd-age.h"
 #include "tools/cmd.h"
 #include "tools/util.h"
-
-#define MAX_IDENTITY_FILE (16u << 20)
 
 static void
 usage(FILE *f)
@@ -32,26 +31,6 @@ usage(FILE *f)
 	    "  -y, --convert        print the recipient (public key) of each\n"
 	    "                       identity in INPUT (default: stdin)\n"
 	    "  -h, --help           show this help\n");
-}
-
-static int
-fd_write(void *arg, const void *buf, size_t len)
-{
-	int fd = *(int *)arg;
-	const char *p = buf;
-	ssize_t w;
-
-	while (len > 0) {
-		w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
 }
 
 static int
@@ -72,35 +51,25 @@ open_output(const char *path)
 static int
 convert(const char *in, const char *out)
 {
-	unsigned char *buf = NULL;
 	seal_identity *id = NULL;
 	seal_ctx *ctx = NULL;
-	size_t len, i, n;
+	size_t i, n;
 	char *r;
-	int fd = 1, rc = EXIT_TROUBLE;
-	seal_rc src;
+	int fd = 1, rc;
 
 	if (seal_ctx_new(&ctx) != SEAL_OK)
 		die(EXIT_TROUBLE, "out of memory");
-	if (check_private_file(in) != 0 ||
-	    read_file_secure(in, MAX_IDENTITY_FILE, &buf, &len) != 0)
+	if ((rc = age_load_identity_file(ctx, in, &id)) != EXIT_OK)
 		goto out;
-	src = seal_identity_parse(ctx, (const char *)buf, len, &id);
-	if (src != SEAL_OK) {
-		error("cannot read identities from '%s': %s",
-		    strcmp(in, "-") == 0 ? "stdin" : in,
-		    seal_ctx_errmsg(ctx));
-		rc = exit_code_for(src);
-		goto out;
-	}
+	rc = EXIT_TROUBLE;
 	if (out != NULL && (fd = open_output(out)) < 0)
 		goto out;
 	n = seal_identity_count(id);
 	for (i = 0; i < n; i++) {
 		if (seal_identity_recipient(ctx, id, i, &r) != SEAL_OK)
 			continue; /* passphrases have none */
-		if (fd_write(&fd, r, strlen(r)) != 0 ||
-		    fd_write(&fd, "\n", 1) != 0) {
+		if (fd_write_fn(&fd, r, strlen(r)) != 0 ||
+		    fd_write_fn(&fd, "\n", 1) != 0) {
 			free(r);
 			error("cannot write output: %s", strerror(errno));
 			goto out;
@@ -112,7 +81,6 @@ out:
 	if (fd > 1)
 		close(fd);
 	seal_identity_free(id);
-	free_secure(buf);
 	seal_ctx_free(ctx);
 	return rc;
 }
@@ -153,8 +121,8 @@ generate(const char *out)
 	}
 	snprintf(head, sizeof(head), "# created: %s\n# public key: %s\n", ts,
 	    r);
-	if (fd_write(&fd, head, strlen(head)) != 0 ||
-	    seal_identity_write(ctx, id, 0, fd_write, &fd) != SEAL_OK) {
+	if (fd_write_fn(&fd, head, strlen(head)) != 0 ||
+	    seal_identity_write(ctx, id, 0, fd_write_fn, &fd) != SEAL_OK) {
 		error("cannot write the key to '%s': %s",
 		    out ? out : "stdout", strerror(errno));
 		goto out;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "tools/cmd.h"
 #include "tools/util.h"
 
@@ -59,6 +61,7 @@ main(int argc, char **argv)
 	base = base ? base + 1 : argv[0];
 	if (strcmp(base, "sops") == 0) {
 		progname = "sops";
+		crypto_init_noconfig();
 		return cmd_sops_compat(argc, argv);
 	}
 	if (argc < 2) {
@@ -84,6 +87,11 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(commands[i].name, argv[1]) == 0) {
+			/* keygen never uses OpenSSL; age only for big
+			 * payloads and ssh-rsa keys (cmd-age.c) */
+			if (strcmp(argv[1], "keygen") != 0 &&
+			    strcmp(argv[1], "age") != 0)
+				crypto_init_noconfig();
 			snprintf(name, sizeof(name), "seal %s",
 			    commands[i].name);
 			progname = name;

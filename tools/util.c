@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <sodium.h>
 
 #include "tools/util.h"
@@ -110,6 +111,12 @@ harden_process(void)
 #endif
 	if (sodium_init() < 0)
 		die(2, "cannot initialise libsodium");
+}
+
+void
+crypto_init_noconfig(void)
+{
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 }
 
 static int
@@ -357,6 +364,26 @@ atomic_abort(struct atomic_file *af)
 	}
 	free(af->path);
 	af->path = NULL;
+}
+
+int
+fd_write_fn(void *arg, const void *buf, size_t len)
+{
+	int fd = *(int *)arg;
+	const char *p = buf;
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
 }
 
 int

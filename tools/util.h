@@ -32,6 +32,14 @@ int exit_code_for(seal_rc rc);
 void harden_process(void);
 
 /*
+ * Initialise OpenSSL without reading openssl.cnf: the tools need only
+ * its built-in default provider, a static seal could not load a provider
+ * module the file names, and reading it costs ~20 page faults. Call
+ * before the first OpenSSL use; further calls do nothing.
+ */
+void crypto_init_noconfig(void);
+
+/*
  * Read a whole file ("-" = stdin) into *out (malloc'd, NUL-terminated,
  * *len excludes the NUL). max = 0 means no limit. Returns 0, or -1 with
  * an error printed naming the file.
@@ -65,6 +73,10 @@ int atomic_open(struct atomic_file *af, const char *path);
 int atomic_write_fn(void *arg, const void *buf, size_t len);
 int atomic_commit(struct atomic_file *af);
 void atomic_abort(struct atomic_file *af);
+
+/* seal_write_fn to a file descriptor (arg = int *), retrying on EINTR
+ * and short writes. */
+int fd_write_fn(void *arg, const void *buf, size_t len);
 
 /* seal_write_fn to a stdio stream (arg = FILE *). */
 int stdio_write_fn(void *arg, const void *buf, size_t len);
