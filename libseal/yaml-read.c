@@ -266,6 +266,24 @@ on_scalar(struct rd *r, yaml_event_t *ev)
 	return rc;
 }
 
+/*
+ * A block collection copied by an alias into a flow collection can only
+ * be written in flow style there: say so in the copy, as reading the
+ * written text back would (fuzz-yaml: "k: &b\n-\nc: [*b]").
+ */
+static void
+flow_copy(struct seal__node *n)
+{
+	size_t i;
+
+	if (n == NULL || (n->kind != SEAL_N_MAP && n->kind != SEAL_N_SEQ))
+		return;
+	n->flags |= SEAL_F_FLOW;
+	n->flags &= (uint8_t)~SEAL_F_COMPACT;
+	for (i = 0; i < n->nitems; i++)
+		flow_copy(n->items[i].val);
+}
+
 static seal_rc
 on_alias(struct rd *r, yaml_event_t *ev)
 {
@@ -300,6 +318,8 @@ on_alias(struct rd *r, yaml_event_t *ev)
 	if (n == NULL)
 		return seal__yaml_oom(r);
 	n->flags &= (uint8_t)~SEAL_F_BLANK;
+	if (f != NULL && f->flow)
+		flow_copy(n);
 	return seal__yaml_attach(r, n, line);
 }
 

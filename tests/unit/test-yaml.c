@@ -567,6 +567,32 @@ test_anchors(void **state)
 	seal__tree_free(t);
 	parse_err("a: *nope\n", SEAL_EFORMAT, "line 1: unknown anchor");
 	parse_err("a: &x [1, *x]\n", SEAL_EFORMAT, "contains it");
+	/* a block collection aliased into a flow one is written in flow
+	 * style: the tree read back and the second emit must not change
+	 * (fuzz-yaml) */
+	{
+		static const char *const srcs[] = {
+		    "k: &b\n-\nc: [*b]\n",
+		    "k: &b\n  - x\n  - y: 1\n    z: [2]\nc: {a: *b}\n",
+		};
+		size_t i;
+
+		for (i = 0; i < SEAL__ARRAY_LEN(srcs); i++) {
+			struct seal__tree *t1 = parse_ok(srcs[i]), *t2;
+			char *o1 = emit(t1, 0), *o2, why[128];
+
+			t2 = parse_ok(o1);
+			if (!seal__yaml_tree_equal(t1, t2, why, sizeof(why)))
+				fail_msg("%s\n--- in:\n%s--- out:\n%s", why,
+				    srcs[i], o1);
+			o2 = emit(t2, 0);
+			assert_string_equal(o1, o2);
+			free(o1);
+			free(o2);
+			seal__tree_free(t1);
+			seal__tree_free(t2);
+		}
+	}
 }
 
 static void
