@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 
@@ -94,6 +95,9 @@ static pthread_once_t gcm_once = PTHREAD_ONCE_INIT;
 static void
 gcm_fetch(void)
 {
+	/* reached only without AES-NI; never read openssl.cnf (the tools
+	 * may have initialised OpenSSL so already: then this is a no-op) */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
 }
 
