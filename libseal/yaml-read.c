@@ -276,7 +276,11 @@ flow_copy(struct seal__node *n)
 {
 	size_t i;
 
-	if (n == NULL || (n->kind != SEAL_N_MAP && n->kind != SEAL_N_SEQ))
+	if (n == NULL)
+		return;
+	/* flow style has no blank lines between items */
+	n->flags &= (uint8_t)~SEAL_F_BLANK;
+	if (n->kind != SEAL_N_MAP && n->kind != SEAL_N_SEQ)
 		return;
 	n->flags |= SEAL_F_FLOW;
 	n->flags &= (uint8_t)~SEAL_F_COMPACT;

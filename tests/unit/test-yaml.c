@@ -574,6 +574,7 @@ test_anchors(void **state)
 		static const char *const srcs[] = {
 		    "k: &b\n-\nc: [*b]\n",
 		    "k: &b\n  - x\n  - y: 1\n    z: [2]\nc: {a: *b}\n",
+		    "k: &b\n  - x\n\n  - - y\n\n    - z\nc: [*b]\n",
 		};
 		size_t i;
 
