@@ -501,6 +501,40 @@ seal__yaml_write_scalar(struct wr *w, const struct seal__node *v, bool flow,
 	}
 }
 
+/*
+ * Characters the key takes once written in style st: a YAML reader
+ * takes an implicit key only within 1024 characters of its start
+ * (libyaml counts characters), escapes and quotes included. The text is
+ * valid UTF-8 (checked first).
+ */
+static size_t
+key_width(const char *str, size_t n, uint8_t st)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k, w = st == SEAL_S_PLAIN ? 0 : 2;
+	uint32_t c;
+
+	while (i < n) {
+		k = utf8_next(s + i, n - i, &c);
+		if (k == 0)
+			k = 1, c = 0xFFFD;
+		i += k;
+		if (st == SEAL_S_SINGLE && c == '\'')
+			w += 2;
+		else if (st != SEAL_S_DOUBLE || (is_printable(c) &&
+		    !is_break(c) && c != 0xFEFF && c != '"' && c != '\\'))
+			w += 1;
+		else if (c == 0 || c == 7 || c == 8 || c == 9 || c == 10 ||
+		    c == 11 || c == 12 || c == 13 || c == 27 || c == '"' ||
+		    c == '\\' || c == 0x85 || c == 0xA0 || c == 0x2028 ||
+		    c == 0x2029)
+			w += 2;
+		else
+			w += c <= 0xFF ? 4 : c <= 0xFFFF ? 6 : 10;
+	}
+	return w;
+}
+
 void
 seal__yaml_write_key(struct wr *w, const struct seal__item *it, bool flow)
 {
@@ -519,6 +553,13 @@ seal__yaml_write_key(struct wr *w, const struct seal__item *it, bool flow)
 	if (!check_utf8(w, it->key, it->keylen, it->keyline, &a))
 		return;
 	st = pick_style(&k, it->key, it->keylen, flow, true, &a);
+	if (key_width(it->key, it->keylen, st) >= MAX_KEY) {
+		if (w->rc == SEAL_OK)
+			w->rc = seal__err(w->ctx, SEAL_EFORMAT,
+			    "key at line %u is longer than %u characters once "
+			    "quoted for YAML", it->keyline, MAX_KEY);
+		return;
+	}
 	if (st == SEAL_S_PLAIN)
 		put(w, it->key, it->keylen);
 	else if (st == SEAL_S_SINGLE)

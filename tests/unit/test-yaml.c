@@ -335,6 +335,34 @@ test_styles_round_trip(void **state)
 		seal__tree_free(t2);
 	}
 	same("a: !!%21 x\n");
+	/* a key read from an explicit "? " entry may be longer, once
+	 * quoted, than the 1024 characters a reader takes for an implicit
+	 * key: refuse to write it rather than write unreadable YAML */
+	{
+		char src[1400], *out;
+		struct seal__tree *t;
+		struct sbuf b = { 0 };
+		seal_ctx *ctx = ctx_new();
+		size_t i, o = 0;
+
+		o += (size_t)snprintf(src + o, sizeof(src) - o, "? \"");
+		for (i = 0; i < 600; i++) /* 1202 characters quoted */
+			o += (size_t)snprintf(src + o, sizeof(src) - o, "\\t");
+		snprintf(src + o, sizeof(src) - o, "\"\n: v\n");
+		t = parse_ok(src);
+		assert_int_equal(seal__yaml_emit(ctx, t, NULL, sbuf_write, &b),
+		    SEAL_EFORMAT);
+		assert_non_null(strstr(ctx->errmsg, "longer than 1024"));
+		free(b.p);
+		seal_ctx_free(ctx);
+		seal__tree_free(t);
+		/* short ones are still written */
+		t = parse_ok("? \"\\t\\t\"\n: v\n");
+		out = emit(t, 0);
+		assert_string_equal(out, "\"\\t\\t\": v\n");
+		free(out);
+		seal__tree_free(t);
+	}
 }
 
 static struct seal__tree *
