@@ -51,7 +51,8 @@ seal__bigmem_alloc(struct seal__bigmem *m, size_t len, bool secret)
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw == MAP_FAILED)
 		return -1;
-	start = ((uintptr_t)raw + pg + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	start = ((uintptr_t)raw + pg + HUGE_PAGE - 1) &
+	    ~(uintptr_t)(HUGE_PAGE - 1);
 	m->raw = raw;
 	m->rawlen = rawlen;
 	m->p = (unsigned char *)start;

@@ -184,7 +184,8 @@ gcm_start(struct seal__gcm *g, int enc, const unsigned char *iv,
 		if (EVP_CipherInit_ex(c, NULL, NULL, NULL, iv, enc) != 1)
 			return NULL;
 	}
-	if (aadlen > 0 && EVP_CipherUpdate(c, NULL, &outl, aad, (int)aadlen) != 1)
+	if (aadlen > 0 &&
+	    EVP_CipherUpdate(c, NULL, &outl, aad, (int)aadlen) != 1)
 		return NULL;
 	return c;
 }

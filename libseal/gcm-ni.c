@@ -268,7 +268,8 @@ crypt(const struct seal__gcm_ni *g, int enc, unsigned char *out,
 		k3 = ctr = inc32(ctr);
 		aes4(rk, &k0, &k1, &k2, &k3);
 		_mm_storeu_si128((__m128i *)(out + i),
-		    _mm_xor_si128(k0, _mm_loadu_si128((const __m128i *)(in + i))));
+		    _mm_xor_si128(k0,
+		        _mm_loadu_si128((const __m128i *)(in + i))));
 		_mm_storeu_si128((__m128i *)(out + i + 16),
 		    _mm_xor_si128(k1,
 		        _mm_loadu_si128((const __m128i *)(in + i + 16))));

@@ -28,7 +28,7 @@ struct arena_chunk {
 
 struct seal__arena {
 	struct arena_chunk *head;
-	size_t first;		/* size of the first chunk; 0: ARENA_CHUNK */
+	size_t first;		/* the first chunk's size; 0: ARENA_CHUNK */
 	bool secret;
 	char *last;		/* the last reservation (pub) */
 };
@@ -240,7 +240,8 @@ seal__node_set_pub(struct seal__tree *t, struct seal__node *n, char *p,
 
 	/* give back the unused tail of the last reservation */
 	if (p == t->pub->last && c != NULL &&
-	    (unsigned char *)p >= c->mem && (unsigned char *)p < c->mem + c->used)
+	    (unsigned char *)p >= c->mem &&
+	    (unsigned char *)p < c->mem + c->used)
 		c->used = (size_t)((unsigned char *)p - c->mem) + len + 1;
 	t->pub->last = NULL;
 	if (n->text != NULL)

@@ -174,7 +174,7 @@ struct seal__bigmem {
 	size_t rawlen;
 	unsigned char *p;	/* len usable bytes, huge-page aligned */
 	size_t len;
-	bool secret;		/* guard pages, mlock, no core dump, wiped */
+	bool secret;		/* guard pages, mlock, no dump, wiped */
 	bool locked;
 };
 /* Zero-filled block of at least len bytes (m->len); -1 on failure. */

@@ -619,7 +619,7 @@ teardown(void **state)
 	return 0;
 }
 
-/* ---- the AES-GCM session -------------------------------------------------- */
+/* ---- the AES-GCM session ------------------------------------------------ */
 
 /* The reference: OpenSSL's EVP AES-256-GCM, any IV length. */
 static void
