@@ -279,6 +279,19 @@ decrypt_value(struct walk *w, struct seal__node *n, const char *aad,
 	}
 	if (comment)
 		return set_text(w, n, w->pt.buf, w->pt.len);
+	if (e.type == SEAL_T_STR || e.type == SEAL_T_BYTES ||
+	    e.type == SEAL_T_TIME) {
+		/* kept verbatim (seal__sops_uncanon would only copy it):
+		 * no second secure buffer */
+		if ((rc = set_text(w, n, (char *)w->pt.buf, w->pt.len)) !=
+		    SEAL_OK)
+			return rc;
+		n->type = (uint8_t)(e.type == SEAL_T_BYTES ? SEAL_T_STR
+		                                           : e.type);
+		n->flags &= (uint8_t)~SEAL_F_ENCRYPTED;
+		n->style = SEAL_S_ANY;
+		return SEAL_OK;
+	}
 	rc = seal__sops_uncanon(
 	    w->ctx, e.type, w->pt.buf, w->pt.len, "", &w->tmp);
 	if (rc != SEAL_OK) {
