@@ -3,7 +3,8 @@
 # bench-age.sh - seal age vs Debian's age, side by side in one run:
 # throughput on a big file (default 256 MiB) both ways, a 1 KiB file end
 # to end, peak RSS against file size, and the library's small-file
-# decrypt rate (the SOPS hot path). Prints medians and ratios.
+# decrypt rate (the SOPS hot path), and start-up (`--version`, with page
+# faults: each costs ~11 us on our VMs). Prints medians and ratios.
 #   SEAL=build/tools/seal BIG_MB=256 RUNS=5 bash bench/bench-age.sh
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,11 +55,20 @@ hf -r 40 --export-json small.json \
 	"$SEAL age -d -i key small.age" "age -d -i key small.age"
 hf -r 40 --export-json smallenc.json \
 	"$SEAL age -r $R small" "age -r $R small"
+hf -r 40 --export-json version.json "$SEAL --version" "age --version"
 echo "## medians of wall time, mean CPU time (hyperfine, output to /dev/null)"
 report "encrypt ${BIG_MB} MiB" enc.json "$((BIG_MB * 1048576 / 1000000))"
 report "decrypt ${BIG_MB} MiB" dec.json "$((BIG_MB * 1048576 / 1000000))"
 report "decrypt 1 KiB" small.json 0
 report "encrypt 1 KiB" smallenc.json 0
+report "--version" version.json 0
+echo "## page faults (minor, /usr/bin/time -f %R)"
+for c in "--version" "age -d -i key small.age"; do
+	s=$(/usr/bin/time -f %R "$SEAL" $c 2>&1 >/dev/null | tail -1)
+	a=$(/usr/bin/time -f %R age ${c#age } 2>&1 >/dev/null | tail -1)
+	printf '%-24s seal %5s age %5s\n' "$c" "$s" "$a"
+done
+command -v file >/dev/null && echo "# seal is $(file -b "$SEAL" | cut -d, -f1,4)"
 
 echo "## peak RSS (KiB, /usr/bin/time -f %M)"
 for f in small mid big; do

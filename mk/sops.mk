@@ -31,6 +31,7 @@ tools_seal_SOURCES += \
 	keys/discover.c \
 	tools/sops-common.h \
 	tools/sops-common.c \
+	tools/sops-open.c \
 	tools/sops-compat.c \
 	tools/cmd-encrypt.c \
 	tools/cmd-decrypt.c \

@@ -90,7 +90,7 @@ in_read(void *arg, void *buf, size_t len, size_t *got)
  * bytes go to a small heap buffer; beyond, to a huge-page mapping (4096
  * small page faults for 16 MiB cost tens of ms here; 8 huge ones do not).
  */
-#define HOLD_SMALL (256u << 10)
+#define HOLD_SMALL (64u << 10) /* from the heap: below the mmap threshold */
 
 struct hold {
 	seal_write_fn write;

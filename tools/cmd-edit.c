@@ -188,35 +188,15 @@ cmd_edit(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_parse(argc, argv, &o, SO_TYPES | SO_IGNOREMAC, usage);
+	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_IGNOREMAC, usage, 1, 1,
+	    "one file", &ctx);
 	if (ec >= 0)
 		goto out;
-	if (o.nfiles != 1) {
-		error("edit takes one file");
-		fputs(usage, stderr);
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
 	path = o.files[0];
-	if (seal_ctx_new(&ctx) != SEAL_OK) {
-		ec = EXIT_TROUBLE;
+	ec = sops_open(ctx, &o, path, o.ignore_mac ? SEAL_SOPS_IGNORE_MAC : 0,
+	    &f, &id);
+	if (ec != 0)
 		goto out;
-	}
-	if ((ec = sops_load(ctx, &o, path, &f)) != 0)
-		goto out;
-	if (!seal_sops_is_encrypted(f)) {
-		error("%s: not sealed; seal it with 'seal encrypt -i %s'", path,
-		    path);
-		ec = sops_compat ? 1 : EXIT_NEGATIVE;
-		goto out;
-	}
-	if ((ec = sops_identities(ctx, &id)) != 0)
-		goto out;
-	if ((rc = seal_sops_decrypt(ctx, f, id,
-	         o.ignore_mac ? SEAL_SOPS_IGNORE_MAC : 0)) != SEAL_OK) {
-		ec = sops_fail(ctx, rc, true);
-		goto out;
-	}
 	fmt = seal_sops_format(f);
 	rc = seal_sops_write(ctx, f, fmt, o.indent > 0 ? o.indent : 0,
 	    seal__secbuf_writer, &before);

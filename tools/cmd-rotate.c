@@ -38,33 +38,13 @@ cmd_rotate(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_parse(argc, argv, &o,
-	    SO_INPLACE | SO_TYPES | SO_OUTPUT | SO_ROTATE, usage);
+	ec = sops_begin(argc, argv, &o,
+	    SO_INPLACE | SO_TYPES | SO_OUTPUT | SO_ROTATE, usage, 1, 1,
+	    "one file", &ctx);
 	if (ec >= 0)
 		goto out;
-	if (o.nfiles != 1) {
-		error("rotate takes one file");
-		fputs(usage, stderr);
-		ec = EXIT_TROUBLE;
+	if ((ec = sops_open(ctx, &o, o.files[0], 0, &f, &id)) != 0)
 		goto out;
-	}
-	if (seal_ctx_new(&ctx) != SEAL_OK) {
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
-	if ((ec = sops_load(ctx, &o, o.files[0], &f)) != 0)
-		goto out;
-	if (!seal_sops_is_encrypted(f)) {
-		error("%s: not sealed; nothing to rotate", o.files[0]);
-		ec = EXIT_NEGATIVE;
-		goto out;
-	}
-	if ((ec = sops_identities(ctx, &id)) != 0)
-		goto out;
-	if ((rc = seal_sops_decrypt(ctx, f, id, 0)) != SEAL_OK) {
-		ec = sops_fail(ctx, rc, true);
-		goto out;
-	}
 	if (o.nadd > 0 || o.nrm > 0) {
 		if ((rc = seal_sops_params_new(ctx, &p)) != SEAL_OK)
 			goto fail;

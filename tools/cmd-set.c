@@ -41,13 +41,15 @@ cmd_set(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_parse(argc, argv, &o, SO_TYPES | SO_SETVAL, usage);
+	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_SETVAL, usage, 2, 3,
+	    "a file, a path and a value (or --value-file/--value-stdin)", &ctx);
 	if (ec >= 0)
 		goto out;
 	want = o.value_file || o.value_stdin ? 2 : 3;
 	if (o.nfiles != want) {
-		error("set wants a file, a path%s",
-		    want == 3 ? " and a value" : "");
+		error(want == 3 ? "expected a file, a path and a value"
+		                : "expected a file and a path (the value "
+		                  "comes from --value-file/--value-stdin)");
 		fputs(usage, stderr);
 		ec = EXIT_TROUBLE;
 		goto out;
@@ -59,24 +61,8 @@ cmd_set(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (seal_ctx_new(&ctx) != SEAL_OK) {
-		ec = EXIT_TROUBLE;
+	if ((ec = sops_open(ctx, &o, o.files[0], 0, &f, &id)) != 0)
 		goto out;
-	}
-	if ((ec = sops_load(ctx, &o, o.files[0], &f)) != 0)
-		goto out;
-	if (!seal_sops_is_encrypted(f)) {
-		error("%s: not sealed; seal it first with 'seal encrypt -i'",
-		    o.files[0]);
-		ec = EXIT_NEGATIVE;
-		goto out;
-	}
-	if ((ec = sops_identities(ctx, &id)) != 0)
-		goto out;
-	if ((rc = seal_sops_decrypt(ctx, f, id, 0)) != SEAL_OK) {
-		ec = sops_fail(ctx, rc, true);
-		goto out;
-	}
 	rc = want == 2
 	    ? seal_sops_set(ctx, f, o.files[1], (char *)val, vlen)
 	    : seal_sops_set(ctx, f, o.files[1], o.files[2], strlen(o.files[2]));

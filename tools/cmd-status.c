@@ -149,19 +149,10 @@ cmd_status(int argc, char **argv)
 	seal_ctx *ctx = NULL;
 	int ec, i, r;
 
-	ec = sops_parse(argc, argv, &o, SO_TYPES | SO_JSON, usage);
+	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_JSON, usage, 1, -1,
+	    "at least one file", &ctx);
 	if (ec >= 0)
 		goto out;
-	if (o.nfiles < 1) {
-		error("status wants at least one file");
-		fputs(usage, stderr);
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
-	if (seal_ctx_new(&ctx) != SEAL_OK) {
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
 	ec = 0;
 	for (i = 0; i < o.nfiles; i++)
 		if ((r = one(ctx, &o, o.files[i])) > ec)

@@ -31,33 +31,12 @@ cmd_unset(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_parse(argc, argv, &o, SO_TYPES | SO_SETVAL, usage);
+	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_SETVAL, usage, 2, 2,
+	    "a file and a path", &ctx);
 	if (ec >= 0)
 		goto out;
-	if (o.nfiles != 2) {
-		error("unset wants a file and a path");
-		fputs(usage, stderr);
-		ec = EXIT_TROUBLE;
+	if ((ec = sops_open(ctx, &o, o.files[0], 0, &f, &id)) != 0)
 		goto out;
-	}
-	if (seal_ctx_new(&ctx) != SEAL_OK) {
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
-	if ((ec = sops_load(ctx, &o, o.files[0], &f)) != 0)
-		goto out;
-	if (!seal_sops_is_encrypted(f)) {
-		error("%s: not sealed; seal it first with 'seal encrypt -i'",
-		    o.files[0]);
-		ec = EXIT_NEGATIVE;
-		goto out;
-	}
-	if ((ec = sops_identities(ctx, &id)) != 0)
-		goto out;
-	if ((rc = seal_sops_decrypt(ctx, f, id, 0)) != SEAL_OK) {
-		ec = sops_fail(ctx, rc, true);
-		goto out;
-	}
 	rc = seal_sops_unset(ctx, f, o.files[1]);
 	if (rc == SEAL_EINVAL && o.idempotent) {
 		ec = 0;

@@ -33,14 +33,8 @@ one(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	int ec, changed = 0;
 	seal_rc rc;
 
-	if ((ec = sops_load(ctx, o, path, &f)) != 0)
-		return ec;
-	if (!seal_sops_is_encrypted(f)) {
-		error("%s: not sealed; seal it first with 'seal encrypt -i'",
-		    path);
-		ec = EXIT_NEGATIVE;
+	if ((ec = sops_open(ctx, o, path, 0, &f, NULL)) != 0)
 		goto out;
-	}
 	if ((ec = sops_params(ctx, o, path, false, true, &p, NULL)) != 0)
 		goto out;
 	if ((rc = seal_sops_unwrap(ctx, f, id)) != SEAL_OK ||
@@ -71,19 +65,10 @@ cmd_updatekeys(int argc, char **argv)
 	int ec, i, r;
 
 	harden_process();
-	ec = sops_parse(argc, argv, &o, SO_TYPES | SO_KEYS | SO_YES, usage);
+	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_KEYS | SO_YES, usage, 1,
+	    -1, "at least one file", &ctx);
 	if (ec >= 0)
 		goto out;
-	if (o.nfiles < 1) {
-		error("updatekeys wants at least one file");
-		fputs(usage, stderr);
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
-	if (seal_ctx_new(&ctx) != SEAL_OK) {
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
 	if ((ec = sops_identities(ctx, &id)) != 0)
 		goto out;
 	for (i = 0; i < o.nfiles; i++)

@@ -98,6 +98,22 @@ int sops_put(const struct sops_opts *o, const char *path, bool in_place,
 /* A progress note on stderr (silenced by -q). */
 void sops_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * sops_begin: sops_parse, then check min <= operands <= max (max < 0: no
+ * limit; "expected <operands>" on misuse) and create *ctx. Returns -1 to go
+ * on, or an exit code.
+ */
+int sops_begin(int argc, char **argv, struct sops_opts *o, unsigned allow,
+    const char *usage, int min, int max, const char *operands,
+    seal_ctx **ctx);
+/*
+ * sops_open: load path and refuse it unless sealed; with id != NULL, also
+ * get the environment's identities and decrypt (flags as for
+ * seal_sops_decrypt). Returns 0 or an exit code (message printed).
+ */
+int sops_open(seal_ctx *ctx, const struct sops_opts *o, const char *path,
+    unsigned flags, seal_sops_file **f, seal_identity **id);
+
 /* Does this clear tree look like a Kubernetes Secret (every document)? */
 bool sops_is_kube_secret(const seal_sops_file *f);
 

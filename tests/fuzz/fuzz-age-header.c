@@ -10,40 +10,11 @@
 #include <string.h>
 
 #include "age-internal.h"
+#include "fuzz-io.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define KAT "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX"
-
-static int
-sink(void *arg, const void *buf, size_t len)
-{
-	(void)arg;
-	(void)buf;
-	(void)len;
-	return 0;
-}
-
-struct rd {
-	const uint8_t *p;
-	size_t len, off;
-};
-
-static int
-rd(void *arg, void *buf, size_t len, size_t *got)
-{
-	struct rd *r = arg;
-	size_t n = r->len - r->off;
-
-	if (n > len)
-		n = len;
-	if (n > 4099)
-		n = 4099;
-	memcpy(buf, r->p + r->off, n);
-	r->off += n;
-	*got = n;
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -51,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static seal_identity *id;
 	static seal_ctx *ctx;
 	struct seal__age_header h;
-	struct rd r = { data, size, 0 };
+	struct fuzz_rd r = { data, size, 0, 4099 };
 	int rc;
 
 	if (ctx == NULL) {
@@ -68,8 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = seal__age_header_parse(ctx, data, size, true, &h);
 	if (rc == SEAL_OK)
 		seal__age_header_free(&h);
-	(void)seal_age_decrypt_buf(ctx, id, 0, data, size, sink, NULL);
-	(void)seal_age_decrypt(ctx, id, 0, rd, &r, sink, NULL);
+	(void)seal_age_decrypt_buf(ctx, id, 0, data, size, fuzz_sink, NULL);
+	(void)seal_age_decrypt(ctx, id, 0, fuzz_read, &r, fuzz_sink, NULL);
 	if (strchr(seal_ctx_errmsg(ctx), '\n') != NULL)
 		abort();
 	return 0;

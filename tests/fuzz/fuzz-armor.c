@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "age-internal.h"
+#include "fuzz-io.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,36 +30,6 @@ buf_write(void *arg, const void *p, size_t n)
 	b->p = np;
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
-	return 0;
-}
-
-static int
-sink(void *arg, const void *buf, size_t len)
-{
-	(void)arg;
-	(void)buf;
-	(void)len;
-	return 0;
-}
-
-struct rd {
-	const uint8_t *p;
-	size_t len, off;
-};
-
-static int
-rd_fn(void *arg, void *buf, size_t len, size_t *got)
-{
-	struct rd *r = arg;
-	size_t n = r->len - r->off;
-
-	if (n > len)
-		n = len;
-	if (n > 333)
-		n = 333;
-	memcpy(buf, r->p + r->off, n);
-	r->off += n;
-	*got = n;
 	return 0;
 }
 
@@ -91,17 +62,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (bin != NULL) {
 		abort();
 	}
-	(void)seal_age_decrypt_buf(ctx, NULL, SEAL_AGE_ARMOR, data, size, sink,
-	    NULL);
+	(void)seal_age_decrypt_buf(ctx, NULL, SEAL_AGE_ARMOR, data, size,
+	    fuzz_sink, NULL);
 	/* the streaming armor reader must agree with the whole-buffer one */
 	{
-		struct rd r = { data, size, 0 };
+		struct fuzz_rd r = { data, size, 0, 333 };
 		unsigned char tmp[100];
 		size_t got, total = 0;
 		struct seal__armor_r *ar = malloc(sizeof(*ar));
 		bool ok = false;
 
-		seal__armor_r_init(ar, ctx, NULL, 0, false, rd_fn, &r);
+		seal__armor_r_init(ar, ctx, NULL, 0, false, fuzz_read, &r);
 		for (;;) {
 			if (seal__armor_r_fn(ar, tmp, sizeof(tmp), &got) != 0)
 				break;
@@ -118,8 +89,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		free(bin);
 		free(ar);
-		(void)seal_age_decrypt(ctx, NULL, SEAL_AGE_ARMOR, rd_fn,
-		    &(struct rd){ data, size, 0 }, sink, NULL);
+		(void)seal_age_decrypt(ctx, NULL, SEAL_AGE_ARMOR, fuzz_read,
+		    &(struct fuzz_rd){ data, size, 0, 333 }, fuzz_sink, NULL);
 	}
 	return 0;
 }

@@ -9,17 +9,9 @@
 #include <string.h>
 
 #include "age-internal.h"
+#include "fuzz-io.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int
-sink(void *arg, const void *buf, size_t len)
-{
-	(void)arg;
-	(void)buf;
-	(void)len;
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (seal_identity_recipient(ctx, id, i, &s) ==
 			    SEAL_OK)
 				free(s);
-			(void)seal_identity_write(ctx, id, i, sink, NULL);
+			(void)seal_identity_write(ctx, id, i, fuzz_sink, NULL);
 		}
 		seal_identity_free(id);
 	}
