@@ -8,6 +8,8 @@
 #      decryptor, with hyperfine (medians and ratios);
 #   3. sealing a 10 MB YAML file (MB/s), next to `age -e` of the same
 #      bytes.
+# CPU time (user + system, hyperfine's means) is printed next to wall
+# time: on a shared machine it is the steadier figure.
 # Usage: bench/bench-sops.sh   (SEAL=path/to/seal, default build/tools/seal)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,8 +77,10 @@ import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 base = r[0]["median"]
 for name, x in zip(sys.argv[2:], r):
-    print("   %-16s median %7.3f ms  (min %.3f, max %.3f)  ratio to seal %.2f" %
-          (name, x["median"] * 1e3, x["min"] * 1e3, x["max"] * 1e3, x["median"] / base))
+    print("   %-16s median %7.3f ms  (min %.3f, max %.3f)  ratio to seal %.2f"
+          "  cpu %.3f ms" %
+          (name, x["median"] * 1e3, x["min"] * 1e3, x["max"] * 1e3,
+           x["median"] / base, (x["user"] + x["system"]) * 1e3))
 print("   seal decrypt median %.3f ms (target < 2 ms)" % (base * 1e3))
 PY
 
@@ -102,8 +106,10 @@ import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 size = int(sys.argv[2])
 for name, x in zip(["seal encrypt", "age -e"], r):
-    print("   %-13s median %7.1f ms = %6.1f MB/s" %
-          (name, x["median"] * 1e3, size / x["median"] / 1e6))
+    cpu = x["user"] + x["system"]
+    print("   %-13s median %7.1f ms = %6.1f MB/s  (cpu %.1f ms = %.1f MB/s)" %
+          (name, x["median"] * 1e3, size / x["median"] / 1e6, cpu * 1e3,
+           size / cpu / 1e6))
 print("   seal encrypt: %.1f MB/s (target >= 30); ratio to age -e %.2f" %
       (size / r[0]["median"] / 1e6, r[0]["median"] / r[1]["median"]))
 PY

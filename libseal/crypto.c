@@ -13,9 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include "gcm-ni.h"
+#include "gcm.h"
 #include "seal-internal.h"
 
 int
@@ -92,63 +95,134 @@ static pthread_once_t gcm_once = PTHREAD_ONCE_INIT;
 static void
 gcm_fetch(void)
 {
+	/* reached only without AES-NI; never read openssl.cnf (the tools
+	 * may have initialised OpenSSL so already: then this is a no-op) */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
 }
 
-static EVP_CIPHER_CTX *
-gcm_ctx(int enc, const unsigned char key[32], const unsigned char *iv,
-    size_t ivlen, const unsigned char *aad, size_t aadlen)
-{
-	EVP_CIPHER_CTX *c;
-	int outl;
+/*
+ * A session keeps one cipher context per direction with the key schedule
+ * set; each value re-initialises only the IV (EVP_CipherInit_ex with a
+ * NULL key), which also resets the GHASH state. Setting up a context and
+ * expanding the key for every value was most of the cost of the SOPS
+ * walk on many small values.
+ */
+struct seal__gcm {
+	EVP_CIPHER_CTX *c[2]; /* [0] decrypt, [1] encrypt; made on first use */
+	size_t ivlen[2];
+	unsigned char key[32];
+	bool ni; /* AES-NI: no OpenSSL at all (gcm-ni.c) */
+	struct seal__gcm_ni k;
+};
 
+struct seal__gcm *
+seal__gcm_new(const unsigned char key[32])
+{
+	struct seal__gcm *g;
+
+	g = seal__secalloc(sizeof(*g));
+	if (g == NULL)
+		return NULL;
+	if (seal__gcm_ni_usable()) {
+		g->ni = true;
+		seal__gcm_ni_init(&g->k, key);
+		return g;
+	}
 	pthread_once(&gcm_once, gcm_fetch);
-	if (gcm == NULL || ivlen == 0 || ivlen > 1024 || aadlen > INT_MAX)
-		return NULL;
-	c = EVP_CIPHER_CTX_new();
-	if (c == NULL)
-		return NULL;
-	if (EVP_CipherInit_ex(c, gcm, NULL, NULL, NULL, enc) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, (int)ivlen,
-		NULL) != 1 ||
-	    EVP_CipherInit_ex(c, NULL, NULL, key, iv, enc) != 1 ||
-	    (aadlen > 0 &&
-		EVP_CipherUpdate(c, NULL, &outl, aad, (int)aadlen) != 1)) {
-		EVP_CIPHER_CTX_free(c);
+	if (gcm == NULL) {
+		seal__secfree(g);
 		return NULL;
 	}
+	/* the key stays in the session only until both contexts exist */
+	memcpy(g->key, key, 32);
+	return g;
+}
+
+void
+seal__gcm_free(struct seal__gcm *g)
+{
+	if (g == NULL)
+		return;
+	EVP_CIPHER_CTX_free(g->c[0]); /* clears the key schedule */
+	EVP_CIPHER_CTX_free(g->c[1]);
+	seal__secfree(g); /* wipes */
+}
+
+/* The context for enc, positioned at a fresh message with iv and aad. */
+static EVP_CIPHER_CTX *
+gcm_start(struct seal__gcm *g, int enc, const unsigned char *iv,
+    size_t ivlen, const unsigned char *aad, size_t aadlen)
+{
+	EVP_CIPHER_CTX *c = g->c[enc];
+	int outl;
+
+	if (ivlen == 0 || ivlen > 1024 || aadlen > INT_MAX)
+		return NULL;
+	if (c == NULL) {
+		c = EVP_CIPHER_CTX_new();
+		if (c == NULL)
+			return NULL;
+		if (EVP_CipherInit_ex(c, gcm, NULL, NULL, NULL, enc) != 1 ||
+		    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, (int)ivlen,
+			NULL) != 1 ||
+		    EVP_CipherInit_ex(c, NULL, NULL, g->key, iv, enc) != 1) {
+			EVP_CIPHER_CTX_free(c);
+			return NULL;
+		}
+		g->c[enc] = c;
+		g->ivlen[enc] = ivlen;
+		if (g->c[!enc] != NULL)
+			sodium_memzero(g->key, sizeof(g->key));
+	} else {
+		if (ivlen != g->ivlen[enc]) {
+			if (EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN,
+				(int)ivlen, NULL) != 1)
+				return NULL;
+			g->ivlen[enc] = ivlen;
+		}
+		if (EVP_CipherInit_ex(c, NULL, NULL, NULL, iv, enc) != 1)
+			return NULL;
+	}
+	if (aadlen > 0 &&
+	    EVP_CipherUpdate(c, NULL, &outl, aad, (int)aadlen) != 1)
+		return NULL;
 	return c;
 }
 
 int
-seal__aes256gcm_encrypt(unsigned char *ct, unsigned char tag[16],
-    const unsigned char *pt, size_t ptlen, const unsigned char key[32],
+seal__gcm_encrypt(struct seal__gcm *g, unsigned char *ct,
+    unsigned char tag[16], const unsigned char *pt, size_t ptlen,
     const unsigned char *iv, size_t ivlen,
     const unsigned char *aad, size_t aadlen)
 {
 	EVP_CIPHER_CTX *c;
-	int outl, rc = -1;
+	int outl;
 
 	if (ptlen > INT_MAX)
 		return -1;
-	c = gcm_ctx(1, key, iv, ivlen, aad, aadlen);
+	if (g->ni) {
+		if (ivlen == 0 || ivlen > 1024)
+			return -1;
+		seal__gcm_ni_encrypt(
+		    &g->k, ct, tag, pt, ptlen, iv, ivlen, aad, aadlen);
+		return 0;
+	}
+	c = gcm_start(g, 1, iv, ivlen, aad, aadlen);
 	if (c == NULL)
 		return -1;
 	if (ptlen > 0 && EVP_EncryptUpdate(c, ct, &outl, pt, (int)ptlen) != 1)
-		goto out;
+		return -1;
 	if (EVP_EncryptFinal_ex(c, ct + ptlen, &outl) != 1)
-		goto out;
+		return -1;
 	if (EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, tag) != 1)
-		goto out;
-	rc = 0;
-out:
-	EVP_CIPHER_CTX_free(c); /* clears the key schedule */
-	return rc;
+		return -1;
+	return 0;
 }
 
 int
-seal__aes256gcm_decrypt(unsigned char *pt, const unsigned char *ct,
-    size_t ctlen, const unsigned char tag[16], const unsigned char key[32],
+seal__gcm_decrypt(struct seal__gcm *g, unsigned char *pt,
+    const unsigned char *ct, size_t ctlen, const unsigned char tag[16],
     const unsigned char *iv, size_t ivlen,
     const unsigned char *aad, size_t aadlen)
 {
@@ -158,7 +232,13 @@ seal__aes256gcm_decrypt(unsigned char *pt, const unsigned char *ct,
 
 	if (ctlen > INT_MAX)
 		return -1;
-	c = gcm_ctx(0, key, iv, ivlen, aad, aadlen);
+	if (g->ni) {
+		if (ivlen == 0 || ivlen > 1024)
+			return -1;
+		return seal__gcm_ni_decrypt(
+		    &g->k, pt, ct, ctlen, tag, iv, ivlen, aad, aadlen);
+	}
+	c = gcm_start(g, 0, iv, ivlen, aad, aadlen);
 	if (c == NULL)
 		return -1;
 	memcpy(tagcopy, tag, 16);
@@ -172,7 +252,39 @@ seal__aes256gcm_decrypt(unsigned char *pt, const unsigned char *ct,
 out:
 	if (rc != 0 && ctlen > 0)
 		sodium_memzero(pt, ctlen); /* never release unauthenticated */
-	EVP_CIPHER_CTX_free(c);
+	return rc;
+}
+
+/* One-shot forms: a session for one value. */
+int
+seal__aes256gcm_encrypt(unsigned char *ct, unsigned char tag[16],
+    const unsigned char *pt, size_t ptlen, const unsigned char key[32],
+    const unsigned char *iv, size_t ivlen,
+    const unsigned char *aad, size_t aadlen)
+{
+	struct seal__gcm *g = seal__gcm_new(key);
+	int rc;
+
+	if (g == NULL)
+		return -1;
+	rc = seal__gcm_encrypt(g, ct, tag, pt, ptlen, iv, ivlen, aad, aadlen);
+	seal__gcm_free(g);
+	return rc;
+}
+
+int
+seal__aes256gcm_decrypt(unsigned char *pt, const unsigned char *ct,
+    size_t ctlen, const unsigned char tag[16], const unsigned char key[32],
+    const unsigned char *iv, size_t ivlen,
+    const unsigned char *aad, size_t aadlen)
+{
+	struct seal__gcm *g = seal__gcm_new(key);
+	int rc;
+
+	if (g == NULL)
+		return -1;
+	rc = seal__gcm_decrypt(g, pt, ct, ctlen, tag, iv, ivlen, aad, aadlen);
+	seal__gcm_free(g);
 	return rc;
 }
 

@@ -430,6 +430,7 @@ seal__json_parse(seal_ctx *ctx, const char *buf, size_t len,
 	p.t = seal__tree_new();
 	if (p.t == NULL)
 		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	seal__tree_size_hint(p.t, len);
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		p.s += 3;
 	ws(&p);

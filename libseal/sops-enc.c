@@ -251,23 +251,27 @@ seal__enc_size(size_t ptlen)
 	return 64 + (ptlen + 2) / 3 * 4 + 44 + 24 + 16;
 }
 
+/* Values up to this size need no heap buffer for their ciphertext. */
+#define SMALL_VALUE 1024u
+
 seal_rc
-seal__enc_encrypt(seal_ctx *ctx, const unsigned char key[32],
+seal__enc_encrypt_g(seal_ctx *ctx, struct seal__gcm *g,
     const unsigned char iv[SEAL_SOPS_IV_BYTES], const void *pt, size_t ptlen,
     const char *aad, size_t aadlen, enum seal__type type, bool comment,
     char *out, size_t *outlen)
 {
-	unsigned char tag[SEAL_SOPS_TAG_BYTES];
-	unsigned char *ct;
-	size_t o;
+	unsigned char tag[SEAL_SOPS_TAG_BYTES], small[SMALL_VALUE];
+	unsigned char *ct = small;
+	const char *tn;
+	size_t o, tl;
 
 	/* the ciphertext is not secret: plain memory is fine */
-	ct = malloc(ptlen ? ptlen : 1);
-	if (ct == NULL)
+	if (ptlen > sizeof(small) && (ct = malloc(ptlen)) == NULL)
 		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
-	if (seal__aes256gcm_encrypt(ct, tag, pt, ptlen, key, iv,
-	        SEAL_SOPS_IV_BYTES, (const unsigned char *)aad, aadlen) != 0) {
-		free(ct);
+	if (seal__gcm_encrypt(g, ct, tag, pt, ptlen, iv, SEAL_SOPS_IV_BYTES,
+	        (const unsigned char *)aad, aadlen) != 0) {
+		if (ct != small)
+			free(ct);
 		return seal__err(ctx, SEAL_EIO, "AES-GCM encryption failed");
 	}
 	memcpy(out, "ENC[AES256_GCM,data:", 20);
@@ -281,17 +285,33 @@ seal__enc_encrypt(seal_ctx *ctx, const unsigned char key[32],
 	o += seal__sops_b64_encode(out + o, tag, sizeof(tag));
 	memcpy(out + o, ",type:", 6);
 	o += 6;
-	{
-		const char *tn = seal__enc_type_name(type, comment);
-		size_t tl = strlen(tn);
-		memcpy(out + o, tn, tl);
-		o += tl;
-	}
+	tn = seal__enc_type_name(type, comment);
+	tl = strlen(tn);
+	memcpy(out + o, tn, tl);
+	o += tl;
 	out[o++] = ']';
 	out[o] = '\0';
 	*outlen = o;
-	free(ct);
+	if (ct != small)
+		free(ct);
 	return SEAL_OK;
+}
+
+seal_rc
+seal__enc_encrypt(seal_ctx *ctx, const unsigned char key[32],
+    const unsigned char iv[SEAL_SOPS_IV_BYTES], const void *pt, size_t ptlen,
+    const char *aad, size_t aadlen, enum seal__type type, bool comment,
+    char *out, size_t *outlen)
+{
+	struct seal__gcm *g = seal__gcm_new(key);
+	seal_rc rc;
+
+	if (g == NULL)
+		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	rc = seal__enc_encrypt_g(ctx, g, iv, pt, ptlen, aad, aadlen, type,
+	    comment, out, outlen);
+	seal__gcm_free(g);
+	return rc;
 }
 
 /* Decode a field known (by seal__enc_parse) to be valid base64. */
@@ -302,13 +322,14 @@ b64_field(unsigned char *out, size_t cap, size_t *n, const char *s, size_t len)
 }
 
 seal_rc
-seal__enc_decrypt(seal_ctx *ctx, const unsigned char key[32],
+seal__enc_decrypt_g(seal_ctx *ctx, struct seal__gcm *g,
     const struct seal__enc *e, const char *aad, size_t aadlen,
     struct seal__secbuf *pt, unsigned char iv_out[SEAL_SOPS_IV_BYTES],
     bool *iv_ok)
 {
 	unsigned char tag[SEAL_SOPS_TAG_BYTES + 2];
-	unsigned char ivbuf[256], *iv = ivbuf, *ct = NULL;
+	unsigned char ivbuf[256], *iv = ivbuf, small[SMALL_VALUE + 3];
+	unsigned char *ct = small;
 	size_t n, ctn;
 	seal_rc rc = SEAL_OK;
 
@@ -320,8 +341,8 @@ seal__enc_decrypt(seal_ctx *ctx, const unsigned char key[32],
 		if (iv == NULL)
 			return seal__err(ctx, SEAL_ENOMEM, "out of memory");
 	}
-	ct = malloc(e->data_len + 3);
-	if (ct == NULL) {
+	if (e->data_len > SMALL_VALUE &&
+	    (ct = malloc(e->data_len + 3)) == NULL) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -335,7 +356,7 @@ seal__enc_decrypt(seal_ctx *ctx, const unsigned char key[32],
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of secure memory");
 		goto out;
 	}
-	if (seal__aes256gcm_decrypt(pt->buf, ct, ctn, tag, key, iv, e->iv_len,
+	if (seal__gcm_decrypt(g, pt->buf, ct, ctn, tag, iv, e->iv_len,
 	        (const unsigned char *)aad, aadlen) != 0) {
 		sodium_memzero(pt->buf, ctn);
 		rc = SEAL_EAUTH;
@@ -351,6 +372,23 @@ seal__enc_decrypt(seal_ctx *ctx, const unsigned char key[32],
 out:
 	if (iv != ivbuf)
 		free(iv);
-	free(ct);
+	if (ct != small)
+		free(ct);
+	return rc;
+}
+
+seal_rc
+seal__enc_decrypt(seal_ctx *ctx, const unsigned char key[32],
+    const struct seal__enc *e, const char *aad, size_t aadlen,
+    struct seal__secbuf *pt, unsigned char iv_out[SEAL_SOPS_IV_BYTES],
+    bool *iv_ok)
+{
+	struct seal__gcm *g = seal__gcm_new(key);
+	seal_rc rc;
+
+	if (g == NULL)
+		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	rc = seal__enc_decrypt_g(ctx, g, e, aad, aadlen, pt, iv_out, iv_ok);
+	seal__gcm_free(g);
 	return rc;
 }

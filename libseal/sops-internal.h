@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gcm.h"
 #include "seal-internal.h"
 #include "tree.h"
 
@@ -66,12 +67,21 @@ seal_rc seal__enc_encrypt(seal_ctx *ctx, const unsigned char key[32],
     const unsigned char iv[SEAL_SOPS_IV_BYTES], const void *pt, size_t ptlen,
     const char *aad, size_t aadlen, enum seal__type type, bool comment,
     char *out, size_t *outlen);
+/* The same with a session holding the data key (the walk). */
+seal_rc seal__enc_encrypt_g(seal_ctx *ctx, struct seal__gcm *g,
+    const unsigned char iv[SEAL_SOPS_IV_BYTES], const void *pt, size_t ptlen,
+    const char *aad, size_t aadlen, enum seal__type type, bool comment,
+    char *out, size_t *outlen);
 /*
  * Decrypt a parsed value into pt (reset first; secure memory). The IV
  * bytes are copied into iv_out (if not NULL and the IV is 32 bytes) for
  * the stash. SEAL_EAUTH if the tag does not verify.
  */
 seal_rc seal__enc_decrypt(seal_ctx *ctx, const unsigned char key[32],
+    const struct seal__enc *e, const char *aad, size_t aadlen,
+    struct seal__secbuf *pt, unsigned char iv_out[SEAL_SOPS_IV_BYTES],
+    bool *iv_ok);
+seal_rc seal__enc_decrypt_g(seal_ctx *ctx, struct seal__gcm *g,
     const struct seal__enc *e, const char *aad, size_t aadlen,
     struct seal__secbuf *pt, unsigned char iv_out[SEAL_SOPS_IV_BYTES],
     bool *iv_ok);

@@ -274,14 +274,53 @@ num(const char *s, int n)
 	return v;
 }
 
+/* The civil date of a day count since 1970-01-01 (inverse of the above). */
+static void
+civil_from_days(long long z, long long *y, int *m, int *d)
+{
+	long long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/*
+ * RFC 3339 UTC seconds of a Unix time. Neither gmtime_r nor strftime:
+ * glibc's gmtime_r initialises the local time zone on first use, which
+ * read /etc/localtime on every decrypt for a UTC-only string.
+ */
+static bool
+utc_format(char out[32], long long t)
+{
+	long long days = t / 86400, rem = t % 86400, y;
+	int m, d;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	if (y < -9999 || y > 99999)
+		return false;
+	/* the year as Go writes it: at least four digits, '-' if negative */
+	return snprintf(out, 32, "%s%04lld-%02d-%02dT%02d:%02d:%02dZ",
+	    y < 0 ? "-" : "", y < 0 ? -y : y, m, d, (int)(rem / 3600),
+	    (int)(rem / 60 % 60), (int)(rem % 60)) < 32;
+}
+
 bool
 seal__sops_time_aad(const char *s, char out[32])
 {
 	int y, mo, d, h, mi, sec, off = 0;
 	const char *p;
 	long long t;
-	struct tm tm;
-	time_t tt;
 
 	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
 	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
@@ -314,20 +353,14 @@ seal__sops_time_aad(const char *s, char out[32])
 		return false;
 	t = days_from_civil(y, mo, d) * 86400LL + h * 3600 + mi * 60 + sec -
 	    off;
-	tt = (time_t)t;
-	if (gmtime_r(&tt, &tm) == NULL)
-		return false;
-	return strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
+	return utc_format(out, t);
 }
 
 void
 seal__sops_time_now(char out[32])
 {
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!utc_format(out, (long long)time(NULL)))
+		snprintf(out, 32, "1970-01-01T00:00:00Z");
 }
 
 void

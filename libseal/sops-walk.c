@@ -130,16 +130,15 @@ struct walk {
 	enum walk_mode mode;
 	const struct seal__walk_opts *o;
 	const unsigned char *key;
+	struct seal__gcm *gcm; /* the data key's cipher session */
 	struct seal__tree *t;
 	struct seal__hash *mac;
 	struct seal__secbuf pt, tmp;
 	char *aad; /* "k1:k2:" (keys are clear text) */
 	size_t aadlen, aadcap;
-	char *enc; /* ENC text staging (not secret) */
-	size_t enccap;
 	/* random IVs fetched in batches: one getrandom per value was a
 	 * tenth of the time on big files */
-	unsigned char ivpool[SEAL_SOPS_IV_BYTES * 64];
+	unsigned char ivpool[SEAL_SOPS_IV_BYTES * 128];
 	size_t ivleft;
 	const char *keys[SEAL_LIMIT_DEPTH + 2];
 	size_t lens[SEAL_LIMIT_DEPTH + 2];
@@ -183,11 +182,21 @@ set_text(struct walk *w, struct seal__node *n, const void *s, size_t len)
 	return SEAL_OK;
 }
 
+/*
+ * IVs come from a pool filled by ChaCha20 (randombytes_buf_deterministic)
+ * under a fresh 32-byte seed from the system generator: one getrandom per
+ * 128 values instead of eight (libsodium reads at most 256 bytes a call).
+ */
 static void
 fresh_iv(struct walk *w, unsigned char iv[SEAL_SOPS_IV_BYTES])
 {
+	unsigned char seed[randombytes_SEEDBYTES];
+
 	if (w->ivleft == 0) {
-		randombytes_buf(w->ivpool, sizeof(w->ivpool));
+		randombytes_buf(seed, sizeof(seed));
+		randombytes_buf_deterministic(
+		    w->ivpool, sizeof(w->ivpool), seed);
+		sodium_memzero(seed, sizeof(seed));
 		w->ivleft = sizeof(w->ivpool) / SEAL_SOPS_IV_BYTES;
 	}
 	w->ivleft--;
@@ -203,16 +212,10 @@ encrypt_value(struct walk *w, struct seal__node *n, const char *aad,
     size_t aadlen, bool comment)
 {
 	unsigned char iv[SEAL_SOPS_IV_BYTES], id[32];
-	size_t need = seal__enc_size(w->pt.len), elen;
+	size_t elen;
+	char *enc;
 	seal_rc rc;
 
-	if (need > w->enccap) {
-		char *ne = realloc(w->enc, need);
-		if (ne == NULL)
-			return seal__err(w->ctx, SEAL_ENOMEM, "out of memory");
-		w->enc = ne;
-		w->enccap = need;
-	}
 	if (w->o->stash != NULL) {
 		stash_id(id, w->key, aad, aadlen, w->pt.buf, w->pt.len);
 		if (!stash_get(w->o->stash, id, iv))
@@ -220,12 +223,16 @@ encrypt_value(struct walk *w, struct seal__node *n, const char *aad,
 	} else {
 		fresh_iv(w, iv);
 	}
-	rc = seal__enc_encrypt(w->ctx, w->key, iv, w->pt.buf, w->pt.len, aad,
-	    aadlen, (enum seal__type)n->type, comment, w->enc, &elen);
+	/* the ENC text is not secret: written straight into the tree's
+	 * plain arena */
+	enc = seal__tree_pub_reserve(w->t, seal__enc_size(w->pt.len));
+	if (enc == NULL)
+		return seal__err(w->ctx, SEAL_ENOMEM, "out of memory");
+	rc = seal__enc_encrypt_g(w->ctx, w->gcm, iv, w->pt.buf, w->pt.len,
+	    aad, aadlen, (enum seal__type)n->type, comment, enc, &elen);
 	if (rc != SEAL_OK)
 		return rc;
-	if ((rc = set_text(w, n, w->enc, elen)) != SEAL_OK)
-		return rc;
+	seal__node_set_pub(w->t, n, enc, elen);
 	n->type = SEAL_T_STR;
 	n->style = SEAL_S_ANY;
 	n->flags |= SEAL_F_ENCRYPTED;
@@ -252,8 +259,8 @@ decrypt_value(struct walk *w, struct seal__node *n, const char *aad,
 		what(w, wh, sizeof(wh));
 		return seal__enc_parse(w->ctx, n->text, n->len, wh, &e);
 	}
-	rc = seal__enc_decrypt(
-	    w->ctx, w->key, &e, aad, aadlen, &w->pt, iv, &iv_ok);
+	rc = seal__enc_decrypt_g(
+	    w->ctx, w->gcm, &e, aad, aadlen, &w->pt, iv, &iv_ok);
 	if (rc != SEAL_OK) {
 		if (comment)
 			return SEAL_OK;
@@ -272,6 +279,19 @@ decrypt_value(struct walk *w, struct seal__node *n, const char *aad,
 	}
 	if (comment)
 		return set_text(w, n, w->pt.buf, w->pt.len);
+	if (e.type == SEAL_T_STR || e.type == SEAL_T_BYTES ||
+	    e.type == SEAL_T_TIME) {
+		/* kept verbatim (seal__sops_uncanon would only copy it):
+		 * no second secure buffer */
+		if ((rc = set_text(w, n, (char *)w->pt.buf, w->pt.len)) !=
+		    SEAL_OK)
+			return rc;
+		n->type = (uint8_t)(e.type == SEAL_T_BYTES ? SEAL_T_STR
+		                                           : e.type);
+		n->flags &= (uint8_t)~SEAL_F_ENCRYPTED;
+		n->style = SEAL_S_ANY;
+		return SEAL_OK;
+	}
 	rc = seal__sops_uncanon(
 	    w->ctx, e.type, w->pt.buf, w->pt.len, "", &w->tmp);
 	if (rc != SEAL_OK) {
@@ -460,6 +480,10 @@ run(seal_ctx *ctx, enum walk_mode mode, struct seal__tree *t,
 	w.mac = seal__sha512_new();
 	if (w.mac == NULL)
 		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	if (key != NULL && (w.gcm = seal__gcm_new(key)) == NULL) {
+		seal__hash_free(w.mac);
+		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	}
 	if (o->mac_only_encrypted)
 		seal__hash_update(w.mac, only_enc_init, sizeof(only_enc_init));
 	for (d = 0; d < t->ndocs && rc == SEAL_OK; d++) {
@@ -481,12 +505,12 @@ run(seal_ctx *ctx, enum walk_mode mode, struct seal__tree *t,
 		w.mac = NULL;
 	}
 	seal__hash_free(w.mac);
+	seal__gcm_free(w.gcm);
 	sodium_memzero(digest, sizeof(digest));
 	sodium_memzero(w.ivpool, sizeof(w.ivpool));
 	seal__secbuf_free(&w.pt);
 	seal__secbuf_free(&w.tmp);
 	free(w.aad);
-	free(w.enc);
 	if (rc != SEAL_OK && o->file != NULL)
 		seal__err_prefix(ctx, "%s", o->file);
 	return rc;

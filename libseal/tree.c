@@ -8,23 +8,29 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <sodium.h>
 
 #include "tree.h"
 
 #define ARENA_CHUNK (16u * 1024u)	/* first chunk; doubles after */
-#define ARENA_CHUNK_MAX (4u << 20)
+#define ARENA_BIG ((size_t)2 << 20)	/* from here on, huge pages */
+#define ARENA_CHUNK_MAX ((size_t)64 << 20)
 #define SLAB_NODES 256u
 
 struct arena_chunk {
 	struct arena_chunk *next;
-	unsigned char *mem;	/* secure memory */
+	unsigned char *mem;	/* secure memory (or plain in t->pub) */
 	size_t used, cap;
+	struct seal__bigmem big; /* mem is big.p when big.raw != NULL */
 };
 
 struct seal__arena {
 	struct arena_chunk *head;
+	size_t first;		/* the first chunk's size; 0: ARENA_CHUNK */
+	bool secret;
+	char *last;		/* the last reservation (pub) */
 };
 
 struct node_slab {
@@ -57,42 +63,118 @@ seal__tree_new(void)
 	if (t == NULL)
 		return NULL;
 	t->arena = calloc(1, sizeof(*t->arena));
-	if (t->arena == NULL) {
+	t->pub = calloc(1, sizeof(*t->pub));
+	if (t->arena == NULL || t->pub == NULL) {
+		free(t->arena);
+		free(t->pub);
 		free(t);
 		return NULL;
 	}
+	t->arena->secret = true;
 	return t;
+}
+
+/*
+ * Items arrays of huge maps (a 100,000-key ConfigMap) grow in their own
+ * mapping on huge pages with mremap, which moves pages instead of
+ * copying and faulting them in again. Smaller ones use malloc.
+ */
+#define ITEMS_BIG ((size_t)1 << 20)
+
+static size_t
+items_bytes(size_t cap)
+{
+	size_t b = cap * sizeof(struct seal__item);
+
+	return b < ITEMS_BIG ? b : (b + ITEMS_BIG - 1) & ~(ITEMS_BIG - 1);
 }
 
 static void
 free_items(struct seal__node *n)
 {
-	free(n->items);
+	if (items_bytes(n->capitems) >= ITEMS_BIG)
+		munmap(n->items, items_bytes(n->capitems));
+	else
+		free(n->items);
+}
+
+static struct seal__item *
+items_grow(struct seal__node *n, size_t ncap)
+{
+	size_t ob = items_bytes(n->capitems), nb;
+	void *p;
+
+	if (ncap > SIZE_MAX / 2 / sizeof(struct seal__item))
+		return NULL;
+	nb = items_bytes(ncap);
+	if (nb < ITEMS_BIG)
+		return realloc(n->items, nb);
+	if (ob >= ITEMS_BIG) {
+		p = mremap(n->items, ob, nb, MREMAP_MAYMOVE);
+		if (p == MAP_FAILED)
+			return NULL;
+	} else {
+		p = mmap(NULL, nb, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		if (n->nitems > 0)
+			memcpy(p, n->items, n->nitems * sizeof(*n->items));
+		free(n->items);
+	}
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, nb, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+void
+seal__tree_size_hint(struct seal__tree *t, size_t len)
+{
+	/* strings take about the input's size; small inputs keep the
+	 * small (cached) first chunks */
+	if (len < ARENA_BIG / 2 || t->arena->head != NULL ||
+	    t->pub->head != NULL)
+		return;
+	len = len < ARENA_CHUNK_MAX / 2 ? len : ARENA_CHUNK_MAX / 2;
+	t->arena->first = len + len / 8;
+	t->pub->first = len + len / 8;
+}
+
+static void
+arena_free(struct seal__arena *a)
+{
+	struct arena_chunk *c, *cn;
+
+	if (a == NULL)
+		return;
+	for (c = a->head; c != NULL; c = cn) {
+		cn = c->next;
+		if (c->big.raw != NULL)
+			seal__bigmem_free(&c->big, c->used); /* wipes */
+		else if (a->secret)
+			seal__secfree(c->mem); /* wipes */
+		else
+			free(c->mem);
+		free(c);
+	}
+	free(a);
 }
 
 void
 seal__tree_free(struct seal__tree *t)
 {
-	struct arena_chunk *c, *cn;
-	struct node_slab *s, *sn;
+	struct node_slab *s;
 	size_t i;
 
 	if (t == NULL)
 		return;
-	for (s = t->nodes; s != NULL; s = sn) {
-		sn = s->next;
+	/* slabs live in the plain arena */
+	for (s = t->nodes; s != NULL; s = s->next)
 		for (i = 0; i < s->used; i++)
 			free_items(&s->nodes[i]);
-		free(s);
-	}
-	if (t->arena != NULL) {
-		for (c = t->arena->head; c != NULL; c = cn) {
-			cn = c->next;
-			seal__secfree(c->mem); /* wipes */
-			free(c);
-		}
-		free(t->arena);
-	}
+	arena_free(t->arena);
+	arena_free(t->pub);
 	free(t->docs);
 	free(t);
 }
@@ -103,10 +185,16 @@ arena_alloc(struct seal__arena *a, size_t len)
 	struct arena_chunk *c = a->head;
 	size_t cap;
 
+	/* the plain arena also holds node slabs: keep it aligned */
+	if (!a->secret && c != NULL)
+		c->used = c->used + 15 < c->cap ? (c->used + 15) & ~(size_t)15
+		                                : c->cap;
 	if (c == NULL || c->cap - c->used < len) {
 		/* grow geometrically: a big document makes few (locked,
-		 * guarded) chunks instead of hundreds */
-		cap = c == NULL ? ARENA_CHUNK : c->cap * 2;
+		 * guarded) chunks instead of hundreds; big chunks go on
+		 * huge pages (a 4 KiB page fault costs ~11 us here) */
+		cap = c != NULL ? c->cap * 2
+		    : a->first ? a->first : ARENA_CHUNK;
 		if (cap > ARENA_CHUNK_MAX)
 			cap = ARENA_CHUNK_MAX;
 		if (cap < len)
@@ -114,7 +202,15 @@ arena_alloc(struct seal__arena *a, size_t len)
 		c = calloc(1, sizeof(*c));
 		if (c == NULL)
 			return NULL;
-		c->mem = seal__secalloc(cap);
+		if (cap >= ARENA_BIG &&
+		    seal__bigmem_alloc(&c->big, cap, a->secret) == 0) {
+			c->mem = c->big.p;
+			cap = c->big.len;
+		} else if (a->secret) {
+			c->mem = seal__secalloc(cap);
+		} else {
+			c->mem = malloc(cap);
+		}
 		if (c->mem == NULL) {
 			free(c);
 			return NULL;
@@ -125,6 +221,33 @@ arena_alloc(struct seal__arena *a, size_t len)
 	}
 	c->used += len;
 	return c->mem + c->used - len;
+}
+
+char *
+seal__tree_pub_reserve(struct seal__tree *t, size_t cap)
+{
+	char *p = arena_alloc(t->pub, cap);
+
+	t->pub->last = p;
+	return p;
+}
+
+void
+seal__node_set_pub(struct seal__tree *t, struct seal__node *n, char *p,
+    size_t len)
+{
+	struct arena_chunk *c = t->pub->head;
+
+	/* give back the unused tail of the last reservation */
+	if (p == t->pub->last && c != NULL &&
+	    (unsigned char *)p >= c->mem &&
+	    (unsigned char *)p < c->mem + c->used)
+		c->used = (size_t)((unsigned char *)p - c->mem) + len + 1;
+	t->pub->last = NULL;
+	if (n->text != NULL)
+		sodium_memzero(n->text, n->len);
+	n->text = p;
+	n->len = len;
 }
 
 char *
@@ -150,9 +273,10 @@ seal__node_new(struct seal__tree *t, enum seal__kind kind)
 	struct seal__node *n;
 
 	if (s == NULL || s->used == SLAB_NODES) {
-		s = calloc(1, sizeof(*s));
+		s = arena_alloc(t->pub, sizeof(*s));
 		if (s == NULL)
 			return NULL;
+		s->used = 0;
 		s->next = t->nodes;
 		t->nodes = s;
 	}
@@ -211,7 +335,7 @@ items_push(struct seal__node *n, struct seal__item *it)
 
 	if (n->nitems == n->capitems) {
 		ncap = n->capitems ? n->capitems * 2 : 8;
-		ni = realloc(n->items, ncap * sizeof(*ni));
+		ni = items_grow(n, ncap);
 		if (ni == NULL)
 			return -1;
 		n->items = ni;

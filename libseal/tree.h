@@ -119,8 +119,10 @@ struct seal__tree {
 	/* store hints for a faithful re-emit */
 	int indent;		/* YAML/JSON indent seen or wanted; 0 = default */
 	bool trailing_newline;	/* dotenv/binary: source ended with \n */
-	/* private: the secure arena */
+	/* private: the secure arena, and one for text that is not secret
+	 * (ENC values, node slabs) */
 	struct seal__arena *arena;
+	struct seal__arena *pub;
 	void *nodes;		/* node slabs (not secret) */
 };
 
@@ -140,6 +142,8 @@ void seal__limits_fill(struct seal__limits *out, const struct seal__limits *in);
 /* tree.c ----------------------------------------------------------------- */
 
 struct seal__tree *seal__tree_new(void);
+/* A store parsing len bytes: big inputs start with big arena chunks. */
+void seal__tree_size_hint(struct seal__tree *t, size_t len);
 void seal__tree_free(struct seal__tree *t); /* wipes every string */
 
 /* A new node of kind, owned by t. NULL on out-of-memory. */
@@ -154,6 +158,29 @@ char *seal__tree_strdup(struct seal__tree *t, const char *s, size_t len);
 /* Replace a SCALAR's or COMMENT's text (old text is wiped). */
 int seal__node_set_text(struct seal__tree *t, struct seal__node *n,
     const char *s, size_t len);
+/*
+ * Text that is not secret (an ENC[...] value) written in place: reserve
+ * cap bytes in the tree's plain arena, write, then set the node's text to
+ * the first len bytes (NUL-terminated by the caller, len + 1 <= cap); the
+ * rest is given back. The old text is wiped. Only for ciphertext.
+ */
+char *seal__tree_pub_reserve(struct seal__tree *t, size_t cap);
+void seal__node_set_pub(struct seal__tree *t, struct seal__node *n, char *p,
+    size_t len);
+
+/* bigmem.c: blocks on transparent huge pages, for big arenas and tables */
+struct seal__bigmem {
+	void *raw;
+	size_t rawlen;
+	unsigned char *p;	/* len usable bytes, huge-page aligned */
+	size_t len;
+	bool secret;		/* guard pages, mlock, no dump, wiped */
+	bool locked;
+};
+/* Zero-filled block of at least len bytes (m->len); -1 on failure. */
+int seal__bigmem_alloc(struct seal__bigmem *m, size_t len, bool secret);
+/* Unmap; a secret block is wiped up to used bytes first. */
+void seal__bigmem_free(struct seal__bigmem *m, size_t used);
 
 /* Append to a MAP (key != NULL, or a COMMENT val) or a SEQ (key == NULL). */
 int seal__map_append(struct seal__tree *t, struct seal__node *map,

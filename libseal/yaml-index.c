@@ -104,18 +104,62 @@ seal__yaml_anchor_set(struct rd *r, const char *name, struct seal__node *n,
 
 /* -- duplicate keys ----------------------------------------------------- */
 
-static size_t
-dup_slot(struct rd *r, const struct seal__node *map, const char *k,
-    size_t kl)
+/* tables from this size on go on huge pages (bigmem.c) */
+#define DUP_BIG ((size_t)1 << 20)
+
+static uint64_t
+dup_hash(const struct seal__node *map, const char *k, size_t kl)
 {
-	size_t m = r->capdup - 1, i;
 	uint64_t h = hash_bytes(&map, sizeof(map), 14695981039346656037ull);
 
-	i = (size_t)hash_bytes(k, kl, h) & m;
-	while (r->dup[i].map != NULL && !(r->dup[i].map == map &&
-	    r->dup[i].keylen == kl && memcmp(r->dup[i].key, k, kl) == 0))
+	h = hash_bytes(k, kl, h);
+	/* FNV's low bits are weak; mix before masking */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h;
+}
+
+static size_t
+dup_slot(const struct dupent *tab, size_t cap, const struct seal__node *map,
+    const char *k, size_t kl, uint64_t h)
+{
+	size_t m = cap - 1, i = (size_t)h & m;
+	uint32_t hi = (uint32_t)(h >> 32);
+
+	while (tab[i].map != NULL && !(tab[i].h == hi &&
+	    tab[i].map == map && tab[i].keylen == kl &&
+	    memcmp(tab[i].key, k, kl) == 0))
 		i = (i + 1) & m;
 	return i;
+}
+
+static struct dupent *
+dup_table(struct seal__bigmem *mem, size_t cap)
+{
+	size_t bytes = cap * sizeof(struct dupent);
+
+	memset(mem, 0, sizeof(*mem));
+	if (bytes >= DUP_BIG && seal__bigmem_alloc(mem, bytes, false) == 0)
+		return (struct dupent *)mem->p; /* zero-filled */
+	return calloc(cap, sizeof(struct dupent));
+}
+
+static void
+dup_table_free(struct dupent *tab, struct seal__bigmem *mem)
+{
+	if (mem->raw != NULL)
+		seal__bigmem_free(mem, 0);
+	else
+		free(tab);
+}
+
+void
+seal__yaml_dup_free(struct rd *r)
+{
+	dup_table_free(r->dup, &r->dupmem);
+	r->dup = NULL;
+	r->ndup = r->capdup = 0;
 }
 
 /* 1 if (map, key) was already there, 0 if added, -1 on out-of-memory */
@@ -123,32 +167,39 @@ int
 seal__yaml_dup_add(struct rd *r, const struct seal__node *map, const char *k,
     size_t kl)
 {
+	uint64_t h;
 	size_t i;
 
+	if (kl > UINT32_MAX)
+		return -1;
 	if ((r->ndup + 1) * 2 > r->capdup) {
-		struct dupent *old = r->dup;
-		size_t oldcap = r->capdup;
+		struct dupent *old = r->dup, *nt;
+		struct seal__bigmem oldmem = r->dupmem, nm;
+		size_t oldcap = r->capdup, ncap = oldcap ? oldcap * 2 : 256;
 
-		r->capdup = oldcap ? oldcap * 2 : 256;
-		r->dup = calloc(r->capdup, sizeof(*r->dup));
-		if (r->dup == NULL) {
-			r->dup = old;
-			r->capdup = oldcap;
+		nt = dup_table(&nm, ncap);
+		if (nt == NULL)
 			return -1;
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].map == NULL)
+				continue;
+			h = dup_hash(old[i].map, old[i].key, old[i].keylen);
+			nt[dup_slot(nt, ncap, old[i].map, old[i].key,
+			    old[i].keylen, h)] = old[i];
 		}
-		for (i = 0; i < oldcap; i++)
-			if (old[i].map != NULL)
-				r->dup[dup_slot(r, old[i].map, old[i].key,
-				    old[i].keylen)] = old[i];
-		free(old);
+		dup_table_free(old, &oldmem);
+		r->dup = nt;
+		r->dupmem = nm;
+		r->capdup = ncap;
 	}
-	i = dup_slot(r, map, k, kl);
+	h = dup_hash(map, k, kl);
+	i = dup_slot(r->dup, r->capdup, map, k, kl, h);
 	if (r->dup[i].map != NULL)
 		return 1;
 	r->dup[i].map = map;
 	r->dup[i].key = k;
-	r->dup[i].keylen = kl;
+	r->dup[i].keylen = (uint32_t)kl;
+	r->dup[i].h = (uint32_t)(h >> 32);
 	r->ndup++;
 	return 0;
 }
-

@@ -266,6 +266,28 @@ on_scalar(struct rd *r, yaml_event_t *ev)
 	return rc;
 }
 
+/*
+ * A block collection copied by an alias into a flow collection can only
+ * be written in flow style there: say so in the copy, as reading the
+ * written text back would (fuzz-yaml: "k: &b\n-\nc: [*b]").
+ */
+static void
+flow_copy(struct seal__node *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	/* flow style has no blank lines between items */
+	n->flags &= (uint8_t)~SEAL_F_BLANK;
+	if (n->kind != SEAL_N_MAP && n->kind != SEAL_N_SEQ)
+		return;
+	n->flags |= SEAL_F_FLOW;
+	n->flags &= (uint8_t)~SEAL_F_COMPACT;
+	for (i = 0; i < n->nitems; i++)
+		flow_copy(n->items[i].val);
+}
+
 static seal_rc
 on_alias(struct rd *r, yaml_event_t *ev)
 {
@@ -300,6 +322,8 @@ on_alias(struct rd *r, yaml_event_t *ev)
 	if (n == NULL)
 		return seal__yaml_oom(r);
 	n->flags &= (uint8_t)~SEAL_F_BLANK;
+	if (f != NULL && f->flow)
+		flow_copy(n);
 	return seal__yaml_attach(r, n, line);
 }
 
@@ -408,15 +432,25 @@ parse_error(struct rd *r, yaml_parser_t *p)
 	return seal__err(r->ctx, SEAL_EPARSE, "line %zu: %s", line, what);
 }
 
+/*
+ * libyaml's input buffers (16 KiB raw, 48 KiB decoded) only ever hold a
+ * prefix of their room: at most len input bytes, and their UTF-8 form
+ * (up to 1.5 times as long from UTF-16). Wiping the untouched rest cost
+ * a dozen page faults per small file.
+ */
 static void
-wipe_parser(yaml_parser_t *p)
+wipe_parser(yaml_parser_t *p, size_t len)
 {
-	if (p->buffer.start != NULL)
-		sodium_memzero(p->buffer.start,
-		    (size_t)(p->buffer.end - p->buffer.start));
-	if (p->raw_buffer.start != NULL)
-		sodium_memzero(p->raw_buffer.start,
-		    (size_t)(p->raw_buffer.end - p->raw_buffer.start));
+	size_t n, most = len < SIZE_MAX / 4 ? 2 * len + 64 : SIZE_MAX;
+
+	if (p->buffer.start != NULL) {
+		n = (size_t)(p->buffer.end - p->buffer.start);
+		sodium_memzero(p->buffer.start, n < most ? n : most);
+	}
+	if (p->raw_buffer.start != NULL) {
+		n = (size_t)(p->raw_buffer.end - p->raw_buffer.start);
+		sodium_memzero(p->raw_buffer.start, n < most ? n : most);
+	}
 }
 
 static void
@@ -548,6 +582,7 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 	r.t = seal__tree_new();
 	if (r.t == NULL)
 		return seal__yaml_oom(&r);
+	seal__tree_size_hint(r.t, len);
 	if (!yaml_parser_initialize(&p)) {
 		rc = seal__yaml_oom(&r);
 		goto out;
@@ -591,13 +626,13 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 	r.t = NULL;
 out:
 	if (parser_ok) {
-		wipe_parser(&p);
+		wipe_parser(&p, len);
 		yaml_parser_delete(&p);
 	}
 	seal__tree_free(r.t);
 	seal__yaml_anchors_clear(&r);
 	free(r.st);
 	free(r.pc);
-	free(r.dup);
+	seal__yaml_dup_free(&r);
 	return rc;
 }

@@ -42,7 +42,8 @@ struct anchor {
 struct dupent {
 	const struct seal__node *map;
 	const char *key;
-	size_t keylen;
+	uint32_t keylen;
+	uint32_t h;	/* high bits of the hash: most misses stop here */
 };
 
 struct rd {
@@ -76,9 +77,13 @@ struct rd {
 	/* (map, key) set for duplicate detection */
 	struct dupent *dup;
 	size_t ndup, capdup;
+	struct seal__bigmem dupmem;	/* dup's memory when it is big */
 	int detect_indent;
 	bool ascii;		/* no byte >= 0x80: offsets are indexes */
 };
+
+/* yaml-index.c */
+void seal__yaml_dup_free(struct rd *r);
 
 /* yaml-read.c */
 seal_rc seal__yaml_oom(struct rd *r);

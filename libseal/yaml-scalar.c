@@ -344,15 +344,14 @@ literal_safe(const char *s, size_t n)
 /* The style go-yaml + libyaml would pick, starting from a wish. */
 static uint8_t
 pick_style(const struct seal__node *v, const char *s, size_t n, bool flow,
-    bool key)
+    bool key, const struct an *ap)
 {
-	struct an a;
+	struct an a = *ap;
 	uint8_t st = v != NULL ? v->style : SEAL_S_ANY;
 	bool str = v == NULL || v->type == SEAL_T_STR ||
 	    v->type == SEAL_T_BYTES;
 	enum seal__yaml_res res;
 
-	analyze(s, n, &a);
 	if (!str) {
 		/* typed scalars keep their plain spelling when they can;
 		 * times hold ':' which flow context reads fine unspaced */
@@ -438,7 +437,11 @@ put_tag_uri(struct wr *w, const char *s, bool verbatim)
 static void
 write_tag(struct wr *w, const char *tag)
 {
-	if (tag[0] == '!' && tag[1] == '!') {
+	if (tag[0] == '!' && tag[1] == '!' && tag[2] == '\0') {
+		/* "!!" alone is not a tag: it came from "!%21" */
+		putch(w, '!');
+		put_tag_uri(w, tag + 1, false);
+	} else if (tag[0] == '!' && tag[1] == '!') {
 		puts_(w, "!!");
 		put_tag_uri(w, tag + 2, false);
 	} else if (tag[0] == '!') {
@@ -452,13 +455,12 @@ write_tag(struct wr *w, const char *tag)
 	putch(w, ' ');
 }
 
+/* analyze once: a is what pick_style needs */
 static bool
-check_utf8(struct wr *w, const char *s, size_t n, uint32_t line)
+check_utf8(struct wr *w, const char *s, size_t n, uint32_t line, struct an *a)
 {
-	struct an a;
-
-	analyze(s, n, &a);
-	if (a.valid)
+	analyze(s, n, a);
+	if (a->valid)
 		return true;
 	if (w->rc == SEAL_OK)
 		w->rc = seal__err(w->ctx, SEAL_EFORMAT,
@@ -474,10 +476,11 @@ seal__yaml_write_scalar(struct wr *w, const struct seal__node *v, bool flow,
 {
 	uint8_t st;
 	const char *tag = v->tag;
+	struct an a;
 
-	if (!check_utf8(w, v->text, v->len, v->line))
+	if (!check_utf8(w, v->text, v->len, v->line, &a))
 		return;
-	st = pick_style(v, v->text, v->len, flow, false);
+	st = pick_style(v, v->text, v->len, flow, false, &a);
 	if (tag == NULL && st != SEAL_S_PLAIN && v->type != SEAL_T_STR &&
 	    v->type != SEAL_T_BYTES)
 		tag = type_tag(v->type);
@@ -498,10 +501,45 @@ seal__yaml_write_scalar(struct wr *w, const struct seal__node *v, bool flow,
 	}
 }
 
+/*
+ * Characters the key takes once written in style st: a YAML reader
+ * takes an implicit key only within 1024 characters of its start
+ * (libyaml counts characters), escapes and quotes included. The text is
+ * valid UTF-8 (checked first).
+ */
+static size_t
+key_width(const char *str, size_t n, uint8_t st)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k, w = st == SEAL_S_PLAIN ? 0 : 2;
+	uint32_t c;
+
+	while (i < n) {
+		k = utf8_next(s + i, n - i, &c);
+		if (k == 0)
+			k = 1, c = 0xFFFD;
+		i += k;
+		if (st == SEAL_S_SINGLE && c == '\'')
+			w += 2;
+		else if (st != SEAL_S_DOUBLE || (is_printable(c) &&
+		    !is_break(c) && c != 0xFEFF && c != '"' && c != '\\'))
+			w += 1;
+		else if (c == 0 || c == 7 || c == 8 || c == 9 || c == 10 ||
+		    c == 11 || c == 12 || c == 13 || c == 27 || c == '"' ||
+		    c == '\\' || c == 0x85 || c == 0xA0 || c == 0x2028 ||
+		    c == 0x2029)
+			w += 2;
+		else
+			w += c <= 0xFF ? 4 : c <= 0xFFFF ? 6 : 10;
+	}
+	return w;
+}
+
 void
 seal__yaml_write_key(struct wr *w, const struct seal__item *it, bool flow)
 {
 	struct seal__node k = { 0 };
+	struct an a;
 	uint8_t st;
 
 	k.style = it->keystyle;
@@ -512,9 +550,16 @@ seal__yaml_write_key(struct wr *w, const struct seal__item *it, bool flow)
 			    it->keyline, MAX_KEY);
 		return;
 	}
-	if (!check_utf8(w, it->key, it->keylen, it->keyline))
+	if (!check_utf8(w, it->key, it->keylen, it->keyline, &a))
 		return;
-	st = pick_style(&k, it->key, it->keylen, flow, true);
+	st = pick_style(&k, it->key, it->keylen, flow, true, &a);
+	if (key_width(it->key, it->keylen, st) >= MAX_KEY) {
+		if (w->rc == SEAL_OK)
+			w->rc = seal__err(w->ctx, SEAL_EFORMAT,
+			    "key at line %u is longer than %u characters once "
+			    "quoted for YAML", it->keyline, MAX_KEY);
+		return;
+	}
 	if (st == SEAL_S_PLAIN)
 		put(w, it->key, it->keylen);
 	else if (st == SEAL_S_SINGLE)

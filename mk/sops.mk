@@ -3,6 +3,10 @@
 # creation rules, key discovery; seal encrypt/decrypt/edit/...
 libseal_libseal_core_la_SOURCES += \
 	libseal/sops-internal.h \
+	libseal/gcm.h \
+	libseal/gcm-ni.h \
+	libseal/gcm-ni.c \
+	libseal/bigmem.c \
 	libseal/sops-enc.c \
 	libseal/sops-canon.c \
 	libseal/sops-rule.c \

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -333,21 +335,85 @@ sops_output_format(const struct sops_opts *o, const char *path)
 	return seal_sops_format_from_path(sops_name(o, path));
 }
 
+/*
+ * A big regular file (a 10 MB manifest stream) is read into one secret
+ * block on huge pages (libseal/bigmem.c): read_file_secure's
+ * sodium_malloc fills the block twice and faults it in 4 KiB at a time,
+ * which was a tenth of sealing such a file. 1: not handled here (small,
+ * not a regular file, or it changed size), 0: read, else an exit code.
+ */
+#define BIG_INPUT ((size_t)1 << 20)
+
+static int
+load_big(const char *path, struct seal__bigmem *m, size_t *len)
+{
+	struct stat st;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode) || (size_t)st.st_size < BIG_INPUT ||
+	    (size_t)st.st_size > INPUT_MAX)
+		return 1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1; /* read_file_secure says why */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size > INPUT_MAX ||
+	    seal__bigmem_alloc(m, (size_t)st.st_size + 1, true) != 0) {
+		close(fd);
+		return 1;
+	}
+	while (n < m->len) {
+		r = read(fd, m->p + n, m->len - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			error("cannot read '%s': %s", path, strerror(errno));
+			close(fd);
+			seal__bigmem_free(m, n);
+			return sops_compat ? 2 : EXIT_TROUBLE;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n != (size_t)st.st_size) { /* it changed under us */
+		seal__bigmem_free(m, n);
+		return 1;
+	}
+	*len = n;
+	return 0;
+}
+
 int
 sops_load(seal_ctx *ctx, const struct sops_opts *o, const char *path,
     seal_sops_file **out)
 {
+	struct seal__bigmem big;
 	unsigned char *buf = NULL;
 	size_t len = 0;
 	seal_rc rc;
+	int ec;
 
 	*out = NULL;
-	if (read_file_secure(path, INPUT_MAX, &buf, &len) != 0)
+	ec = load_big(path, &big, &len);
+	if (ec > 1)
+		return ec;
+	if (ec == 0)
+		buf = big.p;
+	else if (read_file_secure(path, INPUT_MAX, &buf, &len) != 0)
 		return sops_compat ? 2 : EXIT_TROUBLE;
 	rc = seal_sops_load(ctx, buf, len, sops_input_format(o, path),
 	    strcmp(path, "-") == 0 ? "<stdin>" : path, out);
-	sodium_memzero(buf, len);
-	free_secure(buf);
+	if (ec == 0) {
+		seal__bigmem_free(&big, len); /* wipes */
+	} else {
+		sodium_memzero(buf, len);
+		free_secure(buf);
+	}
 	if (rc != SEAL_OK)
 		return sops_fail(ctx, rc, true);
 	return 0;
@@ -361,9 +427,23 @@ sops_identities(seal_ctx *ctx, seal_identity **out)
 	return 0;
 }
 
+/*
+ * Can this .sops.yaml text set stores.*.indent? Without the word (or an
+ * escape, or UTF-16) it cannot, and decrypt, which needs nothing else
+ * from the file, skips parsing it (and compiling its path regexes).
+ */
+static bool
+may_set_indent(const char *buf, size_t len)
+{
+	return memmem(buf, len, "indent", 6) != NULL ||
+	    memchr(buf, '\\', len) != NULL || memchr(buf, '\0', len) != NULL ||
+	    (len > 0 && ((unsigned char)buf[0] == 0xfe ||
+	        (unsigned char)buf[0] == 0xff));
+}
+
 static int
 load_config(seal_ctx *ctx, const struct sops_opts *o,
-    struct seal__sops_config **out, bool *found)
+    struct seal__sops_config **out, bool *found, bool indent_only)
 {
 	char cwd[PATH_MAX], *path = NULL, *dir, *buf = NULL, *slash;
 	const char *cfg = o->config ? o->config : getenv("SOPS_CONFIG");
@@ -389,6 +469,11 @@ load_config(seal_ctx *ctx, const struct sops_opts *o,
 		free(path);
 		return sops_compat ? 5 : EXIT_TROUBLE;
 	}
+	if (indent_only && !may_set_indent(buf, len)) {
+		free(buf);
+		free(path);
+		return 0;
+	}
 	dir = strdup(path);
 	if (dir != NULL && (slash = strrchr(dir, '/')) != NULL)
 		*(slash == dir ? slash + 1 : slash) = '\0';
@@ -412,7 +497,7 @@ sops_config_indent(seal_ctx *ctx, const struct sops_opts *o, int fmt)
 
 	if (o->indent >= 0)
 		return o->indent;
-	if (load_config(ctx, o, &c, &found) != 0 || !found)
+	if (load_config(ctx, o, &c, &found, true) != 0 || !found)
 		return -1;
 	if (fmt == SEAL_SOPS_YAML)
 		v = c->yaml_indent;
@@ -437,7 +522,7 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	seal_rc rc;
 
 	*out = NULL;
-	if ((ec = load_config(ctx, o, &c, &found)) != 0)
+	if ((ec = load_config(ctx, o, &c, &found, false)) != 0)
 		return ec;
 	if (found) {
 		const char *name = sops_name(o, path);

@@ -11,7 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <openssl/evp.h>
+
+#include "gcm-ni.h"
 #include "harness.h"
 #include "sops-file.h"
 
@@ -112,6 +116,35 @@ test_time_aad(void **state)
 	assert_string_equal(out, "2023-12-31T23:30:00Z");
 	assert_false(seal__sops_time_aad("2024-11-12 13:33:42", out));
 	assert_false(seal__sops_time_aad("yesterday", out));
+	/* against libc's calendar: random instants, written in UTC and
+	 * with a random offset, come back as the UTC spelling */
+	{
+		char in[64], want[32], loc[32];
+		unsigned i;
+
+		for (i = 0; i < 2000; i++) {
+			time_t t = (time_t)(randombytes_uniform(2000000000u)) *
+			    (time_t)(i % 2 ? 1 : 126);
+			int off = (int)randombytes_uniform(2 * 1439 + 1) - 1439;
+			time_t lt = t + off * 60;
+			struct tm tm;
+
+			gmtime_r(&t, &tm);
+			strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			assert_true(seal__sops_time_aad(want, out));
+			assert_string_equal(out, want);
+			gmtime_r(&lt, &tm);
+			strftime(loc, sizeof(loc), "%Y-%m-%dT%H:%M:%S", &tm);
+			snprintf(in, sizeof(in), "%s%c%02d:%02d", loc,
+			    off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
+			assert_true(seal__sops_time_aad(in, out));
+			assert_string_equal(out, want);
+		}
+		seal__sops_time_now(out);
+		assert_int_equal(strlen(out), 20);
+		assert_true(seal__sops_time_aad(out, loc));
+		assert_string_equal(out, loc);
+	}
 }
 
 static const unsigned char key0[32] = {7, 7, 7};
@@ -586,6 +619,115 @@ teardown(void **state)
 	return 0;
 }
 
+/* ---- the AES-GCM session ------------------------------------------------ */
+
+/* The reference: OpenSSL's EVP AES-256-GCM, any IV length. */
+static void
+evp_gcm(int enc, const unsigned char *key, const unsigned char *iv,
+    size_t ivlen, const unsigned char *aad, size_t aadlen,
+    const unsigned char *in, size_t len, unsigned char *out,
+    unsigned char tag[16])
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int n;
+
+	assert_non_null(c);
+	assert_int_equal(EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, NULL,
+	    NULL, enc), 1);
+	assert_int_equal(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN,
+	    (int)ivlen, NULL), 1);
+	assert_int_equal(EVP_CipherInit_ex(c, NULL, NULL, key, iv, enc), 1);
+	if (aadlen > 0)
+		assert_int_equal(EVP_CipherUpdate(c, NULL, &n, aad,
+		    (int)aadlen), 1);
+	if (len > 0)
+		assert_int_equal(EVP_CipherUpdate(c, out, &n, in, (int)len),
+		    1);
+	if (!enc)
+		assert_int_equal(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG,
+		    16, tag), 1);
+	assert_int_equal(EVP_CipherFinal_ex(c, out + len, &n), 1);
+	if (enc)
+		assert_int_equal(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG,
+		    16, tag), 1);
+	EVP_CIPHER_CTX_free(c);
+}
+
+/*
+ * The session (AES-NI where the CPU has it, else OpenSSL with the key
+ * schedule kept) must give, value by value, exactly OpenSSL's one-shot
+ * result, for every length around the 16- and 64-byte block edges, IVs
+ * of 12, 32 and odd lengths, and empty and long AADs; and it must
+ * refuse a wrong AAD, key, tag or ciphertext bit, wiping the output.
+ */
+static void
+test_gcm_session(void **state)
+{
+	unsigned char key[32], other[32], iv[100], aad[80];
+	unsigned char ct[300], ct1[300], pt[300], tag[16], tag1[16];
+	unsigned char msg[300];
+	static const size_t ivlens[] = { 12, 32, 1, 16, 17, 64, 100 };
+	struct seal__gcm *g, *h;
+	size_t i, len, ivlen, aadlen, k;
+
+	(void)state;
+	printf("# AES-GCM session on %s\n",
+	    seal__gcm_ni_usable() ? "AES-NI/PCLMULQDQ" : "OpenSSL");
+	randombytes_buf(key, sizeof(key));
+	randombytes_buf(other, sizeof(other));
+	randombytes_buf(msg, sizeof(msg));
+	g = seal__gcm_new(key);
+	h = seal__gcm_new(other);
+	assert_non_null(g);
+	assert_non_null(h);
+	for (i = 0; i < 700; i++) {
+		len = i < 300 ? i : randombytes_uniform(sizeof(msg));
+		ivlen = ivlens[i % SEAL__ARRAY_LEN(ivlens)];
+		aadlen = (i * 7) % sizeof(aad);
+		randombytes_buf(iv, sizeof(iv));
+		randombytes_buf(aad, sizeof(aad));
+		assert_int_equal(seal__gcm_encrypt(g, ct, tag, msg, len, iv,
+		    ivlen, aad, aadlen), 0);
+		evp_gcm(1, key, iv, ivlen, aad, aadlen, msg, len, ct1, tag1);
+		if (len > 0)
+			assert_memory_equal(ct, ct1, len);
+		assert_memory_equal(tag, tag1, 16);
+		/* OpenSSL opens what the session sealed */
+		evp_gcm(0, key, iv, ivlen, aad, aadlen, ct, len, pt, tag);
+		if (len > 0)
+			assert_memory_equal(pt, msg, len);
+		/* a wrong AAD, key, tag or ciphertext bit, then the right */
+		if (aadlen > 0) {
+			aad[0] ^= 1;
+			assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag,
+			    iv, ivlen, aad, aadlen), -1);
+			aad[0] ^= 1;
+		}
+		assert_int_equal(seal__gcm_decrypt(h, pt, ct, len, tag, iv,
+		    ivlen, aad, aadlen), -1);
+		tag[i % 16] ^= 0x80;
+		assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag, iv,
+		    ivlen, aad, aadlen), -1);
+		tag[i % 16] ^= 0x80;
+		if (len > 0) {
+			ct[i % len] ^= 4;
+			memset(pt, 0xaa, sizeof(pt));
+			assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag,
+			    iv, ivlen, aad, aadlen), -1);
+			for (k = 0; k < len; k++)
+				assert_int_equal(pt[k], 0);
+			ct[i % len] ^= 4;
+		}
+		memset(pt, 0xaa, sizeof(pt));
+		assert_int_equal(seal__gcm_decrypt(g, pt, ct, len, tag, iv,
+		    ivlen, aad, aadlen), 0);
+		if (len > 0)
+			assert_memory_equal(pt, msg, len);
+	}
+	seal__gcm_free(g);
+	seal__gcm_free(h);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_canon, setup, teardown),
     cmocka_unit_test_setup_teardown(test_time_aad, setup, teardown),
@@ -594,6 +736,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_comment_rules, setup, teardown),
     cmocka_unit_test_setup_teardown(test_mac, setup, teardown),
     cmocka_unit_test_setup_teardown(test_stash, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_gcm_session, setup, teardown),
     cmocka_unit_test_setup_teardown(test_meta_read, setup, teardown),
     cmocka_unit_test_setup_teardown(test_dotenv_flat, setup, teardown),
     cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),

@@ -317,6 +317,52 @@ test_styles_round_trip(void **state)
 	same("a:\n  b:\n    c: 1\n  l:\n  - x\n  - y: 1\n    z: 2\n");
 	same("lead: |4\n        indented first line\n    second\n");
 	same("a:\n  - |2\n     x\n    y\n");
+	/* "!%21" decodes to the local tag "!!", which must not be written
+	 * back as the (invalid) bare "!!" handle (fuzz-yaml) */
+	{
+		struct seal__tree *t = parse_ok("a: !%21\n"), *t2;
+		char *out = emit(t, 0), *out2, why[128];
+
+		assert_string_equal(val(t, "a")->tag, "!!");
+		assert_string_equal(out, "a: !%21 \n");
+		t2 = parse_ok(out);
+		assert_true(seal__yaml_tree_equal(t, t2, why, sizeof(why)));
+		out2 = emit(t2, 0);
+		assert_string_equal(out, out2);
+		free(out);
+		free(out2);
+		seal__tree_free(t);
+		seal__tree_free(t2);
+	}
+	same("a: !!%21 x\n");
+	/* a key read from an explicit "? " entry may be longer, once
+	 * quoted, than the 1024 characters a reader takes for an implicit
+	 * key: refuse to write it rather than write unreadable YAML */
+	{
+		char src[1400], *out;
+		struct seal__tree *t;
+		struct sbuf b = { 0 };
+		seal_ctx *ctx = ctx_new();
+		size_t i, o = 0;
+
+		o += (size_t)snprintf(src + o, sizeof(src) - o, "? \"");
+		for (i = 0; i < 600; i++) /* 1202 characters quoted */
+			o += (size_t)snprintf(src + o, sizeof(src) - o, "\\t");
+		snprintf(src + o, sizeof(src) - o, "\"\n: v\n");
+		t = parse_ok(src);
+		assert_int_equal(seal__yaml_emit(ctx, t, NULL, sbuf_write, &b),
+		    SEAL_EFORMAT);
+		assert_non_null(strstr(ctx->errmsg, "longer than 1024"));
+		free(b.p);
+		seal_ctx_free(ctx);
+		seal__tree_free(t);
+		/* short ones are still written */
+		t = parse_ok("? \"\\t\\t\"\n: v\n");
+		out = emit(t, 0);
+		assert_string_equal(out, "\"\\t\\t\": v\n");
+		free(out);
+		seal__tree_free(t);
+	}
 }
 
 static struct seal__tree *
@@ -549,6 +595,33 @@ test_anchors(void **state)
 	seal__tree_free(t);
 	parse_err("a: *nope\n", SEAL_EFORMAT, "line 1: unknown anchor");
 	parse_err("a: &x [1, *x]\n", SEAL_EFORMAT, "contains it");
+	/* a block collection aliased into a flow one is written in flow
+	 * style: the tree read back and the second emit must not change
+	 * (fuzz-yaml) */
+	{
+		static const char *const srcs[] = {
+		    "k: &b\n-\nc: [*b]\n",
+		    "k: &b\n  - x\n  - y: 1\n    z: [2]\nc: {a: *b}\n",
+		    "k: &b\n  - x\n\n  - - y\n\n    - z\nc: [*b]\n",
+		};
+		size_t i;
+
+		for (i = 0; i < SEAL__ARRAY_LEN(srcs); i++) {
+			struct seal__tree *t1 = parse_ok(srcs[i]), *t2;
+			char *o1 = emit(t1, 0), *o2, why[128];
+
+			t2 = parse_ok(o1);
+			if (!seal__yaml_tree_equal(t1, t2, why, sizeof(why)))
+				fail_msg("%s\n--- in:\n%s--- out:\n%s", why,
+				    srcs[i], o1);
+			o2 = emit(t2, 0);
+			assert_string_equal(o1, o2);
+			free(o1);
+			free(o2);
+			seal__tree_free(t1);
+			seal__tree_free(t2);
+		}
+	}
 }
 
 static void
