@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 
@@ -95,9 +94,10 @@ static pthread_once_t gcm_once = PTHREAD_ONCE_INIT;
 static void
 gcm_fetch(void)
 {
-	/* reached only without AES-NI; never read openssl.cnf (the tools
-	 * may have initialised OpenSSL so already: then this is a no-op) */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	/* reached only without AES-NI/PCLMULQDQ. The library leaves
+	 * OpenSSL's initialisation (and whether openssl.cnf is read, which
+	 * is the host program's policy: FIPS, providers) to the program;
+	 * the seal tools start it without the config file. */
 	gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
 }
 
