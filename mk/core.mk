@@ -7,6 +7,7 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/seal-internal.h \
 	libseal/ctx.c \
 	libseal/secmem.c \
+	libseal/bigmem.c \
 	libseal/crypto.c \
 	libseal/tree.h \
 	libseal/tree.c

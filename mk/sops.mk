@@ -6,7 +6,6 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/gcm.h \
 	libseal/gcm-ni.h \
 	libseal/gcm-ni.c \
-	libseal/bigmem.c \
 	libseal/sops-enc.c \
 	libseal/sops-canon.c \
 	libseal/sops-rule.c \
