@@ -98,6 +98,12 @@ seal__yaml_attach(struct rd *r, struct seal__node *n, uint32_t line)
 		if (f->blank_val)
 			n->flags |= SEAL_F_BLANK;
 		f->blank_val = false;
+		/* a blank line between "k:" and its scalar has no place (the
+		 * scalar is written on the key's line); left pending it would
+		 * open the next key, and after a keep-chomped block scalar
+		 * ("|+") it cannot be written there either */
+		if (n->kind == SEAL_N_SCALAR)
+			r->pending_blank = false;
 		if (r->npc > 0 && n->kind == SEAL_N_SCALAR)
 			return comments_before_key(r, f);
 		return SEAL_OK;

@@ -335,6 +335,32 @@ test_styles_round_trip(void **state)
 		seal__tree_free(t2);
 	}
 	same("a: !!%21 x\n");
+	/* a blank line between "k:" and its scalar is not kept, and must
+	 * not open the next key instead: after a keep-chomped block scalar
+	 * it could not be written there (fuzz-yaml) */
+	{
+		static const char *const srcs[] = {
+		    "z:\n\n>+\n\nA: x\n",
+		    "z:\r\r>+\n\rA:\r>",
+		    "z:\n\n  x\nA: y\n",
+		};
+		size_t i;
+
+		for (i = 0; i < SEAL__ARRAY_LEN(srcs); i++) {
+			struct seal__tree *t1 = parse_ok(srcs[i]), *t2;
+			char *o1 = emit(t1, 0), *o2, why[128];
+
+			t2 = parse_ok(o1);
+			if (!seal__yaml_tree_equal(t1, t2, why, sizeof(why)))
+				fail_msg("%s\n--- out:\n%s", why, o1);
+			o2 = emit(t2, 0);
+			assert_string_equal(o1, o2);
+			free(o1);
+			free(o2);
+			seal__tree_free(t1);
+			seal__tree_free(t2);
+		}
+	}
 	/* a key read from an explicit "? " entry may be longer, once
 	 * quoted, than the 1024 characters a reader takes for an implicit
 	 * key: refuse to write it rather than write unreadable YAML */
