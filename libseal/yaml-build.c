@@ -128,7 +128,10 @@ seal__yaml_attach(struct rd *r, struct seal__node *n, uint32_t line)
 		r->dash_blank = r->pending_blank = false;
 	} else if (r->dash_blank || (r->pending_blank && r->npc == 0)) {
 		n->flags |= SEAL_F_BLANK;
-		if (!r->dash_blank)
+		/* a scalar is written on its dash's line: a blank line
+		 * between "-" and it has no place, and left pending it would
+		 * open what follows (after a "|+" scalar it cannot) */
+		if (!r->dash_blank || n->kind == SEAL_N_SCALAR)
 			r->pending_blank = false;
 		r->dash_blank = false;
 	}

@@ -335,14 +335,16 @@ test_styles_round_trip(void **state)
 		seal__tree_free(t2);
 	}
 	same("a: !!%21 x\n");
-	/* a blank line between "k:" and its scalar is not kept, and must
-	 * not open the next key instead: after a keep-chomped block scalar
-	 * it could not be written there (fuzz-yaml) */
+	/* a blank line between "k:" or "-" and its scalar is not kept,
+	 * and must not open what follows instead: after a keep-chomped
+	 * block scalar it could not be written there (fuzz-yaml) */
 	{
 		static const char *const srcs[] = {
 		    "z:\n\n>+\n\nA: x\n",
 		    "z:\r\r>+\n\rA:\r>",
 		    "z:\n\n  x\nA: y\n",
+		    "k:\n\n-\n\n>+\n\n#\n",
+		    "k:\n\r-\n\r>+\n\r#",
 		};
 		size_t i;
 
