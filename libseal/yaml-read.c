@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "yaml-reader.h"
+#include "yaml-writer.h"
 
 
 /* -- helpers ------------------------------------------------------------ */
@@ -620,6 +621,7 @@ seal__yaml_parse(seal_ctx *ctx, const char *buf, size_t len,
 	else if (r.t->ndocs == 1 && !r.t->docs[0].explicit_start &&
 	    r.t->docs[0].root == NULL && r.t->docs[0].foot == NULL)
 		r.t->ndocs = 0;
+	seal__yaml_unblank_after_keep(r.t);
 	r.t->indent = r.detect_indent >= 2 && r.detect_indent <= 9 ?
 	    r.detect_indent : 0;
 	*out = r.t;

@@ -397,6 +397,22 @@ pick_style(const struct seal__node *v, const char *s, size_t n, bool flow,
 	return st;
 }
 
+/* Would v, a block value, be written as a "|+" literal (after which no
+ * blank line can be written: it would read back as part of v)? */
+bool
+seal__yaml_writes_keep(const struct seal__node *v)
+{
+	struct an a;
+
+	if (v->kind != SEAL_N_SCALAR || v->len == 0 ||
+	    v->text[v->len - 1] != '\n' ||
+	    (v->len > 1 && v->text[v->len - 2] != '\n'))
+		return false;
+	analyze(v->text, v->len, &a);
+	return a.valid && pick_style(v, v->text, v->len, false, false, &a) ==
+	    SEAL_S_LITERAL;
+}
+
 static const char *
 type_tag(uint8_t type)
 {

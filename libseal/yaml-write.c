@@ -271,6 +271,62 @@ write_seq(struct wr *w, const struct seal__node *s, int ind, bool inline_first)
 	w->inl_ok = false;
 }
 
+/*
+ * The reader's side of newline()'s rule: a blank line cannot follow a
+ * "|+" literal (it would read back as part of the value), so the item or
+ * comment written next after one loses its blank-line mark. Walks the
+ * tree in the order write_doc writes it; marks are only ever removed,
+ * so where this is more cautious than the writer the tree read back
+ * still agrees.
+ */
+static void
+unkeep_coll(struct seal__node *c, bool *keep)
+{
+	size_t i;
+
+	for (i = 0; i < c->nitems; i++) {
+		struct seal__node *v = c->items[i].val;
+
+		if (v != NULL && v->kind == SEAL_N_COMMENT &&
+		    (v->flags & SEAL_F_INLINE))
+			continue;
+		if (v != NULL && *keep)
+			v->flags &= (uint8_t)~SEAL_F_BLANK;
+		*keep = false;
+		if (v == NULL || v->kind == SEAL_N_COMMENT)
+			continue;
+		if (v->kind == SEAL_N_SCALAR)
+			*keep = seal__yaml_writes_keep(v);
+		else if ((v->kind == SEAL_N_MAP || v->kind == SEAL_N_SEQ) &&
+		    !as_flow(v))
+			unkeep_coll(v, keep);
+	}
+}
+
+void
+seal__yaml_unblank_after_keep(struct seal__tree *t)
+{
+	size_t d, k;
+
+	for (d = 0; d < t->ndocs; d++) {
+		struct seal__doc *doc = &t->docs[d];
+		bool keep = false;
+
+		if (doc->root != NULL && !as_flow(doc->root))
+			unkeep_coll(doc->root, &keep);
+		if (doc->foot != NULL)
+			for (k = 0; k < doc->foot->nitems; k++) {
+				struct seal__node *c = doc->foot->items[k].val;
+
+				if (c == NULL)
+					continue;
+				if (keep)
+					c->flags &= (uint8_t)~SEAL_F_BLANK;
+				keep = false;
+			}
+	}
+}
+
 static void
 write_doc(struct wr *w, const struct seal__tree *t, size_t i)
 {

@@ -97,5 +97,9 @@ void seal__yaml_write_scalar(struct wr *w, const struct seal__node *v,
     bool flow, int ci, int n);
 void seal__yaml_write_key(struct wr *w, const struct seal__item *it,
     bool flow);
+bool seal__yaml_writes_keep(const struct seal__node *v);
+/* yaml-write.c: drop blank-line marks the writer could not honour (after
+ * a "|+" literal); the reader calls it on every tree it builds */
+void seal__yaml_unblank_after_keep(struct seal__tree *t);
 
 #endif

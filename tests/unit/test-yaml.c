@@ -336,8 +336,9 @@ test_styles_round_trip(void **state)
 	}
 	same("a: !!%21 x\n");
 	/* a blank line between "k:" or "-" and its scalar is not kept,
-	 * and must not open what follows instead: after a keep-chomped
-	 * block scalar it could not be written there (fuzz-yaml) */
+	 * and must not open what follows instead; and nothing written
+	 * right after a "|+" literal keeps a blank line before it (it
+	 * would read back as part of the literal) (fuzz-yaml) */
 	{
 		static const char *const srcs[] = {
 		    "z:\n\n>+\n\nA: x\n",
@@ -345,6 +346,9 @@ test_styles_round_trip(void **state)
 		    "z:\n\n  x\nA: y\n",
 		    "k:\n\n-\n\n>+\n\n#\n",
 		    "k:\n\r-\n\r>+\n\r#",
+		    "k:\n-\n>+\n\r-\n\r>",
+		    "a:\n  b: |+\n    x\n\n\nc: 1\n",
+		    "<:\r>+\n\n::\n\r#\r>",
 		};
 		size_t i;
 
