@@ -5,10 +5,10 @@
 # to end, peak RSS against file size, and the library's small-file
 # decrypt rate (the SOPS hot path), and start-up (`--version`, with page
 # faults: each costs ~11 us on our VMs). Prints medians and ratios.
-#   SEAL=build/tools/seal BIG_MB=256 RUNS=5 bash bench/bench-age.sh
+#   SEAL=build/seal BIG_MB=256 RUNS=5 bash bench/bench-age.sh
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-SEAL=${SEAL:-$top/build/tools/seal}
+SEAL=${SEAL:-$top/build/seal}
 SMALL=${SMALL:-$(dirname "$SEAL")/../bench/bench-age-small}
 BIG_MB=${BIG_MB:-256}
 RUNS=${RUNS:-5}

@@ -9,10 +9,10 @@
 #      default next to SEAL) vs `git secrets --pre_commit_hook`
 # Prints medians, the ratio, and how many planted secrets each found.
 #
-#   SEAL=build/tools/seal RUNS=7 bash bench/bench-scan.sh [REPO_DIR]
+#   SEAL=build/seal RUNS=7 bash bench/bench-scan.sh [REPO_DIR]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-SEAL=$(cd "$(dirname "${SEAL:-$top/build/tools/seal}")" && pwd)/$(basename "${SEAL:-seal}")
+SEAL=$(cd "$(dirname "${SEAL:-$top/build/seal}")" && pwd)/$(basename "${SEAL:-seal}")
 RUNS=${RUNS:-7}
 SEAL_SCAN=${SEAL_SCAN:-$(dirname "$SEAL")/seal-scan}
 [ -x "$SEAL_SCAN" ] || SEAL_SCAN=

@@ -17,7 +17,7 @@
 
 #include <seal.h>
 
-#include "seal-internal.h"
+#include "core/core.h"
 
 static const char secret[] =
     "apiVersion: v1\n"

@@ -10,10 +10,10 @@
 #      bytes.
 # CPU time (user + system, hyperfine's means) is printed next to wall
 # time: on a shared machine it is the steadier figure.
-# Usage: bench/bench-sops.sh   (SEAL=path/to/seal, default build/tools/seal)
+# Usage: bench/bench-sops.sh   (SEAL=path/to/seal, default build/seal)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-SEAL=${SEAL:-$top/build/tools/seal}
+SEAL=${SEAL:-$top/build/seal}
 SEAL=$(cd "$(dirname "$SEAL")" && pwd)/$(basename "$SEAL")
 BUILD=$(dirname "$(dirname "$SEAL")")
 N=${BENCH_DOCS:-20000}

@@ -16,7 +16,7 @@
 #include <sodium.h>
 #include <yaml.h>
 
-#include "tree.h"
+#include "stores/tree.h"
 
 static int
 count_write(void *arg, const void *buf, size_t len)

@@ -5,10 +5,10 @@
 # side in one run with the peer PyYAML on the same libyaml (C loader and
 # dumper, which keep no comments), and `seal encrypt` of the file end to
 # end. Prints MB/s medians and ratios.
-#   SEAL=build/tools/seal MB=10 RUNS=7 bash bench/bench-yaml.sh
+#   SEAL=build/seal MB=10 RUNS=7 bash bench/bench-yaml.sh
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-SEAL=${SEAL:-$top/build/tools/seal}
+SEAL=${SEAL:-$top/build/seal}
 BENCH=${BENCH_YAML:-$(dirname "$SEAL")/../bench/bench-yaml}
 MB=${MB:-10}
 RUNS=${RUNS:-7}

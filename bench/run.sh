@@ -5,7 +5,7 @@
 # printed; record them in bench/RESULTS.md with this command.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-export SEAL=${SEAL:-$top/build/tools/seal}
+export SEAL=${SEAL:-$top/build/seal}
 rc=0
 for b in "$top"/bench/bench-*.sh; do
 	[ -f "$b" ] || continue

@@ -18,7 +18,7 @@
 
 #include <git2.h>
 
-#include "hooks/git.h"
+#include "hooks/repo.h"
 
 #define HOOK_MARK "# seal-hook: installed by `seal hook install`"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * sopslint.c - the scanner's bridge to libseal's structural SOPS lint
- * (sops-internal.h): when a sealed YAML, JSON or dotenv file parses with
+ * (sops/sops.h): when a sealed YAML, JSON or dotenv file parses with
  * the real stores, the lint's verdict (metadata, MAC, lastmodified, ENC
  * syntax, values the file's own rule says must be encrypted) becomes
  * findings. Files the real parser rejects are left to kube.c's forgiving
@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "hooks/scan.h"
-#include "sops-internal.h"
-#include "tree.h"
+#include "sops/sops.h"
+#include "stores/tree.h"
 
 static const char *
 rule_of(enum seal__lint_code c)

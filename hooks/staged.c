@@ -4,7 +4,7 @@
  * commit (the index git hands the hook, GIT_INDEX_FILE honoured, never
  * written; an unborn HEAD compares with the empty tree), every tracked
  * file of the index or of a revision, or every blob a range of history
- * introduced. The index and loose objects are read by gitfast.c when the
+ * introduced. The index and loose objects are read by hooks/git/objects.c when the
  * repository is plain (libgit2's start-up costs more than the hook's
  * budget); libgit2 is opened only when that reader steps aside, and
  * always for revisions and history. Files are scanned on all cores. It
@@ -23,8 +23,8 @@
 
 #include <git2.h>
 
-#include "hooks/git.h"
-#include "hooks/gitindex.h"
+#include "hooks/repo.h"
+#include "hooks/git/git.h"
 #include "hooks/wtread.h"
 
 struct job {
@@ -42,7 +42,7 @@ struct scan_repo {
 	struct job *jobs;
 	size_t njobs, capjobs;
 	struct timespec index_mtime;
-	bool fast;		/* gitfast.c read the index */
+	bool fast;		/* hooks/git/objects.c read the index */
 	struct gix_repo gr;
 	struct gix_index *ix;
 	unsigned char *ixbuf;

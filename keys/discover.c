@@ -21,7 +21,7 @@
 #include <sodium.h>
 
 #include "keys/discover.h"
-#include "tools/util.h"
+#include "tools/common/util.h"
 
 #define KEYFILE_MAX (1u << 20)
 

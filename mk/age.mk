@@ -1,22 +1,22 @@
 # SPDX-License-Identifier: ISC
 # age v1: bech32, keys, stanzas, header, STREAM, armor; seal keygen/age.
 libseal_libseal_core_la_SOURCES += \
-	libseal/age-internal.h \
-	libseal/age-b64.c \
-	libseal/bech32.c \
-	libseal/armor.c \
-	libseal/age-header.c \
-	libseal/age-keys.c \
-	libseal/age-x25519.c \
-	libseal/age-scrypt.c \
-	libseal/age-ssh.c \
-	libseal/age-sshkey.c \
-	libseal/age-aead.c \
-	libseal/age-pool.c \
-	libseal/age-stream.c \
-	libseal/age.c
-tools_seal_SOURCES += tools/cmd-keygen.c tools/cmd-age.c tools/cmd-age.h \
-	tools/cmd-age-keys.c
+	libseal/age/age.h \
+	libseal/age/b64.c \
+	libseal/age/bech32.c \
+	libseal/age/armor.c \
+	libseal/age/header.c \
+	libseal/age/keys.c \
+	libseal/age/x25519.c \
+	libseal/age/scrypt.c \
+	libseal/age/ssh.c \
+	libseal/age/sshkey.c \
+	libseal/age/aead.c \
+	libseal/age/pool.c \
+	libseal/age/stream.c \
+	libseal/age/age.c
+seal_SOURCES += tools/seal/cmd-keygen.c tools/seal/cmd-age.c tools/seal/cmd-age.h \
+	tools/seal/cmd-age-keys.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-age-vectors
@@ -44,11 +44,11 @@ EXTRA_DIST += tests/fixtures/bad/age-header tests/fixtures/bad/armor \
 # The age sources are compiled into each target so libFuzzer's coverage
 # instrumentation sees them (libseal-core itself is built uninstrumented);
 # the rest of libseal-core links in as usual.
-AGE_FUZZ_SRCS = libseal/age-b64.c libseal/bech32.c libseal/armor.c \
-	libseal/age-header.c libseal/age-keys.c libseal/age-x25519.c \
-	libseal/age-scrypt.c libseal/age-ssh.c libseal/age-sshkey.c \
-	libseal/age-aead.c libseal/age-pool.c libseal/age-stream.c \
-	libseal/age.c
+AGE_FUZZ_SRCS = libseal/age/b64.c libseal/age/bech32.c libseal/age/armor.c \
+	libseal/age/header.c libseal/age/keys.c libseal/age/x25519.c \
+	libseal/age/scrypt.c libseal/age/ssh.c libseal/age/sshkey.c \
+	libseal/age/aead.c libseal/age/pool.c libseal/age/stream.c \
+	libseal/age/age.c
 fuzz_programs += tests/fuzz/fuzz-age-header tests/fuzz/fuzz-armor \
 	tests/fuzz/fuzz-bech32 tests/fuzz/fuzz-identity
 tests_fuzz_fuzz_age_header_SOURCES = tests/fuzz/fuzz-age-header.c $(AGE_FUZZ_SRCS)

@@ -4,13 +4,13 @@
 
 noinst_LTLIBRARIES += libseal/libseal-core.la
 libseal_libseal_core_la_SOURCES += \
-	libseal/seal-internal.h \
-	libseal/ctx.c \
-	libseal/secmem.c \
-	libseal/bigmem.c \
-	libseal/crypto.c \
-	libseal/tree.h \
-	libseal/tree.c
+	libseal/core/core.h \
+	libseal/core/ctx.c \
+	libseal/core/secmem.c \
+	libseal/core/bigmem.c \
+	libseal/core/crypto.c \
+	libseal/stores/tree.h \
+	libseal/stores/tree.c
 libseal_libseal_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 libseal_libseal_core_la_LIBADD = $(SODIUM_LIBS) $(CRYPTO_LIBS) $(YAML_LIBS) \
 	$(PCRE2_LIBS) $(ZLIB_LIBS)
@@ -26,19 +26,19 @@ sealincludedir = $(includedir)/seal
 sealinclude_HEADERS = libseal/include/seal/common.h \
 	libseal/include/seal/age.h libseal/include/seal/sops.h
 
-bin_PROGRAMS += tools/seal
+bin_PROGRAMS += seal
 dist_man_MANS += doc/seal.1
 bashcompdir = $(datadir)/bash-completion/completions
 dist_bashcomp_DATA = contrib/completion/seal
 zshcompdir = $(datadir)/zsh/site-functions
 dist_zshcomp_DATA = contrib/completion/_seal
-tools_seal_SOURCES += tools/main.c tools/cmd.h tools/util.c tools/util.h
-tools_seal_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+seal_SOURCES += tools/seal/main.c tools/common/cmd.h tools/common/util.c tools/common/util.h
+seal_LDADD = libseal/libseal-core.la $(CORE_LIBS)
 
 # --enable-static-seal (configure.ac): -all-static or -static-pie here,
 # so that only this executable is static; libseal.la and the tests stay
 # shared.
-tools_seal_LDFLAGS = $(AM_LDFLAGS) $(SEAL_STATIC_LDFLAGS)
+seal_LDFLAGS = $(AM_LDFLAGS) $(SEAL_STATIC_LDFLAGS)
 
 # `sops` symlink, kept out of bindir so it never shadows a real sops:
 # put $(pkglibexecdir) first on PATH (or point HELM_SECRETS_SOPS_PATH at

@@ -1,37 +1,37 @@
 # SPDX-License-Identifier: ISC
 # hooks/: staged-blob scanner (libgit2), rules engine, hook installers;
-# tools/cmd-scan.c and tools/cmd-hook.c; their tests, fuzzers, man pages.
+# tools/scan/cmd-scan.c and tools/scan/cmd-hook.c; their tests, fuzzers, man pages.
 noinst_LTLIBRARIES += hooks/libhooks.la
 hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/yamlish.h hooks/yamlish.c hooks/kube.c hooks/config.c \
-	hooks/git.h hooks/staged.c hooks/install.c hooks/report.h \
-	hooks/report.c hooks/sopslint.c hooks/gitindex.h hooks/gitindex.c \
-	hooks/gitfast.c hooks/gitpack.c hooks/gitdiff.c \
+	hooks/repo.h hooks/staged.c hooks/install.c hooks/report.h \
+	hooks/report.c hooks/sopslint.c hooks/git/git.h hooks/git/index.c \
+	hooks/git/objects.c hooks/git/pack.c hooks/git/diff.c \
 	hooks/wtread.h hooks/wtread.c
 hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) \
 	$(HS_CFLAGS) $(DEFLATE_CFLAGS) $(ZLIB_CFLAGS)
 hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) \
 	$(CRYPTO_LIBS) $(DEFLATE_LIBS) $(ZLIB_LIBS) -lpthread -lm
 
-# `seal scan` and `seal hook` exec seal-scan (tools/scan-exec.c), which
+# `seal scan` and `seal hook` exec seal-scan (tools/seal/scan-exec.c), which
 # alone links libgit2 and Hyperscan: the sealing commands start faster.
-tools_seal_SOURCES += tools/scan-exec.c
+seal_SOURCES += tools/seal/scan-exec.c
 AM_CPPFLAGS += -DSEAL_PKGLIBEXECDIR='"$(pkglibexecdir)"'
-pkglibexec_PROGRAMS = tools/seal-scan
-tools_seal_scan_SOURCES = tools/seal-scan.c tools/cmd-scan.c \
-	tools/cmd-hook.c tools/cmd.h tools/util.c tools/util.h \
-	tools/progress.c tools/progress.h
-tools_seal_scan_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(HS_CFLAGS)
+pkglibexec_PROGRAMS = seal-scan
+seal_scan_SOURCES = tools/scan/seal-scan.c tools/scan/cmd-scan.c \
+	tools/scan/cmd-hook.c tools/common/cmd.h tools/common/util.c tools/common/util.h \
+	tools/common/progress.c tools/common/progress.h
+seal_scan_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(HS_CFLAGS)
 if STATIC_SCAN
 # static (configure checked it links): no shared libraries to load at
 # each commit; libgit2's GSSAPI references are stubbed
-tools_seal_scan_SOURCES += tools/gss-stubs.c
-tools_seal_scan_LDFLAGS = -all-static
-tools_seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+seal_scan_SOURCES += tools/scan/gss-stubs.c
+seal_scan_LDFLAGS = -all-static
+seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
 	$(SCAN_STATIC_LIBS)
 else
-EXTRA_DIST += tools/gss-stubs.c
-tools_seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+EXTRA_DIST += tools/scan/gss-stubs.c
+seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
 	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
 endif
 

@@ -2,44 +2,44 @@
 # SOPS v3: JSON/dotenv/binary stores, ENC codec, walk, MAC, metadata,
 # creation rules, key discovery; seal encrypt/decrypt/edit/...
 libseal_libseal_core_la_SOURCES += \
-	libseal/sops-internal.h \
-	libseal/gcm.h \
-	libseal/gcm-ni.h \
-	libseal/gcm-ni.c \
-	libseal/sops-enc.c \
-	libseal/sops-canon.c \
-	libseal/sops-rule.c \
-	libseal/sops-meta.c \
-	libseal/sops-flat.c \
-	libseal/sops-lint.c \
-	libseal/sops-config.c \
-	libseal/sops-out.h \
-	libseal/json.c \
-	libseal/dotenv.c \
-	libseal/binary.c \
-	libseal/sops-store.c \
-	libseal/sops-walk.c \
-	libseal/sops-file.h \
-	libseal/sops-file.c \
-	libseal/sops-write.c \
-	libseal/sops-path.c
+	libseal/sops/sops.h \
+	libseal/core/gcm.h \
+	libseal/core/gcm-ni.h \
+	libseal/core/gcm-ni.c \
+	libseal/sops/enc.c \
+	libseal/sops/canon.c \
+	libseal/sops/rule.c \
+	libseal/sops/meta.c \
+	libseal/sops/flat.c \
+	libseal/sops/lint.c \
+	libseal/sops/config.c \
+	libseal/stores/out.h \
+	libseal/stores/json.c \
+	libseal/stores/dotenv.c \
+	libseal/stores/binary.c \
+	libseal/sops/store.c \
+	libseal/sops/walk.c \
+	libseal/sops/file.h \
+	libseal/sops/file.c \
+	libseal/sops/write.c \
+	libseal/sops/path.c
 libseal_libseal_core_la_CFLAGS += $(PCRE2_CFLAGS)
 
-tools_seal_SOURCES += \
+seal_SOURCES += \
 	keys/discover.h \
 	keys/discover.c \
-	tools/sops-common.h \
-	tools/sops-common.c \
-	tools/sops-open.c \
-	tools/sops-compat.c \
-	tools/cmd-encrypt.c \
-	tools/cmd-decrypt.c \
-	tools/cmd-edit.c \
-	tools/cmd-set.c \
-	tools/cmd-unset.c \
-	tools/cmd-rotate.c \
-	tools/cmd-updatekeys.c \
-	tools/cmd-status.c
+	tools/seal/sops-common.h \
+	tools/seal/sops-common.c \
+	tools/seal/sops-open.c \
+	tools/seal/sops-compat.c \
+	tools/seal/cmd-encrypt.c \
+	tools/seal/cmd-decrypt.c \
+	tools/seal/cmd-edit.c \
+	tools/seal/cmd-set.c \
+	tools/seal/cmd-unset.c \
+	tools/seal/cmd-rotate.c \
+	tools/seal/cmd-updatekeys.c \
+	tools/seal/cmd-status.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-sops-lint

@@ -1,37 +1,37 @@
 # SPDX-License-Identifier: ISC
 # YAML store: comment-, order- and style-preserving, multi-document.
 libseal_libseal_core_la_SOURCES += \
-	libseal/yaml-internal.h \
-	libseal/yaml-resolve.c \
-	libseal/yaml-reader.h \
-	libseal/yaml-read.c \
-	libseal/yaml-build.c \
-	libseal/yaml-comments.c \
-	libseal/yaml-index.c \
-	libseal/yaml-writer.h \
-	libseal/yaml-write.c \
-	libseal/yaml-scalar.c \
-	libseal/yaml-equal.c
+	libseal/stores/yaml.h \
+	libseal/stores/yaml-resolve.c \
+	libseal/stores/yaml-reader.h \
+	libseal/stores/yaml-read.c \
+	libseal/stores/yaml-build.c \
+	libseal/stores/yaml-comments.c \
+	libseal/stores/yaml-index.c \
+	libseal/stores/yaml-writer.h \
+	libseal/stores/yaml-write.c \
+	libseal/stores/yaml-scalar.c
 
 # ---- tests --------------------------------------------------------------
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-yaml
 endif
-tests_unit_test_yaml_SOURCES = tests/unit/test-yaml.c tests/unit/harness.h
+tests_unit_test_yaml_SOURCES = tests/unit/test-yaml.c tests/unit/harness.h \
+	tests/unit/yaml-equal.c tests/unit/yaml-equal.h
 tests_unit_test_yaml_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_yaml_LDADD = $(UNIT_LDADD)
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-yaml-prop
 endif
 tests_unit_test_yaml_prop_SOURCES = tests/unit/test-yaml-prop.c \
-	tests/unit/harness.h
+	tests/unit/harness.h tests/unit/yaml-equal.c tests/unit/yaml-equal.h
 tests_unit_test_yaml_prop_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_yaml_prop_LDADD = $(UNIT_LDADD)
 EXTRA_DIST += tests/fixtures/yaml tests/fixtures/bad/yaml
 
 # ---- fuzz target (--enable-fuzzing CC=clang) ----------------------------
 fuzz_programs += tests/fuzz/fuzz-yaml
-tests_fuzz_fuzz_yaml_SOURCES = tests/fuzz/fuzz-yaml.c
+tests_fuzz_fuzz_yaml_SOURCES = tests/fuzz/fuzz-yaml.c tests/unit/yaml-equal.c tests/unit/yaml-equal.h
 tests_fuzz_fuzz_yaml_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_yaml_LDFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_yaml_LDADD = libseal/libseal-core.la $(CORE_LIBS)

@@ -8,7 +8,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bash "$top/scripts/deps.sh"
 bash "$top/scripts/build.sh" "$top/build"
-seal=$top/build/tools/seal
+seal=$top/build/seal
 demo=$(mktemp -d /tmp/seal-demo.XXXXXX)
 trap 'rm -rf "$demo"' EXIT
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
 # t0305-scan-fastpath: the staged check reads the index and objects
-# without libgit2 (hooks/gitindex.c, gitfast.c) in plain repositories;
+# without libgit2 (hooks/git/index.c, hooks/git/objects.c) in plain repositories;
 # in every git situation here its findings must equal libgit2's
 # (SEAL_SCAN_NO_FAST=1), and what it cannot read falls back, never passes.
 . "$SEAL_SRCDIR/tests/e2e/lib.sh"

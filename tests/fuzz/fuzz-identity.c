@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "age-internal.h"
+#include "age/age.h"
 #include "fuzz-io.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * fuzz-index.c - libFuzzer target for the scanner's own git readers
- * (hooks/gitindex.c, gitfast.c). First byte 0: the rest is an index
+ * (hooks/git/index.c, hooks/git/objects.c). First byte 0: the rest is an index
  * file whose SHA-1 trailer the harness appends (so the fuzzer reaches
  * past the checksum); it is parsed, every entry looked up again and the
  * staged walk run against an unborn HEAD. First byte 1: a pack delta,
@@ -16,7 +16,7 @@
 
 #include <openssl/evp.h>
 
-#include "hooks/gitindex.h"
+#include "hooks/git/git.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

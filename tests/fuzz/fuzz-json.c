@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sops-internal.h"
+#include "sops/sops.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

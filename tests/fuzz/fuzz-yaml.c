@@ -14,8 +14,8 @@
 
 #include <sodium.h>
 
-#include "tree.h"
-#include "yaml-internal.h"
+#include "stores/tree.h"
+#include "tests/unit/yaml-equal.h"
 
 struct sbuf {
 	char *p;

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "seal-internal.h"
+#include "core/core.h"
 
 /* The external vectors folder, or NULL: a skip locally, a failure in CI. */
 static inline const char *

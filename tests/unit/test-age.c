@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "tests/unit/harness.h"
-#include "age-internal.h"
+#include "age/age.h"
 
 #define KAT_ID "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX"
 #define KAT_RCPT "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "tests/unit/harness.h"
-#include "tree.h"
+#include "stores/tree.h"
 
 static void
 hex(const char *h, unsigned char *out, size_t n)

@@ -16,7 +16,7 @@
 
 #include "tests/unit/harness.h"
 
-#include "hooks/gitindex.h"
+#include "hooks/git/git.h"
 
 static char *
 slurp(const char *path, size_t *len)

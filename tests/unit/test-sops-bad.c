@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "sops-internal.h"
+#include "sops/sops.h"
 
 static char *
 slurp(const char *path, size_t *len)

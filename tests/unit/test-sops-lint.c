@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "sops-internal.h"
+#include "sops/sops.h"
 
 static char enc_a[512], enc_b[512], enc_mac[1024];
 

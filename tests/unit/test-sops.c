@@ -15,9 +15,9 @@
 
 #include <openssl/evp.h>
 
-#include "gcm-ni.h"
+#include "core/gcm-ni.h"
 #include "harness.h"
-#include "sops-file.h"
+#include "sops/file.h"
 
 static seal_ctx *ctx;
 

@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 
 #include "tests/unit/harness.h"
-#include "tree.h"
-#include "yaml-internal.h"
+#include "stores/tree.h"
+#include "tests/unit/yaml-equal.h"
 
 struct sbuf {
 	char *p;

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "tests/unit/harness.h"
-#include "tree.h"
-#include "yaml-internal.h"
+#include "stores/tree.h"
+#include "tests/unit/yaml-equal.h"
 
 struct sbuf {
 	char *p;

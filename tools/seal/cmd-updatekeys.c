@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd-updatekeys.c - seal updatekeys: re-wrap each file's existing data
+ * key for the age recipients its .sops.yaml creation rule names now.
+ * Values, MAC and lastmodified are untouched, so the diff is the sops
+ * block's age entries only. One process for all files.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tools/common/cmd.h"
+#include "tools/seal/sops-common.h"
+#include "tools/common/util.h"
+
+static const char usage[] =
+    "usage: seal updatekeys [-y] [--config F] [-r RECIPIENT]... "
+    "[--input-type T] file...\n"
+    "\n"
+    "Re-wrap each file's data key for the recipients of its .sops.yaml\n"
+    "creation rule (or -r/--age). Values are not re-encrypted.\n"
+    "\n"
+    "  -y, --yes    accepted for sops compatibility (seal never prompts)\n"
+    "\n"
+    "Exit status: 0 ok, 1 no matching key or a damaged file, 2 trouble.\n";
+
+static int
+one(seal_ctx *ctx, const struct sops_opts *o, const char *path,
+    const seal_identity *id)
+{
+	seal_sops_file *f = NULL;
+	seal_sops_params *p = NULL;
+	int ec, changed = 0;
+	seal_rc rc;
+
+	if ((ec = sops_open(ctx, o, path, 0, &f, NULL)) != 0)
+		goto out;
+	if ((ec = sops_params(ctx, o, path, false, true, &p, NULL)) != 0)
+		goto out;
+	if ((rc = seal_sops_unwrap(ctx, f, id)) != SEAL_OK ||
+	    (rc = seal_sops_set_recipients(ctx, f, p, &changed)) != SEAL_OK) {
+		ec = sops_fail(ctx, rc, true);
+		goto out;
+	}
+	if (!changed) {
+		sops_note("%s: already up to date", path);
+		goto out;
+	}
+	ec = sops_emit(ctx, o, path, f, true, NULL);
+	if (ec == 0)
+		sops_note("%s: data key re-wrapped for %zu recipient(s)", path,
+		    seal_sops_params_age_count(p));
+out:
+	seal_sops_params_free(p);
+	seal_sops_free(f);
+	return ec;
+}
+
+int
+cmd_updatekeys(int argc, char **argv)
+{
+	struct sops_opts o;
+	seal_ctx *ctx = NULL;
+	seal_identity *id = NULL;
+	int ec, i, r;
+
+	harden_process();
+	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_KEYS | SO_YES, usage, 1,
+	    -1, "at least one file", &ctx);
+	if (ec >= 0)
+		goto out;
+	if ((ec = sops_identities(ctx, &id)) != 0)
+		goto out;
+	for (i = 0; i < o.nfiles; i++)
+		if ((r = one(ctx, &o, o.files[i], id)) != 0 &&
+		    (ec == 0 || r > ec))
+			ec = r;
+out:
+	seal_identity_free(id);
+	seal_ctx_free(ctx);
+	sops_opts_free(&o);
+	return ec;
+}

@@ -1,0 +1,723 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sops-common.c - the option parser, loading, identities, creation
+ * rules and all-or-nothing output shared by the SOPS subcommands. The
+ * subcommand files hold only their own flow.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "keys/discover.h"
+#include "sops/file.h"
+#include "tools/common/cmd.h"
+#include "tools/seal/sops-common.h"
+#include "tools/common/util.h"
+
+int sops_compat;
+
+void
+sops_note(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", progname, msg);
+}
+
+#define INPUT_MAX ((size_t)64 << 20)
+
+enum {
+	O_INTYPE = 256,
+	O_OUTTYPE,
+	O_CONFIG,
+	O_EREGEX,
+	O_UREGEX,
+	O_ESUFFIX,
+	O_USUFFIX,
+	O_ECREGEX,
+	O_UCREGEX,
+	O_MACONLY,
+	O_INDENT,
+	O_EXTRACT,
+	O_IGNOREMAC,
+	O_OUTPUT,
+	O_FNAME,
+	O_JSON,
+	O_ADDAGE,
+	O_RMAGE,
+	O_VALFILE,
+	O_VALSTDIN,
+	O_IDEMP,
+};
+
+static const struct {
+	struct option opt;
+	unsigned need;
+} options[] = {
+    {{"in-place", no_argument, NULL, 'i'}, SO_INPLACE},
+    {{"input-type", required_argument, NULL, O_INTYPE}, SO_TYPES},
+    {{"output-type", required_argument, NULL, O_OUTTYPE}, SO_TYPES},
+    {{"age", required_argument, NULL, 'r'}, SO_KEYS},
+    {{"config", required_argument, NULL, O_CONFIG}, 0},
+    {{"encrypted-regex", required_argument, NULL, O_EREGEX}, SO_RULES},
+    {{"unencrypted-regex", required_argument, NULL, O_UREGEX}, SO_RULES},
+    {{"encrypted-suffix", required_argument, NULL, O_ESUFFIX}, SO_RULES},
+    {{"unencrypted-suffix", required_argument, NULL, O_USUFFIX}, SO_RULES},
+    {{"encrypted-comment-regex", required_argument, NULL, O_ECREGEX}, SO_RULES},
+    {{"unencrypted-comment-regex", required_argument, NULL, O_UCREGEX},
+        SO_RULES},
+    {{"mac-only-encrypted", no_argument, NULL, O_MACONLY}, SO_RULES},
+    {{"indent", required_argument, NULL, O_INDENT}, 0},
+    {{"extract", required_argument, NULL, O_EXTRACT}, SO_EXTRACT},
+    {{"ignore-mac", no_argument, NULL, O_IGNOREMAC}, SO_IGNOREMAC},
+    {{"output", required_argument, NULL, O_OUTPUT}, SO_OUTPUT},
+    {{"filename-override", required_argument, NULL, O_FNAME}, SO_FNAME},
+    {{"json", no_argument, NULL, O_JSON}, SO_JSON},
+    {{"yes", no_argument, NULL, 'y'}, SO_YES},
+    {{"add-age", required_argument, NULL, O_ADDAGE}, SO_ROTATE},
+    {{"rm-age", required_argument, NULL, O_RMAGE}, SO_ROTATE},
+    {{"value-file", required_argument, NULL, O_VALFILE}, SO_SETVAL},
+    {{"value-stdin", no_argument, NULL, O_VALSTDIN}, SO_SETVAL},
+    {{"idempotent", no_argument, NULL, O_IDEMP}, SO_SETVAL},
+    {{"quiet", no_argument, NULL, 'q'}, 0},
+    {{"help", no_argument, NULL, 'h'}, 0},
+};
+
+static int
+push(const char ***list, size_t *n, const char *v)
+{
+	const char **nl = realloc(*list, (*n + 1) * sizeof(*nl));
+
+	if (nl == NULL)
+		return -1;
+	nl[(*n)++] = v;
+	*list = nl;
+	return 0;
+}
+
+static int
+set_rule(struct sops_opts *o, const char *name, const char *arg)
+{
+	if (o->rule_name != NULL && strcmp(o->rule_name, name) != 0) {
+		error("--%s and --%s cannot be used together (one selection "
+		      "rule per file)",
+		    o->rule_name, name);
+		return -1;
+	}
+	o->rule_name = name;
+	o->rule_arg = arg;
+	return 0;
+}
+
+int
+sops_parse(int argc, char **argv, struct sops_opts *o, unsigned allow,
+    const char *usage)
+{
+	struct option longopts[SEAL__ARRAY_LEN(options) + 1];
+	char shorts[16], *end;
+	size_t i, n = 0;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = argv[0];
+	o->allow = allow;
+	o->indent = -1;
+	for (i = 0; i < SEAL__ARRAY_LEN(options); i++)
+		if ((options[i].need & allow) == options[i].need)
+			longopts[n++] = options[i].opt;
+	memset(&longopts[n], 0, sizeof(longopts[n]));
+	snprintf(shorts, sizeof(shorts), "+hq%s%s%s",
+	    allow & SO_INPLACE ? "i" : "", allow & SO_KEYS ? "r:" : "",
+	    allow & SO_YES ? "y" : "");
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'q':
+			verbosity = -1;
+			break;
+		case 'i':
+			o->in_place = true;
+			break;
+		case 'r':
+			if (push(&o->age, &o->nage, optarg) != 0)
+				return 2;
+			break;
+		case 'y':
+			o->yes = true;
+			break;
+		case O_INTYPE:
+			o->input_type = optarg;
+			break;
+		case O_OUTTYPE:
+			o->output_type = optarg;
+			break;
+		case O_CONFIG:
+			o->config = optarg;
+			break;
+		case O_EREGEX:
+		case O_UREGEX:
+		case O_ESUFFIX:
+		case O_USUFFIX:
+		case O_ECREGEX:
+		case O_UCREGEX: {
+			static const char *const rn[] = {"encrypted_regex",
+			    "unencrypted_regex", "encrypted_suffix",
+			    "unencrypted_suffix", "encrypted_comment_regex",
+			    "unencrypted_comment_regex"};
+			if (set_rule(o, rn[c - O_EREGEX], optarg) != 0)
+				return 2;
+			break;
+		}
+		case O_MACONLY:
+			o->mac_only = true;
+			break;
+		case O_INDENT:
+			errno = 0;
+			o->indent = (int)strtol(optarg, &end, 10);
+			if (errno || *end || o->indent < 0 || o->indent > 16) {
+				error("--indent wants a number from 0 to 16");
+				return 2;
+			}
+			break;
+		case O_EXTRACT:
+			o->extract = optarg;
+			break;
+		case O_IGNOREMAC:
+			o->ignore_mac = true;
+			break;
+		case O_OUTPUT:
+			o->output = optarg;
+			break;
+		case O_FNAME:
+			o->filename_override = optarg;
+			break;
+		case O_JSON:
+			o->json = true;
+			break;
+		case O_ADDAGE:
+			if (push(&o->add_age, &o->nadd, optarg) != 0)
+				return 2;
+			break;
+		case O_RMAGE:
+			if (push(&o->rm_age, &o->nrm, optarg) != 0)
+				return 2;
+			break;
+		case O_VALFILE:
+			o->value_file = optarg;
+			break;
+		case O_VALSTDIN:
+			o->value_stdin = true;
+			break;
+		case O_IDEMP:
+			o->idempotent = true;
+			break;
+		default:
+			if (optopt != 0 && optopt < 256)
+				error("unknown or incomplete option '-%c'",
+				    optopt);
+			else
+				error("unknown or incomplete option '%s'",
+				    argv[optind - 1]);
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	if (o->in_place && o->output != NULL) {
+		error("--in-place and --output cannot be used together");
+		return 2;
+	}
+	if (o->input_type && !seal_sops_format_from_name(o->input_type)) {
+		error("unknown --input-type '%s' (yaml, json, dotenv, binary)",
+		    o->input_type);
+		return 2;
+	}
+	if (o->output_type && !seal_sops_format_from_name(o->output_type)) {
+		error("unknown --output-type '%s' (yaml, json, dotenv, binary)",
+		    o->output_type);
+		return 2;
+	}
+	return -1;
+}
+
+void
+sops_opts_free(struct sops_opts *o)
+{
+	free(o->age);
+	free(o->add_age);
+	free(o->rm_age);
+}
+
+int
+sops_exit(seal_rc rc, bool sealed)
+{
+	if (sops_compat) {
+		switch (rc) {
+		case SEAL_OK:
+			return 0;
+		case SEAL_EAUTH:
+			return 51;
+		case SEAL_ENOKEY:
+			return 128;
+		case SEAL_EREFUSED:
+			return 203;
+		case SEAL_EIO:
+			return 3;
+		default:
+			return 1;
+		}
+	}
+	switch (rc) {
+	case SEAL_OK:
+		return EXIT_OK;
+	case SEAL_EPARSE:
+	case SEAL_EFORMAT:
+	case SEAL_ELIMIT:
+	case SEAL_EUNSUPPORTED:
+		return sealed ? EXIT_NEGATIVE : EXIT_TROUBLE;
+	default:
+		return exit_code_for(rc);
+	}
+}
+
+int
+sops_fail(seal_ctx *ctx, seal_rc rc, bool sealed)
+{
+	error("%s", seal_ctx_errmsg(ctx));
+	return sops_exit(rc, sealed);
+}
+
+const char *
+sops_name(const struct sops_opts *o, const char *path)
+{
+	if (o->filename_override != NULL)
+		return o->filename_override;
+	return path;
+}
+
+int
+sops_input_format(const struct sops_opts *o, const char *path)
+{
+	if (o->input_type != NULL)
+		return seal_sops_format_from_name(o->input_type);
+	return seal_sops_format_from_path(sops_name(o, path));
+}
+
+int
+sops_output_format(const struct sops_opts *o, const char *path)
+{
+	if (o->output_type != NULL)
+		return seal_sops_format_from_name(o->output_type);
+	if (o->input_type != NULL)
+		return seal_sops_format_from_name(o->input_type);
+	return seal_sops_format_from_path(sops_name(o, path));
+}
+
+/*
+ * A big regular file (a 10 MB manifest stream) is read into one secret
+ * block on huge pages (libseal/bigmem.c): read_file_secure's
+ * sodium_malloc fills the block twice and faults it in 4 KiB at a time,
+ * which was a tenth of sealing such a file. 1: not handled here (small,
+ * not a regular file, or it changed size), 0: read, else an exit code.
+ */
+#define BIG_INPUT ((size_t)1 << 20)
+
+static int
+load_big(const char *path, struct seal__bigmem *m, size_t *len)
+{
+	struct stat st;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode) || (size_t)st.st_size < BIG_INPUT ||
+	    (size_t)st.st_size > INPUT_MAX)
+		return 1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1; /* read_file_secure says why */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size > INPUT_MAX ||
+	    seal__bigmem_alloc(m, (size_t)st.st_size + 1, true) != 0) {
+		close(fd);
+		return 1;
+	}
+	while (n < m->len) {
+		r = read(fd, m->p + n, m->len - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			error("cannot read '%s': %s", path, strerror(errno));
+			close(fd);
+			seal__bigmem_free(m, n);
+			return sops_compat ? 2 : EXIT_TROUBLE;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n != (size_t)st.st_size) { /* it changed under us */
+		seal__bigmem_free(m, n);
+		return 1;
+	}
+	*len = n;
+	return 0;
+}
+
+int
+sops_load(seal_ctx *ctx, const struct sops_opts *o, const char *path,
+    seal_sops_file **out)
+{
+	struct seal__bigmem big;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	seal_rc rc;
+	int ec;
+
+	*out = NULL;
+	ec = load_big(path, &big, &len);
+	if (ec > 1)
+		return ec;
+	if (ec == 0)
+		buf = big.p;
+	else if (read_file_secure(path, INPUT_MAX, &buf, &len) != 0)
+		return sops_compat ? 2 : EXIT_TROUBLE;
+	rc = seal_sops_load(ctx, buf, len, sops_input_format(o, path),
+	    strcmp(path, "-") == 0 ? "<stdin>" : path, out);
+	if (ec == 0) {
+		seal__bigmem_free(&big, len); /* wipes */
+	} else {
+		sodium_memzero(buf, len);
+		free_secure(buf);
+	}
+	if (rc != SEAL_OK)
+		return sops_fail(ctx, rc, true);
+	return 0;
+}
+
+int
+sops_identities(seal_ctx *ctx, seal_identity **out)
+{
+	if (keys_discover(ctx, out, NULL) != 0)
+		return sops_compat ? 128 : EXIT_TROUBLE;
+	return 0;
+}
+
+/*
+ * Can this .sops.yaml text set stores.*.indent? Without the word (or an
+ * escape, or UTF-16) it cannot, and decrypt, which needs nothing else
+ * from the file, skips parsing it (and compiling its path regexes).
+ */
+static bool
+may_set_indent(const char *buf, size_t len)
+{
+	return memmem(buf, len, "indent", 6) != NULL ||
+	    memchr(buf, '\\', len) != NULL || memchr(buf, '\0', len) != NULL ||
+	    (len > 0 && ((unsigned char)buf[0] == 0xfe ||
+	        (unsigned char)buf[0] == 0xff));
+}
+
+static int
+load_config(seal_ctx *ctx, const struct sops_opts *o,
+    struct seal__sops_config **out, bool *found, bool indent_only)
+{
+	char cwd[PATH_MAX], *path = NULL, *dir, *buf = NULL, *slash;
+	const char *cfg = o->config ? o->config : getenv("SOPS_CONFIG");
+	size_t len;
+	seal_rc rc;
+
+	*out = NULL;
+	*found = false;
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		error("cannot get the current directory: %s", strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	if (cfg != NULL && *cfg) {
+		path = cfg[0] == '/' ? strdup(cfg) : NULL;
+		if (path == NULL && asprintf(&path, "%s/%s", cwd, cfg) < 0)
+			path = NULL;
+	} else if (seal__sops_config_find(ctx, cwd, &path) != SEAL_OK) {
+		return sops_fail(ctx, SEAL_ENOMEM, false);
+	}
+	if (path == NULL)
+		return 0;
+	if (read_file(path, 1u << 20, &buf, &len) != 0) {
+		free(path);
+		return sops_compat ? 5 : EXIT_TROUBLE;
+	}
+	if (indent_only && !may_set_indent(buf, len)) {
+		free(buf);
+		free(path);
+		return 0;
+	}
+	dir = strdup(path);
+	if (dir != NULL && (slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	rc = seal__sops_config_parse(ctx, buf, len, dir, path, out);
+	free(dir);
+	free(buf);
+	free(path);
+	if (rc != SEAL_OK)
+		return sops_compat ? (error("%s", seal_ctx_errmsg(ctx)), 5)
+		                   : sops_fail(ctx, rc, false);
+	*found = true;
+	return 0;
+}
+
+int
+sops_config_indent(seal_ctx *ctx, const struct sops_opts *o, int fmt)
+{
+	struct seal__sops_config *c = NULL;
+	bool found;
+	int v = -1;
+
+	if (o->indent >= 0)
+		return o->indent;
+	if (load_config(ctx, o, &c, &found, true) != 0 || !found)
+		return -1;
+	if (fmt == SEAL_SOPS_YAML)
+		v = c->yaml_indent;
+	else if (fmt == SEAL_SOPS_JSON || fmt == SEAL_SOPS_BINARY)
+		v = c->json_indent;
+	seal__sops_config_free(c);
+	return v;
+}
+
+int
+sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
+    bool kube, bool need_keys, seal_sops_params **out, int *indent)
+{
+	struct seal__sops_config *c = NULL;
+	const struct seal__creation_rule *r = NULL;
+	seal_sops_params *p = NULL;
+	const char *env = getenv("SOPS_AGE_RECIPIENTS");
+	bool found, cli_keys = o->nage > 0 || (env && *env);
+	char abspath[PATH_MAX + 2];
+	size_t i;
+	int ec;
+	seal_rc rc;
+
+	*out = NULL;
+	if ((ec = load_config(ctx, o, &c, &found, false)) != 0)
+		return ec;
+	if (found) {
+		const char *name = sops_name(o, path);
+		if (name[0] != '/' && realpath(".", abspath) != NULL &&
+		    strlen(abspath) + strlen(name) + 2 < sizeof(abspath)) {
+			strcat(abspath, "/");
+			strcat(abspath, name);
+		} else {
+			snprintf(abspath, sizeof(abspath), "%s", name);
+		}
+		r = seal__sops_config_match(ctx, c, abspath);
+		if (r == NULL && !cli_keys) {
+			ec = sops_compat
+			    ? (error("%s", seal_ctx_errmsg(ctx)), 5)
+			    : sops_fail(ctx, SEAL_EREFUSED, false);
+			goto out;
+		}
+		if (indent != NULL && *indent < 0) {
+			int f = sops_output_format(o, path);
+			*indent = f == SEAL_SOPS_YAML ? c->yaml_indent
+			    : (f == SEAL_SOPS_JSON || f == SEAL_SOPS_BINARY)
+			    ? c->json_indent
+			    : -1;
+		}
+	}
+	if ((rc = seal_sops_params_new(ctx, &p)) != SEAL_OK)
+		goto fail;
+	if (cli_keys) {
+		for (i = 0; i < o->nage; i++)
+			if ((rc = seal_sops_params_add_age(
+			         ctx, p, o->age[i])) != SEAL_OK)
+				goto fail;
+		if (o->nage == 0 &&
+		    (rc = seal_sops_params_add_age(ctx, p, env)) != SEAL_OK)
+			goto fail;
+	} else if (r != NULL) {
+		if (r->ngroups > 1) {
+			error("%s: the creation rule uses %zu key groups "
+			      "(Shamir); seal supports one",
+			    path, r->ngroups);
+			ec = EXIT_TROUBLE;
+			goto out;
+		}
+		for (i = 0; i < r->nage; i++)
+			if ((rc = seal_sops_params_add_age(
+			         ctx, p, r->age[i])) != SEAL_OK)
+				goto fail;
+		if (r->other_keys && r->nage == 0) {
+			error("%s: the creation rule names only non-age keys "
+			      "(pgp, kms...), which seal does not support",
+			    path);
+			ec = EXIT_TROUBLE;
+			goto out;
+		}
+	}
+	if (o->rule_name != NULL)
+		rc = seal_sops_params_set_rule(
+		    ctx, p, o->rule_name, o->rule_arg);
+	else if (r != NULL && r->rule != SEAL_RULE_NONE)
+		rc = seal_sops_params_set_rule(
+		    ctx, p, seal__rule_name(r->rule), r->rule_arg);
+	else if (kube && !sops_compat)
+		rc = seal_sops_params_set_rule(
+		    ctx, p, "encrypted_regex", "^(data|stringData)$");
+	if (rc != SEAL_OK)
+		goto fail;
+	seal_sops_params_set_mac_only_encrypted(
+	    p, o->mac_only || (r != NULL && r->mac_only_encrypted));
+	if (need_keys && seal_sops_params_age_count(p) == 0) {
+		error("%s: no age recipients: give -r/--age, set "
+		      "SOPS_AGE_RECIPIENTS, or add a .sops.yaml creation rule",
+		    path);
+		ec = sops_compat ? 111 : EXIT_TROUBLE;
+		goto out;
+	}
+	*out = p;
+	p = NULL;
+	ec = 0;
+	goto out;
+fail:
+	ec = sops_fail(ctx, rc, false);
+out:
+	seal_sops_params_free(p);
+	seal__sops_config_free(c);
+	return ec;
+}
+
+int
+sops_put(const struct sops_opts *o, const char *path, bool in_place,
+    const void *buf, size_t len)
+{
+	struct atomic_file af;
+	const char *dest = in_place ? path : o->output;
+
+	if (dest == NULL || strcmp(dest, "-") == 0) {
+		if (len > 0 && fwrite(buf, 1, len, stdout) != len) {
+			error("cannot write to stdout: %s", strerror(errno));
+			return sops_compat ? 3 : EXIT_TROUBLE;
+		}
+		if (fflush(stdout) != 0) {
+			error("cannot write to stdout: %s", strerror(errno));
+			return sops_compat ? 3 : EXIT_TROUBLE;
+		}
+		return 0;
+	}
+	if (atomic_open(&af, dest) != 0)
+		return sops_compat ? 3 : EXIT_TROUBLE;
+	if (atomic_write_fn(&af, buf, len) != 0 || atomic_commit(&af) != 0) {
+		atomic_abort(&af);
+		return sops_compat ? 3 : EXIT_TROUBLE;
+	}
+	return 0;
+}
+
+/*
+ * Sealed output (ciphertext, and values the file's rule leaves in the
+ * clear) is streamed: every value is encrypted before the first byte is
+ * written, so only an I/O error can interrupt it, and in-place writes go
+ * through a temporary file that replaces the original only when
+ * complete. Clear output is staged whole in guarded memory and written
+ * only on success.
+ */
+static int
+emit_sealed(seal_ctx *ctx, const struct sops_opts *o, const char *path,
+    const seal_sops_file *f, bool in_place, int fmt, int indent)
+{
+	const char *dest = in_place ? path : o->output;
+	struct atomic_file af;
+	seal_rc rc;
+
+	if (dest == NULL || strcmp(dest, "-") == 0) {
+		rc = seal_sops_write(
+		    ctx, f, fmt, indent, stdio_write_fn, stdout);
+		if (rc == SEAL_OK && fflush(stdout) != 0)
+			rc = seal__err(ctx, SEAL_EIO, "cannot write to stdout");
+		return rc == SEAL_OK ? 0 : sops_fail(ctx, rc, false);
+	}
+	if (atomic_open(&af, dest) != 0)
+		return sops_compat ? 3 : EXIT_TROUBLE;
+	rc = seal_sops_write(ctx, f, fmt, indent, atomic_write_fn, &af);
+	if (rc != SEAL_OK) {
+		atomic_abort(&af);
+		return sops_fail(ctx, rc, false);
+	}
+	if (atomic_commit(&af) != 0) {
+		atomic_abort(&af);
+		return sops_compat ? 3 : EXIT_TROUBLE;
+	}
+	return 0;
+}
+
+int
+sops_emit(seal_ctx *ctx, const struct sops_opts *o, const char *path,
+    const seal_sops_file *f, bool in_place, const char *extract)
+{
+	struct seal__secbuf sb = SEAL__SECBUF_INIT;
+	int fmt = sops_output_format(o, path), indent = o->indent, ec;
+	seal_rc rc;
+
+	if (indent < 0)
+		indent = sops_config_indent(ctx, o, fmt);
+	if (indent < 0)
+		indent = 0;
+	if (seal_sops_is_encrypted(f) && extract == NULL)
+		return emit_sealed(ctx, o, path, f, in_place, fmt, indent);
+	if (extract != NULL)
+		rc = seal_sops_extract(
+		    ctx, f, extract, fmt, indent, seal__secbuf_writer, &sb);
+	else
+		rc = seal_sops_write(
+		    ctx, f, fmt, indent, seal__secbuf_writer, &sb);
+	if (rc != SEAL_OK) {
+		seal__secbuf_free(&sb);
+		return sops_fail(ctx, rc, false);
+	}
+	ec = sops_put(
+	    o, path, in_place, sb.buf ? (void *)sb.buf : (void *)"", sb.len);
+	seal__secbuf_free(&sb);
+	return ec;
+}
+
+bool
+sops_is_kube_secret(const seal_sops_file *f)
+{
+	size_t d, n = 0;
+
+	for (d = 0; d < f->t->ndocs; d++) {
+		const struct seal__node *root = f->t->docs[d].root, *k;
+		if (root == NULL)
+			continue;
+		k = seal__map_get(root, "kind");
+		if (k == NULL || k->kind != SEAL_N_SCALAR ||
+		    strcmp(k->text, "Secret") != 0)
+			return false;
+		n++;
+	}
+	return n > 0;
+}
