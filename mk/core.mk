@@ -32,7 +32,8 @@ bashcompdir = $(datadir)/bash-completion/completions
 dist_bashcomp_DATA = contrib/completion/seal
 zshcompdir = $(datadir)/zsh/site-functions
 dist_zshcomp_DATA = contrib/completion/_seal
-seal_SOURCES += tools/seal/main.c tools/common/cmd.h tools/common/util.c tools/common/util.h
+seal_SOURCES += tools/seal/main.c tools/common/cmd.h tools/common/util.c tools/common/util.h \
+	tools/common/options.c tools/common/options.h
 seal_LDADD = libseal/libseal-core.la $(CORE_LIBS)
 
 # --enable-static-seal (configure.ac): -all-static or -static-pie here,
@@ -59,6 +60,14 @@ endif
 tests_unit_test_core_SOURCES = tests/unit/test-core.c tests/unit/harness.h
 tests_unit_test_core_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_core_LDADD = $(UNIT_LDADD)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-options
+endif
+tests_unit_test_options_SOURCES = tests/unit/test-options.c \
+	tests/unit/harness.h tools/common/options.c tools/common/options.h \
+	tools/common/util.c tools/common/util.h
+tests_unit_test_options_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_options_LDADD = $(UNIT_LDADD)
 
 dist_check_SCRIPTS += tests/e2e/t0000-cli.sh tests/e2e/t0001-abi.sh
 EXTRA_DIST += tests/abi/symbols.txt

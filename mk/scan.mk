@@ -20,7 +20,8 @@ AM_CPPFLAGS += -DSEAL_PKGLIBEXECDIR='"$(pkglibexecdir)"'
 pkglibexec_PROGRAMS = seal-scan
 seal_scan_SOURCES = tools/scan/seal-scan.c tools/scan/cmd-scan.c \
 	tools/scan/cmd-hook.c tools/common/cmd.h tools/common/util.c tools/common/util.h \
-	tools/common/progress.c tools/common/progress.h
+	tools/common/progress.c tools/common/progress.h \
+	tools/common/options.c tools/common/options.h
 seal_scan_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(HS_CFLAGS)
 if STATIC_SCAN
 # static (configure checked it links): no shared libraries to load at

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,21 +16,8 @@
 
 #include "tools/seal/cmd-age.h"
 #include "tools/common/cmd.h"
+#include "tools/common/options.h"
 #include "tools/common/util.h"
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: seal keygen [-o OUTPUT]\n"
-	    "       seal keygen -y [-o OUTPUT] [INPUT]\n"
-	    "\n"
-	    "  -o, --output OUTPUT  write the result to OUTPUT (created 0600;\n"
-	    "                       an existing file is never overwritten)\n"
-	    "  -y, --convert        print the recipient (public key) of each\n"
-	    "                       identity in INPUT (default: stdin)\n"
-	    "  -h, --help           show this help\n");
-}
 
 static int
 open_output(const char *path)
@@ -143,47 +129,38 @@ out:
 	return rc;
 }
 
+static const char *const usage[] = {
+	"[-o OUTPUT]",
+	"-y [-o OUTPUT] [INPUT]",
+	NULL,
+};
+
 int
 cmd_keygen(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "convert", no_argument, NULL, 'y' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *out = NULL;
 	bool conv = false;
-	int c;
+	const struct opt opts[] = {
+		OPT_STRING('o', "output", &out, "OUTPUT",
+		    "write the result to OUTPUT (created 0600;\n"
+		    "an existing file is never overwritten)"),
+		OPT_BOOL('y', "convert", &conv,
+		    "print the recipient (public key) of each\n"
+		    "identity in INPUT (default: stdin)"),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal keygen", .usage = usage,
+		.opts = opts, .flags = OPT_CMD_STOP_AT_OPERAND };
 
 	harden_process();
-	while ((c = getopt_long(argc, argv, "+o:yh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'y':
-			conv = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_TROUBLE;
-		}
-	}
+	if ((argc = opt_parse(&cmd, argc, argv)) < 0)
+		return opt_exit(argc);
 	if (conv) {
-		if (argc - optind > 1) {
-			usage(stderr);
-			return EXIT_TROUBLE;
-		}
-		return convert(optind < argc ? argv[optind] : "-", out);
+		if (argc > 1)
+			return opt_misuse(&cmd, "-y takes one INPUT");
+		return convert(argc == 1 ? argv[0] : "-", out);
 	}
-	if (optind != argc) {
-		error("unexpected argument '%s'", argv[optind]);
-		usage(stderr);
-		return EXIT_TROUBLE;
-	}
+	if (argc != 0)
+		return opt_misuse(&cmd, "unexpected argument '%s'", argv[0]);
 	return generate(out);
 }
