@@ -12,25 +12,17 @@
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
 
-static const char usage[] =
-    "usage: seal decrypt [-i | --output FILE] [--extract PATH] "
-    "[--ignore-mac]\n"
-    "                    [--input-type T] [--output-type T] [--indent N]\n"
-    "                    [--filename-override NAME] [file]\n"
-    "\n"
+static const char *const usage[] = {
+	"[-i | --output FILE] [--extract PATH] [--ignore-mac] [file]",
+	NULL,
+};
+
+static const char desc[] =
     "Decrypt a sealed (SOPS) file with the age identities found in\n"
     "SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, SOPS_AGE_KEY_CMD,\n"
-    "SOPS_AGE_SSH_PRIVATE_KEY_FILE or ~/.config/sops/age/keys.txt.\n"
-    "\n"
-    "  -i, --in-place           replace the file with its plaintext\n"
-    "      --output FILE        write to FILE instead of stdout\n"
-    "      --extract PATH       print one value: '[\"data\"][\"key\"]'\n"
-    "      --ignore-mac         do not fail on a MAC mismatch\n"
-    "      --input-type T       yaml, json, dotenv or binary\n"
-    "      --output-type T      format of the output\n"
-    "      --indent N           indentation of the output\n"
-    "      --filename-override NAME  name for format detection (stdin)\n"
-    "\n"
+    "SOPS_AGE_SSH_PRIVATE_KEY_FILE or ~/.config/sops/age/keys.txt.\n";
+
+static const char footer[] =
     "Exit status: 0 ok, 1 bad MAC, no matching key or a damaged file,\n"
     "2 usage or environment trouble.\n";
 
@@ -38,53 +30,44 @@ int
 cmd_decrypt(int argc, char **argv)
 {
 	struct sops_opts o;
+	const struct opt opts[] = {
+		SOPS_OPT_IN_PLACE(&o, "replace the file with its plaintext"),
+		SOPS_OPT_OUTPUT(&o),
+		OPT_STRING(0, "extract", &o.extract, "PATH",
+		    "print one value: '[\"data\"][\"key\"]'"),
+		OPT_BOOL(0, "ignore-mac", &o.ignore_mac,
+		    "do not fail on a MAC mismatch"),
+		SOPS_OPT_TYPES(&o),
+		SOPS_OPT_INDENT(&o),
+		SOPS_OPT_FNAME(&o),
+		SOPS_OPT_CONFIG(&o),
+		SOPS_OPT_QUIET(),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal decrypt", .usage = usage,
+		.desc = desc, .opts = opts, .footer = footer,
+		.flags = OPT_CMD_STOP_AT_OPERAND };
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL;
 	seal_identity *id = NULL;
 	const char *path;
 	int ec;
-	seal_rc rc;
 
 	harden_process();
-	ec = sops_parse(argc, argv, &o,
-	    SO_INPLACE | SO_TYPES | SO_EXTRACT | SO_IGNOREMAC | SO_OUTPUT |
-	        SO_FNAME,
-	    usage);
+	ec = sops_begin(&cmd, argc, argv, &o, 0, 1, "one file (or stdin)",
+	    &ctx);
 	if (ec >= 0)
 		goto out;
-	if (o.nfiles > 1) {
-		error("decrypt takes one file");
-		fputs(usage, stderr);
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
 	path = o.nfiles == 1 ? o.files[0] : "-";
 	if (o.in_place && strcmp(path, "-") == 0) {
-		error("--in-place needs a file");
-		ec = EXIT_TROUBLE;
+		ec = opt_misuse(&cmd, "--in-place needs a file");
 		goto out;
 	}
-	if (seal_ctx_new(&ctx) != SEAL_OK) {
-		error("out of memory");
-		ec = EXIT_TROUBLE;
+	ec = sops_open(ctx, &o, path,
+	    SEAL_SOPS_READ_ONLY | (o.ignore_mac ? SEAL_SOPS_IGNORE_MAC : 0), &f,
+	    &id);
+	if (ec != 0)
 		goto out;
-	}
-	if ((ec = sops_load(ctx, &o, path, &f)) != 0)
-		goto out;
-	if (!seal_sops_is_encrypted(f)) {
-		error("%s: not sealed (no sops metadata); nothing to decrypt",
-		    path);
-		ec = sops_compat ? 1 : EXIT_NEGATIVE;
-		goto out;
-	}
-	if ((ec = sops_identities(ctx, &id)) != 0)
-		goto out;
-	rc = seal_sops_decrypt(ctx, f, id,
-	    SEAL_SOPS_READ_ONLY | (o.ignore_mac ? SEAL_SOPS_IGNORE_MAC : 0));
-	if (rc != SEAL_OK) {
-		ec = sops_fail(ctx, rc, true);
-		goto out;
-	}
 	ec = sops_emit(ctx, &o, path, f, o.in_place, o.extract);
 out:
 	seal_identity_free(id);

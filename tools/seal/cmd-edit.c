@@ -25,16 +25,20 @@
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
 
-static const char usage[] =
-    "usage: seal edit [--input-type T] [--indent N] [--ignore-mac] file\n"
-    "\n"
+static const char *const usage[] = {
+	"[--input-type T] [--indent N] [--ignore-mac] file",
+	NULL,
+};
+
+static const char desc[] =
     "Decrypt the file into a private temporary file (mode 0600, in\n"
     "/dev/shm when available, else $TMPDIR), open it in $SOPS_EDITOR or\n"
     "$EDITOR (default vi), and re-seal it when the editor exits. Values\n"
     "you did not change keep their exact ciphertext. If the editor fails\n"
     "or your edit does not parse, the file is left untouched and you are\n"
-    "told where your edit is.\n"
-    "\n"
+    "told where your edit is.\n";
+
+static const char footer[] =
     "Exit status: 0 saved or unchanged, 1 bad MAC or no matching key,\n"
     "2 trouble (editor failed, edit did not parse).\n";
 
@@ -175,6 +179,18 @@ int
 cmd_edit(int argc, char **argv)
 {
 	struct sops_opts o;
+	const struct opt opts[] = {
+		OPT_BOOL(0, "ignore-mac", &o.ignore_mac,
+		    "do not fail on a MAC mismatch"),
+		SOPS_OPT_TYPES(&o),
+		SOPS_OPT_INDENT(&o),
+		SOPS_OPT_CONFIG(&o),
+		SOPS_OPT_QUIET(),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal edit", .usage = usage,
+		.desc = desc, .opts = opts, .footer = footer,
+		.flags = OPT_CMD_STOP_AT_OPERAND };
 	struct seal__secbuf before = SEAL__SECBUF_INIT;
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL, *edited = NULL;
@@ -188,8 +204,7 @@ cmd_edit(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_IGNOREMAC, usage, 1, 1,
-	    "one file", &ctx);
+	ec = sops_begin(&cmd, argc, argv, &o, 1, 1, "one file", &ctx);
 	if (ec >= 0)
 		goto out;
 	path = o.files[0];

@@ -12,36 +12,45 @@
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
 
-static const char usage[] =
-    "usage: seal encrypt [-i | --output FILE] [-r RECIPIENT]... [--config F]\n"
-    "                    [--encrypted-regex R | --unencrypted-regex R |\n"
-    "                     --encrypted-suffix S | --unencrypted-suffix S |\n"
-    "                     --encrypted-comment-regex R |\n"
-    "                     --unencrypted-comment-regex R]\n"
-    "                    [--mac-only-encrypted] [--input-type T]\n"
-    "                    [--output-type T] [--indent N]\n"
-    "                    [--filename-override NAME] [file]\n"
-    "\n"
+static const char *const usage[] = {
+	"[-i | --output FILE] [-r RECIPIENT]... [--config F]\n"
+	"                    [--encrypted-regex R | ...] [file]",
+	NULL,
+};
+
+static const char desc[] =
     "Seal a file's values (SOPS v3 with age). Recipients come from -r/--age\n"
     "or SOPS_AGE_RECIPIENTS, else from the first .sops.yaml creation rule\n"
     "matching the file. Without a selection rule every value is sealed\n"
     "(sops's unencrypted_suffix _unencrypted), except Kubernetes Secrets,\n"
     "where only data and stringData are (encrypted_regex\n"
-    "^(data|stringData)$).\n"
-    "\n"
-    "  -i, --in-place       replace the file (atomically)\n"
-    "      --output FILE    write to FILE instead of stdout\n"
-    "  -r, --age R[,R...]   age recipient(s); repeatable\n"
-    "      --config FILE    use this .sops.yaml\n"
-    "      --mac-only-encrypted  the MAC covers sealed values only\n"
-    "      --indent N       indentation of the output\n"
-    "\n"
-    "Exit status: 0 ok, 1 refused (already sealed), 2 trouble.\n";
+    "^(data|stringData)$).\n";
+
+static const char footer[] =
+    "Exit status: 0 ok, 1 refused (already sealed, no recipients), 2 "
+    "trouble.\n";
 
 int
 cmd_encrypt(int argc, char **argv)
 {
 	struct sops_opts o;
+	const struct opt opts[] = {
+		OPT_GROUP("Output:"),
+		SOPS_OPT_IN_PLACE(&o, "replace the file (atomically)"),
+		SOPS_OPT_OUTPUT(&o),
+		SOPS_OPT_TYPES(&o),
+		SOPS_OPT_INDENT(&o),
+		SOPS_OPT_FNAME(&o),
+		SOPS_OPT_QUIET(),
+		OPT_GROUP("Recipients:"),
+		SOPS_OPT_AGE(&o),
+		SOPS_OPT_CONFIG(&o),
+		SOPS_OPT_RULES(&o),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal encrypt", .usage = usage,
+		.desc = desc, .opts = opts, .footer = footer,
+		.flags = OPT_CMD_STOP_AT_OPERAND };
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL;
 	seal_sops_params *p = NULL;
@@ -50,39 +59,17 @@ cmd_encrypt(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_parse(argc, argv, &o,
-	    SO_INPLACE | SO_TYPES | SO_KEYS | SO_RULES | SO_OUTPUT | SO_FNAME,
-	    usage);
+	ec = sops_begin(&cmd, argc, argv, &o, 0, 1, "one file (or stdin)",
+	    &ctx);
 	if (ec >= 0)
 		goto out;
-	if (o.nfiles > 1) {
-		error("encrypt takes one file");
-		fputs(usage, stderr);
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
 	path = o.nfiles == 1 ? o.files[0] : "-";
 	if (o.in_place && strcmp(path, "-") == 0) {
-		error("--in-place needs a file");
-		ec = EXIT_TROUBLE;
+		ec = opt_misuse(&cmd, "--in-place needs a file");
 		goto out;
 	}
-	if (seal_ctx_new(&ctx) != SEAL_OK) {
-		error("out of memory");
-		ec = EXIT_TROUBLE;
+	if ((ec = sops_open(ctx, &o, path, SOPS_OPEN_CLEAR, &f, NULL)) != 0)
 		goto out;
-	}
-	if ((ec = sops_load(ctx, &o, path, &f)) != 0) {
-		ec = sops_compat ? ec : EXIT_TROUBLE;
-		goto out;
-	}
-	if (seal_sops_is_encrypted(f)) {
-		error("%s: already sealed (it has sops metadata); use 'seal "
-		      "edit', 'seal rotate' or 'seal updatekeys'",
-		    path);
-		ec = sops_compat ? 203 : EXIT_NEGATIVE;
-		goto out;
-	}
 	if ((ec = sops_params(ctx, &o, path, sops_is_kube_secret(f), true, &p,
 	         &indent)) != 0)
 		goto out;

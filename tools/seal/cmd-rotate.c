@@ -12,23 +12,36 @@
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
 
-static const char usage[] =
-    "usage: seal rotate [-i | --output FILE] [--add-age R]... "
-    "[--rm-age R]...\n"
-    "                   [--input-type T] [--output-type T] [--indent N] "
-    "file\n"
-    "\n"
+static const char *const usage[] = {
+	"[-i | --output FILE] [--add-age R]... [--rm-age R]... file",
+	NULL,
+};
+
+static const char desc[] =
     "Decrypt the file and seal it again under a new random data key, for\n"
-    "the same age recipients plus --add-age, minus --rm-age.\n"
-    "\n"
-    "  -i, --in-place   replace the file (atomically)\n"
-    "\n"
+    "the same age recipients plus --add-age, minus --rm-age.\n";
+
+static const char footer[] =
     "Exit status: 0 ok, 1 bad MAC or no matching key, 2 trouble.\n";
 
 int
 cmd_rotate(int argc, char **argv)
 {
 	struct sops_opts o;
+	const struct opt opts[] = {
+		SOPS_OPT_IN_PLACE(&o, "replace the file (atomically)"),
+		SOPS_OPT_OUTPUT(&o),
+		SOPS_OPT_ADD_AGE(&o),
+		SOPS_OPT_RM_AGE(&o),
+		SOPS_OPT_TYPES(&o),
+		SOPS_OPT_INDENT(&o),
+		SOPS_OPT_CONFIG(&o),
+		SOPS_OPT_QUIET(),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal rotate", .usage = usage,
+		.desc = desc, .opts = opts, .footer = footer,
+		.flags = OPT_CMD_STOP_AT_OPERAND };
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL;
 	seal_identity *id = NULL;
@@ -38,9 +51,7 @@ cmd_rotate(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_begin(argc, argv, &o,
-	    SO_INPLACE | SO_TYPES | SO_OUTPUT | SO_ROTATE, usage, 1, 1,
-	    "one file", &ctx);
+	ec = sops_begin(&cmd, argc, argv, &o, 1, 1, "one file", &ctx);
 	if (ec >= 0)
 		goto out;
 	if ((ec = sops_open(ctx, &o, o.files[0], 0, &f, &id)) != 0)

@@ -14,24 +14,39 @@
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
 
-static const char usage[] =
-    "usage: seal set [--value-file F | --value-stdin] [--idempotent]\n"
-    "                [--input-type T] [--indent N] file PATH [VALUE]\n"
-    "\n"
+static const char *const usage[] = {
+	"[--value-file F | --value-stdin] [--idempotent] file PATH [VALUE]",
+	NULL,
+};
+
+static const char desc[] =
     "Set the value at PATH ('[\"data\"][\"password\"]') to VALUE, a JSON\n"
     "value (a string needs quotes: '\"s3cret\"'), and re-seal the file in\n"
-    "place. Unchanged values keep their exact ciphertext.\n"
-    "\n"
-    "  --value-file F   read the JSON value from F\n"
-    "  --value-stdin    read the JSON value from stdin\n"
-    "  --idempotent     exit 0 without writing if the value is unchanged\n"
-    "\n"
+    "place. Unchanged values keep their exact ciphertext.\n";
+
+static const char footer[] =
     "Exit status: 0 ok, 1 bad MAC or no matching key, 2 trouble.\n";
 
 int
 cmd_set(int argc, char **argv)
 {
 	struct sops_opts o;
+	const struct opt opts[] = {
+		OPT_STRING(0, "value-file", &o.value_file, "F",
+		    "read the JSON value from F"),
+		OPT_BOOL(0, "value-stdin", &o.value_stdin,
+		    "read the JSON value from stdin"),
+		OPT_BOOL(0, "idempotent", &o.idempotent,
+		    "exit 0 without writing if the value is unchanged"),
+		SOPS_OPT_TYPES(&o),
+		SOPS_OPT_INDENT(&o),
+		SOPS_OPT_CONFIG(&o),
+		SOPS_OPT_QUIET(),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal set", .usage = usage,
+		.desc = desc, .opts = opts, .footer = footer,
+		.flags = OPT_CMD_STOP_AT_OPERAND };
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL;
 	seal_identity *id = NULL;
@@ -41,17 +56,16 @@ cmd_set(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_SETVAL, usage, 2, 3,
+	ec = sops_begin(&cmd, argc, argv, &o, 2, 3,
 	    "a file, a path and a value (or --value-file/--value-stdin)", &ctx);
 	if (ec >= 0)
 		goto out;
 	want = o.value_file || o.value_stdin ? 2 : 3;
 	if (o.nfiles != want) {
-		error(want == 3 ? "expected a file, a path and a value"
-		                : "expected a file and a path (the value "
-		                  "comes from --value-file/--value-stdin)");
-		fputs(usage, stderr);
-		ec = EXIT_TROUBLE;
+		ec = opt_misuse(&cmd, "%s",
+		    want == 3 ? "expected a file, a path and a value" :
+				"expected a file and a path (the value comes "
+				"from --value-file/--value-stdin)");
 		goto out;
 	}
 	if (want == 2) {

@@ -15,16 +15,18 @@
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
 
-static const char usage[] =
-    "usage: seal status [--json] [--input-type T] file...\n"
-    "\n"
+static const char *const usage[] = {
+	"[--json] [--input-type T] file...",
+	NULL,
+};
+
+static const char desc[] =
     "Tell whether each file is sealed (has sops metadata), whether it is\n"
     "sealed whole (MAC and lastmodified present, every ENC value well\n"
     "formed, every value its own selection rule selects encrypted), and\n"
-    "for which age recipients. No key is needed.\n"
-    "\n"
-    "  --json   one JSON object per file, one per line\n"
-    "\n"
+    "for which age recipients. No key is needed.\n";
+
+static const char footer[] =
     "Exit status: 0 every file fully sealed, 1 some file is not (or only\n"
     "partly), 2 trouble.\n";
 
@@ -146,11 +148,22 @@ int
 cmd_status(int argc, char **argv)
 {
 	struct sops_opts o;
+	const struct opt opts[] = {
+		OPT_BOOL(0, "json", &o.json, "one JSON object per file, one per line"),
+		SOPS_OPT_TYPES(&o),
+		SOPS_OPT_INDENT(&o),
+		SOPS_OPT_CONFIG(&o),
+		SOPS_OPT_QUIET(),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal status", .usage = usage,
+		.desc = desc, .opts = opts, .footer = footer,
+		.flags = OPT_CMD_STOP_AT_OPERAND };
 	seal_ctx *ctx = NULL;
 	int ec, i, r;
 
-	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_JSON, usage, 1, -1,
-	    "at least one file", &ctx);
+	ec = sops_begin(&cmd, argc, argv, &o, 1, -1, "at least one file",
+	    &ctx);
 	if (ec >= 0)
 		goto out;
 	ec = 0;

@@ -11,19 +11,38 @@
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
 
-static const char usage[] =
-    "usage: seal unset [--idempotent] [--input-type T] [--indent N] "
-    "file PATH\n"
-    "\n"
+static const char *const usage[] = {
+	"[--idempotent] [--input-type T] [--indent N] file PATH",
+	NULL,
+};
+
+static const char desc[] =
     "Remove the value at PATH ('[\"data\"][\"password\"]') and re-seal the\n"
-    "file in place. --idempotent: a missing PATH is not an error.\n"
-    "\n"
+    "file in place.\n";
+
+static const char footer[] =
     "Exit status: 0 ok, 1 bad MAC or no matching key, 2 trouble.\n";
 
 int
 cmd_unset(int argc, char **argv)
 {
 	struct sops_opts o;
+	const struct opt opts[] = {
+		OPT_BOOL(0, "idempotent", &o.idempotent,
+		    "a missing PATH is not an error"),
+		{ .type = OPT_T_STRING, .long_name = "value-file",
+		    .value = &o.value_file, .flags = OPT_HIDDEN },
+		{ .type = OPT_T_BOOL, .long_name = "value-stdin",
+		    .value = &o.value_stdin, .flags = OPT_HIDDEN },
+		SOPS_OPT_TYPES(&o),
+		SOPS_OPT_INDENT(&o),
+		SOPS_OPT_CONFIG(&o),
+		SOPS_OPT_QUIET(),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal unset", .usage = usage,
+		.desc = desc, .opts = opts, .footer = footer,
+		.flags = OPT_CMD_STOP_AT_OPERAND };
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL;
 	seal_identity *id = NULL;
@@ -31,8 +50,7 @@ cmd_unset(int argc, char **argv)
 	seal_rc rc;
 
 	harden_process();
-	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_SETVAL, usage, 2, 2,
-	    "a file and a path", &ctx);
+	ec = sops_begin(&cmd, argc, argv, &o, 2, 2, "a file and a path", &ctx);
 	if (ec >= 0)
 		goto out;
 	if ((ec = sops_open(ctx, &o, o.files[0], 0, &f, &id)) != 0)

@@ -13,15 +13,16 @@
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
 
-static const char usage[] =
-    "usage: seal updatekeys [-y] [--config F] [-r RECIPIENT]... "
-    "[--input-type T] file...\n"
-    "\n"
+static const char *const usage[] = {
+	"[-y] [--config F] [-r RECIPIENT]... [--input-type T] file...",
+	NULL,
+};
+
+static const char desc[] =
     "Re-wrap each file's data key for the recipients of its .sops.yaml\n"
-    "creation rule (or -r/--age). Values are not re-encrypted.\n"
-    "\n"
-    "  -y, --yes    accepted for sops compatibility (seal never prompts)\n"
-    "\n"
+    "creation rule (or -r/--age). Values are not re-encrypted.\n";
+
+static const char footer[] =
     "Exit status: 0 ok, 1 no matching key or a damaged file, 2 trouble.\n";
 
 static int
@@ -60,13 +61,26 @@ int
 cmd_updatekeys(int argc, char **argv)
 {
 	struct sops_opts o;
+	const struct opt opts[] = {
+		OPT_BOOL('y', "yes", &o.yes,
+		    "accepted for sops compatibility (seal never\nprompts)"),
+		SOPS_OPT_AGE(&o),
+		SOPS_OPT_TYPES(&o),
+		SOPS_OPT_INDENT(&o),
+		SOPS_OPT_CONFIG(&o),
+		SOPS_OPT_QUIET(),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal updatekeys", .usage = usage,
+		.desc = desc, .opts = opts, .footer = footer,
+		.flags = OPT_CMD_STOP_AT_OPERAND };
 	seal_ctx *ctx = NULL;
 	seal_identity *id = NULL;
 	int ec, i, r;
 
 	harden_process();
-	ec = sops_begin(argc, argv, &o, SO_TYPES | SO_KEYS | SO_YES, usage, 1,
-	    -1, "at least one file", &ctx);
+	ec = sops_begin(&cmd, argc, argv, &o, 1, -1, "at least one file",
+	    &ctx);
 	if (ec >= 0)
 		goto out;
 	if ((ec = sops_identities(ctx, &id)) != 0)

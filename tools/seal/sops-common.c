@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,78 +42,36 @@ sops_note(const char *fmt, ...)
 
 #define INPUT_MAX ((size_t)64 << 20)
 
-enum {
-	O_INTYPE = 256,
-	O_OUTTYPE,
-	O_CONFIG,
-	O_EREGEX,
-	O_UREGEX,
-	O_ESUFFIX,
-	O_USUFFIX,
-	O_ECREGEX,
-	O_UCREGEX,
-	O_MACONLY,
-	O_INDENT,
-	O_EXTRACT,
-	O_IGNOREMAC,
-	O_OUTPUT,
-	O_FNAME,
-	O_JSON,
-	O_ADDAGE,
-	O_RMAGE,
-	O_VALFILE,
-	O_VALSTDIN,
-	O_IDEMP,
-};
-
-static const struct {
-	struct option opt;
-	unsigned need;
-} options[] = {
-    {{"in-place", no_argument, NULL, 'i'}, SO_INPLACE},
-    {{"input-type", required_argument, NULL, O_INTYPE}, SO_TYPES},
-    {{"output-type", required_argument, NULL, O_OUTTYPE}, SO_TYPES},
-    {{"age", required_argument, NULL, 'r'}, SO_KEYS},
-    {{"config", required_argument, NULL, O_CONFIG}, 0},
-    {{"encrypted-regex", required_argument, NULL, O_EREGEX}, SO_RULES},
-    {{"unencrypted-regex", required_argument, NULL, O_UREGEX}, SO_RULES},
-    {{"encrypted-suffix", required_argument, NULL, O_ESUFFIX}, SO_RULES},
-    {{"unencrypted-suffix", required_argument, NULL, O_USUFFIX}, SO_RULES},
-    {{"encrypted-comment-regex", required_argument, NULL, O_ECREGEX}, SO_RULES},
-    {{"unencrypted-comment-regex", required_argument, NULL, O_UCREGEX},
-        SO_RULES},
-    {{"mac-only-encrypted", no_argument, NULL, O_MACONLY}, SO_RULES},
-    {{"indent", required_argument, NULL, O_INDENT}, 0},
-    {{"extract", required_argument, NULL, O_EXTRACT}, SO_EXTRACT},
-    {{"ignore-mac", no_argument, NULL, O_IGNOREMAC}, SO_IGNOREMAC},
-    {{"output", required_argument, NULL, O_OUTPUT}, SO_OUTPUT},
-    {{"filename-override", required_argument, NULL, O_FNAME}, SO_FNAME},
-    {{"json", no_argument, NULL, O_JSON}, SO_JSON},
-    {{"yes", no_argument, NULL, 'y'}, SO_YES},
-    {{"add-age", required_argument, NULL, O_ADDAGE}, SO_ROTATE},
-    {{"rm-age", required_argument, NULL, O_RMAGE}, SO_ROTATE},
-    {{"value-file", required_argument, NULL, O_VALFILE}, SO_SETVAL},
-    {{"value-stdin", no_argument, NULL, O_VALSTDIN}, SO_SETVAL},
-    {{"idempotent", no_argument, NULL, O_IDEMP}, SO_SETVAL},
-    {{"quiet", no_argument, NULL, 'q'}, 0},
-    {{"help", no_argument, NULL, 'h'}, 0},
-};
-
-static int
-push(const char ***list, size_t *n, const char *v)
+int
+sops_opt_list(const struct opt *opt, const char *arg)
 {
+	struct sops_opts *o = opt->value;
+	const char ***list = opt->defval == 0 ? &o->age :
+	    opt->defval == 1			  ? &o->add_age :
+						    &o->rm_age;
+	size_t *n = opt->defval == 0 ? &o->nage :
+	    opt->defval == 1	     ? &o->nadd :
+				       &o->nrm;
 	const char **nl = realloc(*list, (*n + 1) * sizeof(*nl));
 
-	if (nl == NULL)
+	if (nl == NULL) {
+		error("out of memory");
 		return -1;
-	nl[(*n)++] = v;
+	}
+	nl[(*n)++] = arg;
 	*list = nl;
 	return 0;
 }
 
-static int
-set_rule(struct sops_opts *o, const char *name, const char *arg)
+int
+sops_opt_rule(const struct opt *opt, const char *arg)
 {
+	static const char *const rn[] = { "encrypted_regex",
+		"unencrypted_regex", "encrypted_suffix", "unencrypted_suffix",
+		"encrypted_comment_regex", "unencrypted_comment_regex" };
+	struct sops_opts *o = opt->value;
+	const char *name = rn[opt->defval];
+
 	if (o->rule_name != NULL && strcmp(o->rule_name, name) != 0) {
 		error("--%s and --%s cannot be used together (one selection "
 		      "rule per file)",
@@ -127,136 +84,48 @@ set_rule(struct sops_opts *o, const char *name, const char *arg)
 }
 
 int
-sops_parse(int argc, char **argv, struct sops_opts *o, unsigned allow,
-    const char *usage)
+sops_opt_indent(const struct opt *opt, const char *arg)
 {
-	struct option longopts[SEAL__ARRAY_LEN(options) + 1];
-	char shorts[16], *end;
-	size_t i, n = 0;
-	int c;
+	struct sops_opts *o = opt->value;
+	char *end;
+
+	errno = 0;
+	o->indent = (int)strtol(arg, &end, 10);
+	if (errno || end == arg || *end || o->indent < 0 || o->indent > 16) {
+		error("--indent wants a number from 0 to 16");
+		return -1;
+	}
+	return 0;
+}
+
+int
+sops_opt_type(const struct opt *opt, const char *arg)
+{
+	if (!seal_sops_format_from_name(arg)) {
+		error("unknown --%s '%s' (yaml, json, dotenv, binary)",
+		    opt->long_name, arg);
+		return -1;
+	}
+	*(const char **)opt->value = arg;
+	return 0;
+}
+
+int
+sops_parse(const struct opt_cmd *cmd, int argc, char **argv,
+    struct sops_opts *o)
+{
+	const char *name = argv[0];
+	int n;
 
 	memset(o, 0, sizeof(*o));
-	o->cmd = argv[0];
-	o->allow = allow;
+	o->cmd = name;
 	o->indent = -1;
-	for (i = 0; i < SEAL__ARRAY_LEN(options); i++)
-		if ((options[i].need & allow) == options[i].need)
-			longopts[n++] = options[i].opt;
-	memset(&longopts[n], 0, sizeof(longopts[n]));
-	snprintf(shorts, sizeof(shorts), "+hq%s%s%s",
-	    allow & SO_INPLACE ? "i" : "", allow & SO_KEYS ? "r:" : "",
-	    allow & SO_YES ? "y" : "");
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		case 'q':
-			verbosity = -1;
-			break;
-		case 'i':
-			o->in_place = true;
-			break;
-		case 'r':
-			if (push(&o->age, &o->nage, optarg) != 0)
-				return 2;
-			break;
-		case 'y':
-			o->yes = true;
-			break;
-		case O_INTYPE:
-			o->input_type = optarg;
-			break;
-		case O_OUTTYPE:
-			o->output_type = optarg;
-			break;
-		case O_CONFIG:
-			o->config = optarg;
-			break;
-		case O_EREGEX:
-		case O_UREGEX:
-		case O_ESUFFIX:
-		case O_USUFFIX:
-		case O_ECREGEX:
-		case O_UCREGEX: {
-			static const char *const rn[] = {"encrypted_regex",
-			    "unencrypted_regex", "encrypted_suffix",
-			    "unencrypted_suffix", "encrypted_comment_regex",
-			    "unencrypted_comment_regex"};
-			if (set_rule(o, rn[c - O_EREGEX], optarg) != 0)
-				return 2;
-			break;
-		}
-		case O_MACONLY:
-			o->mac_only = true;
-			break;
-		case O_INDENT:
-			errno = 0;
-			o->indent = (int)strtol(optarg, &end, 10);
-			if (errno || *end || o->indent < 0 || o->indent > 16) {
-				error("--indent wants a number from 0 to 16");
-				return 2;
-			}
-			break;
-		case O_EXTRACT:
-			o->extract = optarg;
-			break;
-		case O_IGNOREMAC:
-			o->ignore_mac = true;
-			break;
-		case O_OUTPUT:
-			o->output = optarg;
-			break;
-		case O_FNAME:
-			o->filename_override = optarg;
-			break;
-		case O_JSON:
-			o->json = true;
-			break;
-		case O_ADDAGE:
-			if (push(&o->add_age, &o->nadd, optarg) != 0)
-				return 2;
-			break;
-		case O_RMAGE:
-			if (push(&o->rm_age, &o->nrm, optarg) != 0)
-				return 2;
-			break;
-		case O_VALFILE:
-			o->value_file = optarg;
-			break;
-		case O_VALSTDIN:
-			o->value_stdin = true;
-			break;
-		case O_IDEMP:
-			o->idempotent = true;
-			break;
-		default:
-			if (optopt != 0 && optopt < 256)
-				error("unknown or incomplete option '-%c'",
-				    optopt);
-			else
-				error("unknown or incomplete option '%s'",
-				    argv[optind - 1]);
-			fputs(usage, stderr);
-			return 2;
-		}
-	}
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
+	if ((n = opt_parse(cmd, argc, argv)) < 0)
+		return opt_exit(n);
+	o->files = argv;
+	o->nfiles = n;
 	if (o->in_place && o->output != NULL) {
 		error("--in-place and --output cannot be used together");
-		return 2;
-	}
-	if (o->input_type && !seal_sops_format_from_name(o->input_type)) {
-		error("unknown --input-type '%s' (yaml, json, dotenv, binary)",
-		    o->input_type);
-		return 2;
-	}
-	if (o->output_type && !seal_sops_format_from_name(o->output_type)) {
-		error("unknown --output-type '%s' (yaml, json, dotenv, binary)",
-		    o->output_type);
 		return 2;
 	}
 	return -1;

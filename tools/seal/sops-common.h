@@ -15,24 +15,11 @@
 #include <seal.h>
 
 #include "sops/sops.h"
-
-/* which options a command accepts */
-#define SO_INPLACE   0x0001u
-#define SO_TYPES     0x0002u
-#define SO_KEYS      0x0004u /* -r/--age */
-#define SO_RULES     0x0008u /* selection rules, --mac-only-encrypted */
-#define SO_EXTRACT   0x0010u
-#define SO_IGNOREMAC 0x0020u
-#define SO_OUTPUT    0x0040u
-#define SO_JSON      0x0080u
-#define SO_YES       0x0100u
-#define SO_ROTATE    0x0200u /* --add-age, --rm-age */
-#define SO_SETVAL    0x0400u /* --value-file, --value-stdin, --idempotent */
-#define SO_FNAME     0x0800u /* --filename-override */
+#include "tools/common/options.h"
+#include "tools/common/util.h"
 
 struct sops_opts {
 	const char *cmd;
-	unsigned allow;
 	bool in_place, ignore_mac, mac_only, json, yes, idempotent;
 	bool value_stdin;
 	const char *input_type, *output_type, *config, *extract, *output;
@@ -49,11 +36,81 @@ struct sops_opts {
 extern int sops_compat;
 
 /*
- * Parse argv. usage is printed (stdout for --help, stderr on misuse).
- * Returns -1 to continue, or an exit code (0 after --help, 2 misuse).
+ * Option-table entries the SOPS commands share (see options.h); o is the
+ * command's struct sops_opts *. Each command lists the ones it takes.
  */
-int sops_parse(int argc, char **argv, struct sops_opts *o, unsigned allow,
-    const char *usage);
+int sops_opt_list(const struct opt *opt, const char *arg);
+int sops_opt_rule(const struct opt *opt, const char *arg);
+int sops_opt_indent(const struct opt *opt, const char *arg);
+int sops_opt_type(const struct opt *opt, const char *arg);
+
+#define SOPS_OPT_IN_PLACE(o, h) OPT_BOOL('i', "in-place", &(o)->in_place, h)
+#define SOPS_OPT_OUTPUT(o) \
+	OPT_STRING(0, "output", &(o)->output, "FILE", \
+	    "write to FILE instead of stdout")
+#define SOPS_OPT_LIST_(s, l, o, i, a, h) \
+	{ .type = OPT_T_CALLBACK, .short_name = (s), .long_name = (l), \
+		.value = (o), .argh = (a), .help = (h), .cb = sops_opt_list, \
+		.defval = (i) }
+#define SOPS_OPT_AGE(o) \
+	SOPS_OPT_LIST_('r', "age", o, 0, "R[,R...]", \
+	    "age recipient(s); repeatable")
+#define SOPS_OPT_ADD_AGE(o) \
+	SOPS_OPT_LIST_(0, "add-age", o, 1, "R", \
+	    "also seal for R; repeatable")
+#define SOPS_OPT_RM_AGE(o) \
+	SOPS_OPT_LIST_(0, "rm-age", o, 2, "R", \
+	    "no longer seal for R; repeatable")
+#define SOPS_OPT_RULE_(l, o, i, a, h) \
+	{ .type = OPT_T_CALLBACK, .long_name = (l), .value = (o), \
+		.argh = (a), .help = (h), .cb = sops_opt_rule, .defval = (i) }
+#define SOPS_OPT_RULES(o) \
+	OPT_GROUP("Selection rule (one; default: the .sops.yaml rule's):"), \
+	SOPS_OPT_RULE_("encrypted-regex", o, 0, "R", \
+	    "seal the values whose key matches R"), \
+	SOPS_OPT_RULE_("unencrypted-regex", o, 1, "R", \
+	    "seal all but the values whose key matches R"), \
+	SOPS_OPT_RULE_("encrypted-suffix", o, 2, "S", \
+	    "seal the values whose key ends in S"), \
+	SOPS_OPT_RULE_("unencrypted-suffix", o, 3, "S", \
+	    "seal all but the values whose key ends in S"), \
+	SOPS_OPT_RULE_("encrypted-comment-regex", o, 4, "R", \
+	    "seal the values after a comment matching R"), \
+	SOPS_OPT_RULE_("unencrypted-comment-regex", o, 5, "R", \
+	    "seal all but the values after a comment\nmatching R"), \
+	OPT_BOOL(0, "mac-only-encrypted", &(o)->mac_only, \
+	    "the MAC covers sealed values only")
+#define SOPS_OPT_TYPES(o) \
+	{ .type = OPT_T_CALLBACK, .long_name = "input-type", \
+		.value = &(o)->input_type, .argh = "T", \
+		.help = "yaml, json, dotenv or binary", \
+		.cb = sops_opt_type }, \
+	{ .type = OPT_T_CALLBACK, .long_name = "output-type", \
+		.value = &(o)->output_type, .argh = "T", \
+		.help = "format of the output", .cb = sops_opt_type }
+#define SOPS_OPT_INPUT_TYPE(o) \
+	{ .type = OPT_T_CALLBACK, .long_name = "input-type", \
+		.value = &(o)->input_type, .argh = "T", \
+		.help = "yaml, json, dotenv or binary", \
+		.cb = sops_opt_type }
+#define SOPS_OPT_INDENT(o) \
+	OPT_CALLBACK(0, "indent", o, "N", "indentation of the output", \
+	    sops_opt_indent)
+#define SOPS_OPT_CONFIG(o) \
+	OPT_STRING(0, "config", &(o)->config, "FILE", "use this .sops.yaml")
+#define SOPS_OPT_FNAME(o) \
+	OPT_STRING(0, "filename-override", &(o)->filename_override, "NAME", \
+	    "name for format detection and rules\n(stdin)")
+#define SOPS_OPT_QUIET() \
+	OPT_SET_INT('q', "quiet", &verbosity, -1, "no progress notes")
+
+/*
+ * Parse argv with cmd's table, whose entries point into o (o is cleared
+ * first). Returns -1 to continue (o->files, o->nfiles: the operands), or
+ * an exit code (0 after --help, 2 misuse).
+ */
+int sops_parse(const struct opt_cmd *cmd, int argc, char **argv,
+    struct sops_opts *o);
 void sops_opts_free(struct sops_opts *o);
 
 /* Exit code for a failure (sealed: errors about a sealed file's content
@@ -103,14 +160,16 @@ void sops_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * limit; "expected <operands>" on misuse) and create *ctx. Returns -1 to go
  * on, or an exit code.
  */
-int sops_begin(int argc, char **argv, struct sops_opts *o, unsigned allow,
-    const char *usage, int min, int max, const char *operands,
+int sops_begin(const struct opt_cmd *cmd, int argc, char **argv,
+    struct sops_opts *o, int min, int max, const char *operands,
     seal_ctx **ctx);
 /*
  * sops_open: load path and refuse it unless sealed; with id != NULL, also
  * get the environment's identities and decrypt (flags as for
- * seal_sops_decrypt). Returns 0 or an exit code (message printed).
+ * seal_sops_decrypt). With SOPS_OPEN_CLEAR instead, refuse it if sealed
+ * (what encrypt opens). Returns 0 or an exit code (message printed).
  */
+#define SOPS_OPEN_CLEAR 0x80000000u
 int sops_open(seal_ctx *ctx, const struct sops_opts *o, const char *path,
     unsigned flags, seal_sops_file **f, seal_identity **id);
 

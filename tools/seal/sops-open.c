@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * sops-open.c - the opening steps most sealed-file commands share:
- * parse the command line and check the operand count ("expected ..."), then load a
- * sealed file and decrypt it with the identities of the environment.
+ * sops-open.c - the opening steps every file command shares: parse the
+ * command line and check the operand count ("expected ..."), then load
+ * the file and either refuse it unless clear (encrypt) or refuse it unless
+ * sealed and decrypt it with the identities of the environment.
  * Output and creation rules live in sops-common.c.
  */
 #include "config.h"
@@ -14,20 +15,17 @@
 #include "tools/common/util.h"
 
 int
-sops_begin(int argc, char **argv, struct sops_opts *o, unsigned allow,
-    const char *usage, int min, int max, const char *operands,
+sops_begin(const struct opt_cmd *cmd, int argc, char **argv,
+    struct sops_opts *o, int min, int max, const char *operands,
     seal_ctx **ctx)
 {
 	int ec;
 
 	*ctx = NULL;
-	if ((ec = sops_parse(argc, argv, o, allow, usage)) >= 0)
+	if ((ec = sops_parse(cmd, argc, argv, o)) >= 0)
 		return ec;
-	if (o->nfiles < min || (max >= 0 && o->nfiles > max)) {
-		error("expected %s", operands);
-		fputs(usage, stderr);
-		return EXIT_TROUBLE;
-	}
+	if (o->nfiles < min || (max >= 0 && o->nfiles > max))
+		return opt_misuse(cmd, "expected %s", operands);
 	if (seal_ctx_new(ctx) != SEAL_OK) {
 		error("out of memory");
 		return EXIT_TROUBLE;
@@ -42,6 +40,19 @@ sops_open(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	seal_rc rc;
 	int ec;
 
+	if (flags & SOPS_OPEN_CLEAR) {
+		/* a clear file that does not parse is trouble, not a
+		 * negative answer about a sealed file */
+		if ((ec = sops_load(ctx, o, path, f)) != 0)
+			return sops_compat ? ec : EXIT_TROUBLE;
+		if (seal_sops_is_encrypted(*f)) {
+			error("%s: already sealed (it has sops metadata); use "
+			      "'seal edit', 'seal rotate' or 'seal updatekeys'",
+			    path);
+			return sops_compat ? 203 : EXIT_NEGATIVE;
+		}
+		return 0;
+	}
 	if ((ec = sops_load(ctx, o, path, f)) != 0)
 		return ec;
 	if (!seal_sops_is_encrypted(*f)) {
