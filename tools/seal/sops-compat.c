@@ -17,60 +17,95 @@
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
 
-static const char usage[] =
-    "usage: sops [global flags] <command> [flags] file\n"
-    "       sops [-d | -e | -r] [-i] [flags] file\n"
-    "\n"
+static const char *const usage[] = {
+	"[global flags] <command> [flags] file",
+	"[-d | -e | -r] [-i] [flags] file",
+	NULL,
+};
+
+static const char desc[] =
     "This is seal(1) speaking sops's command line for age keys.\n"
     "Commands: decrypt, encrypt, edit (default), rotate, updatekeys, set,\n"
-    "unset, filestatus. Flags: -i/--in-place, --input-type, --output-type,\n"
-    "-a/--age, --config, --indent, --extract, --output, --ignore-mac,\n"
-    "--encrypted-regex and the other selection rules, --mac-only-encrypted,\n"
-    "--filename-override, --add-age, --rm-age, -y, --set.\n";
+    "unset, filestatus. Flags for PGP, KMS and key services are refused.\n";
 
-/* flags passed through unchanged: name and whether it takes a value */
-static const struct {
-	const char *name;
-	bool arg;
-} pass[] = {
-    {"--in-place", false},
-    {"--input-type", true},
-    {"--output-type", true},
-    {"--age", true},
-    {"--config", true},
-    {"--indent", true},
-    {"--extract", true},
-    {"--output", true},
-    {"--ignore-mac", false},
-    {"--encrypted-regex", true},
-    {"--unencrypted-regex", true},
-    {"--encrypted-suffix", true},
-    {"--unencrypted-suffix", true},
-    {"--encrypted-comment-regex", true},
-    {"--unencrypted-comment-regex", true},
-    {"--mac-only-encrypted", false},
-    {"--filename-override", true},
-    {"--add-age", true},
-    {"--rm-age", true},
-    {"--yes", false},
-    {"--idempotent", false},
-    {"--value-file", true},
-    {"--value-stdin", false},
+static const char footer[] =
+    "Exit status: sops's codes (0 ok, 1 usage, 51 bad MAC, 100 no file,\n"
+    "128 no key, 203 already encrypted, ...).\n";
+
+/* What the sops command line becomes: a seal subcommand's argv. */
+struct compat {
+	const char *cmd;     /* from -e/-d/-r/--set or the first operand */
+	const char *set_arg; /* --set's value */
+	bool version, ignored;
+	const char *ignored_arg;
+	char **nv;   /* "--flag" [value] ... then the operands */
+	int nn;
+	char **owned; /* the "--flag" strings made here */
+	int nowned;
 };
 
-/* flags accepted and ignored (verbosity, version check, local keys) */
-static const struct {
-	const char *name;
-	bool arg;
-} ignored[] = {
-    {"--verbose", false},
-    {"--disable-version-check", false},
-    {"--enable-local-keyservice", false},
-    {"--decryption-order", true},
-    {"--show-master-keys", false},
-    {"-s", false},
-    {"--check-for-updates", false},
-};
+static int
+grow(char ***v, int n)
+{
+	char **nv = realloc(*v, ((size_t)n + 4) * sizeof(*nv));
+
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	return 0;
+}
+
+static int
+to_flag(struct compat *c, const char *name, const char *arg)
+{
+	char *f;
+
+	if (grow(&c->owned, c->nowned) < 0 || grow(&c->nv, c->nn) < 0 ||
+	    asprintf(&f, "--%s", name) < 0) {
+		error("out of memory");
+		return -1;
+	}
+	c->owned[c->nowned++] = f;
+	c->nv[c->nn++] = f;
+	if (arg != NULL)
+		c->nv[c->nn++] = (char *)arg;
+	return 0;
+}
+
+/* a flag passed through unchanged to the seal subcommand */
+static int
+pass(const struct opt *opt, const char *arg)
+{
+	return to_flag(opt->value, opt->long_name, arg);
+}
+
+/* -a is --age, -i --in-place, -y --yes */
+static int
+pass_as(const struct opt *opt, const char *arg)
+{
+	return to_flag(opt->value, (const char *)opt->defval, arg);
+}
+
+static int
+mode(const struct opt *opt, const char *arg)
+{
+	struct compat *c = opt->value;
+
+	if (opt->long_name != NULL && strcmp(opt->long_name, "set") == 0)
+		c->set_arg = arg;
+	c->cmd = (const char *)opt->defval;
+	return 0;
+}
+
+#define PASS(l, a, h) OPT_CALLBACK(0, l, &c, a, h, pass)
+#define PASS_NOARG(l, h) OPT_CALLBACK_NOARG(0, l, &c, h, pass)
+#define MODE(s, l, m, h) \
+	{ .type = OPT_T_CALLBACK, .short_name = (s), .long_name = (l), \
+		.value = &c, .help = (h), .cb = mode, .flags = OPT_NOARG, \
+		.defval = (intptr_t)(m) }
+#define IGNORE(s, l) \
+	{ .type = OPT_T_BOOL, .short_name = (s), .long_name = (l), \
+		.value = &c.ignored, .flags = OPT_HIDDEN }
 
 static const char *const subcommands[] = {"decrypt", "encrypt", "edit",
     "rotate", "updatekeys", "set", "unset", "filestatus"};
@@ -107,165 +142,189 @@ filestatus(int nfiles, char **files)
 	return 0;
 }
 
+/* The seal subcommand with the translated argv. */
+static int
+dispatch(const char *cmd, int nn, char **nv)
+{
+	progname = "sops";
+	if (strcmp(cmd, "encrypt") == 0)
+		return cmd_encrypt(nn, nv);
+	if (strcmp(cmd, "decrypt") == 0)
+		return cmd_decrypt(nn, nv);
+	if (strcmp(cmd, "rotate") == 0)
+		return cmd_rotate(nn, nv);
+	if (strcmp(cmd, "updatekeys") == 0)
+		return cmd_updatekeys(nn, nv);
+	if (strcmp(cmd, "set") == 0)
+		return cmd_set(nn, nv);
+	if (strcmp(cmd, "unset") == 0)
+		return cmd_unset(nn, nv);
+	return cmd_edit(nn, nv);
+}
+
+/* --set '["a"]["b"] "value"': the path ends at "] ". 0 or sops's code. */
+static int
+split_set(const char *set_arg, char **spare)
+{
+	const char *sp = strstr(set_arg, "] ");
+
+	if (sp == NULL) {
+		error("invalid --set: want '[\"key\"] value'");
+		return 7;
+	}
+	spare[0] = strndup(set_arg, (size_t)(sp - set_arg + 1));
+	spare[1] = strdup(sp + 2);
+	return spare[0] == NULL || spare[1] == NULL ? 1 : 0;
+}
+
+/*
+ * Parse sops's flags up to each operand: the first operand names the
+ * command unless a flag did (so "sops -d decrypt" decrypts a file named
+ * decrypt), "--" ends the flags. The operands go to pos.
+ */
+static int
+parse(const struct opt_cmd *cmd, struct compat *c, int argc, char **argv,
+    char **pos, int *npos)
+{
+	int n;
+	size_t k;
+
+	for (;;) {
+		if ((n = opt_parse(cmd, argc, argv)) < 0)
+			return n == OPT_HELP ? 0 : 1;
+		if (c->version || n == 0)
+			return -1;
+		if (strcmp(argv[0], "--") == 0) {
+			for (k = 1; k < (size_t)n; k++)
+				pos[(*npos)++] = argv[k];
+			return -1;
+		}
+		for (k = 0; k < SEAL__ARRAY_LEN(subcommands); k++)
+			if (c->cmd == NULL && *npos == 0 &&
+			    strcmp(argv[0], subcommands[k]) == 0)
+				break;
+		if (k < SEAL__ARRAY_LEN(subcommands))
+			c->cmd = subcommands[k];
+		else
+			pos[(*npos)++] = argv[0];
+		/* argv[0] is the name slot of the next round */
+		argc = n;
+	}
+}
+
 int
 cmd_sops_compat(int argc, char **argv)
 {
-	char **nv, *set_arg = NULL, *spare[2] = {NULL, NULL};
-	const char *cmd = NULL;
-	int nn = 1, i, npos = 0, ec;
-	char **pos;
-	size_t k;
+	struct compat c = { 0 };
+	const struct opt opts[] = {
+		OPT_GROUP("Commands as flags:"),
+		MODE('d', "decrypt", "decrypt", "decrypt a file"),
+		MODE('e', "encrypt", "encrypt", "encrypt a file"),
+		MODE('r', "rotate", "rotate", "new data key"),
+		{ .type = OPT_T_CALLBACK, .long_name = "set", .value = &c,
+		    .argh = "'[\"k\"] VALUE'", .help = "set one value",
+		    .cb = mode, .defval = (intptr_t)"set" },
+		OPT_BOOL('v', "version", &c.version, "print the version"),
+		OPT_GROUP("Flags (as seal's):"),
+		{ .type = OPT_T_CALLBACK, .short_name = 'i', .long_name =
+		    "in-place", .value = &c, .help = "write the file in place",
+		    .cb = pass_as, .flags = OPT_NOARG,
+		    .defval = (intptr_t)"in-place" },
+		PASS("input-type", "T", "yaml, json, dotenv or binary"),
+		PASS("output-type", "T", "format of the output"),
+		{ .type = OPT_T_CALLBACK, .short_name = 'a', .long_name = "age",
+		    .value = &c, .argh = "R[,R...]", .help = "age recipients",
+		    .cb = pass_as, .defval = (intptr_t)"age" },
+		PASS("config", "FILE", "use this .sops.yaml"),
+		PASS("indent", "N", "indentation of the output"),
+		PASS("extract", "PATH", "decrypt one value"),
+		PASS("output", "FILE", "write to FILE"),
+		PASS_NOARG("ignore-mac", "do not fail on a MAC mismatch"),
+		PASS("encrypted-regex", "R", "selection rules, as sops's"),
+		PASS("unencrypted-regex", "R", NULL),
+		PASS("encrypted-suffix", "S", NULL),
+		PASS("unencrypted-suffix", "S", NULL),
+		PASS("encrypted-comment-regex", "R", NULL),
+		PASS("unencrypted-comment-regex", "R", NULL),
+		PASS_NOARG("mac-only-encrypted", "the MAC covers sealed values "
+		    "only"),
+		PASS("filename-override", "NAME", "name for format and rules"),
+		PASS("add-age", "R", "rotate: add a recipient"),
+		PASS("rm-age", "R", "rotate: remove a recipient"),
+		{ .type = OPT_T_CALLBACK, .short_name = 'y', .long_name = "yes",
+		    .value = &c, .help = "updatekeys: no prompt", .cb = pass_as,
+		    .flags = OPT_NOARG, .defval = (intptr_t)"yes" },
+		PASS_NOARG("idempotent", "set/unset: no change is no error"),
+		PASS("value-file", "F", "set: the value from F"),
+		PASS_NOARG("value-stdin", "set: the value from stdin"),
+		/* accepted and ignored: verbosity, version checks, local
+		 * key service */
+		IGNORE(0, "verbose"),
+		IGNORE(0, "disable-version-check"),
+		IGNORE(0, "enable-local-keyservice"),
+		{ .type = OPT_T_STRING, .long_name = "decryption-order",
+		    .value = &c.ignored_arg, .flags = OPT_HIDDEN },
+		IGNORE('s', "show-master-keys"),
+		IGNORE(0, "check-for-updates"),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "sops", .usage = usage,
+		.desc = desc, .opts = opts, .footer = footer,
+		.flags = OPT_CMD_STOP_AT_OPERAND | OPT_CMD_KEEP_DASHDASH };
+	char *spare[2] = { NULL, NULL }, **pos;
+	int i, npos = 0, ec;
 
 	sops_compat = 1;
-	nv = calloc((size_t)argc + 4, sizeof(*nv));
 	pos = calloc((size_t)argc + 2, sizeof(*pos));
-	if (nv == NULL || pos == NULL)
-		return 1;
-	for (i = 1; i < argc; i++) {
-		char *a = argv[i], *eq = NULL;
-		bool done = false;
-
-		if (strcmp(a, "--") == 0) {
-			for (i++; i < argc; i++)
-				pos[npos++] = argv[i];
-			break;
-		}
-		if (a[0] != '-' || a[1] == '\0') {
-			for (k = 0; cmd == NULL && npos == 0 &&
-			     k < SEAL__ARRAY_LEN(subcommands);
-			     k++)
-				if (strcmp(a, subcommands[k]) == 0) {
-					cmd = subcommands[k];
-					done = true;
-				}
-			if (!done)
-				pos[npos++] = a;
-			continue;
-		}
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage, stdout);
-			ec = 0;
-			goto out;
-		}
-		if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0) {
-			printf("sops %s (seal %s)\n", SEAL_SOPS_WRITES_VERSION,
-			    seal_version());
-			ec = 0;
-			goto out;
-		}
-		if (strcmp(a, "-e") == 0 || strcmp(a, "--encrypt") == 0) {
-			cmd = "encrypt";
-			continue;
-		}
-		if (strcmp(a, "-d") == 0 || strcmp(a, "--decrypt") == 0) {
-			cmd = "decrypt";
-			continue;
-		}
-		if (strcmp(a, "-r") == 0 || strcmp(a, "--rotate") == 0) {
-			cmd = "rotate";
-			continue;
-		}
-		if (strcmp(a, "-i") == 0) {
-			nv[nn++] = (char *)"--in-place";
-			continue;
-		}
-		if (strcmp(a, "-y") == 0) {
-			nv[nn++] = (char *)"--yes";
-			continue;
-		}
-		if (strcmp(a, "-a") == 0) {
-			a = (char *)"--age";
-		}
-		if (strncmp(a, "--", 2) == 0 && (eq = strchr(a, '=')) != NULL)
-			*eq = '\0';
-		if (strcmp(a, "--set") == 0) {
-			set_arg =
-			    eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-			cmd = "set";
-			continue;
-		}
-		for (k = 0; k < SEAL__ARRAY_LEN(ignored); k++)
-			if (strcmp(a, ignored[k].name) == 0) {
-				if (ignored[k].arg && eq == NULL)
-					i++;
-				done = true;
-			}
-		for (k = 0; !done && k < SEAL__ARRAY_LEN(pass); k++) {
-			if (strcmp(a, pass[k].name) != 0)
-				continue;
-			nv[nn++] = (char *)pass[k].name;
-			if (pass[k].arg) {
-				if (eq != NULL)
-					nv[nn++] = eq + 1;
-				else if (i + 1 < argc)
-					nv[nn++] = argv[++i];
-			}
-			done = true;
-		}
-		if (!done) {
-			if (eq)
-				*eq = '=';
-			error("unsupported sops option '%s' (seal speaks the "
-			      "age subset of sops)",
-			    argv[i]);
-			fputs(usage, stderr);
-			ec = 1;
-			goto out;
-		}
+	if (pos == NULL || grow(&c.nv, 0) < 0) {
+		ec = 1;
+		goto out;
 	}
-	if (cmd == NULL)
-		cmd = "edit";
-	if (npos == 0 && strcmp(cmd, "encrypt") != 0 &&
-	    strcmp(cmd, "decrypt") != 0) {
+	c.nn = 1;
+	if ((ec = parse(&cmd, &c, argc, argv, pos, &npos)) >= 0)
+		goto out;
+	if (c.version) {
+		printf("sops %s (seal %s)\n", SEAL_SOPS_WRITES_VERSION,
+		    seal_version());
+		ec = 0;
+		goto out;
+	}
+	if (c.cmd == NULL)
+		c.cmd = "edit";
+	if (npos == 0 && strcmp(c.cmd, "encrypt") != 0 &&
+	    strcmp(c.cmd, "decrypt") != 0) {
 		error("no file specified");
-		fputs(usage, stderr);
+		opt_usage(&cmd, stderr);
 		ec = 100;
 		goto out;
 	}
-	if (strcmp(cmd, "filestatus") == 0) {
+	if (strcmp(c.cmd, "filestatus") == 0) {
 		ec = filestatus(npos, pos);
 		goto out;
 	}
-	if (set_arg != NULL) {
-		/* --set '["a"]["b"] "value"': the path ends at "] " */
-		char *sp = strstr(set_arg, "] ");
-		if (sp == NULL) {
-			error("invalid --set: want '[\"key\"] value'");
-			ec = 7;
+	if (c.set_arg != NULL) {
+		if ((ec = split_set(c.set_arg, spare)) != 0)
 			goto out;
-		}
-		spare[0] = strndup(set_arg, (size_t)(sp - set_arg + 1));
-		spare[1] = strdup(sp + 2);
-		if (spare[0] == NULL || spare[1] == NULL) {
-			ec = 1;
-			goto out;
-		}
 		pos[npos++] = spare[0];
 		pos[npos++] = spare[1];
 	}
-	nv[0] = (char *)cmd;
-	for (i = 0; i < npos; i++)
-		nv[nn++] = pos[i];
-	nv[nn] = NULL;
-	progname = "sops";
-	if (strcmp(cmd, "encrypt") == 0)
-		ec = cmd_encrypt(nn, nv);
-	else if (strcmp(cmd, "decrypt") == 0)
-		ec = cmd_decrypt(nn, nv);
-	else if (strcmp(cmd, "rotate") == 0)
-		ec = cmd_rotate(nn, nv);
-	else if (strcmp(cmd, "updatekeys") == 0)
-		ec = cmd_updatekeys(nn, nv);
-	else if (strcmp(cmd, "set") == 0)
-		ec = cmd_set(nn, nv);
-	else if (strcmp(cmd, "unset") == 0)
-		ec = cmd_unset(nn, nv);
-	else
-		ec = cmd_edit(nn, nv);
+	c.nv[0] = (char *)c.cmd;
+	for (i = 0; i < npos; i++) {
+		if (grow(&c.nv, c.nn) < 0) {
+			ec = 1;
+			goto out;
+		}
+		c.nv[c.nn++] = pos[i];
+	}
+	c.nv[c.nn] = NULL;
+	ec = dispatch(c.cmd, c.nn, c.nv);
 out:
 	free(spare[0]);
 	free(spare[1]);
-	free(nv);
+	for (i = 0; i < c.nowned; i++)
+		free(c.owned[i]);
+	free(c.owned);
+	free(c.nv);
 	free(pos);
 	return ec;
 }
