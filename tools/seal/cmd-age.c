@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,36 +20,20 @@
 #include "core/core.h"
 #include "tools/seal/cmd-age.h"
 #include "tools/common/cmd.h"
+#include "tools/common/options.h"
 #include "tools/common/util.h"
 
 #define HOLD_MAX (16u << 20)
 #define PEEK 4096 /* enough for the header's first stanza, armored or not */
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: seal age [-e] (-r RECIPIENT | -R PATH)... [-a] [-o OUTPUT]"
-	    " [INPUT]\n"
-	    "       seal age [-e] -p [-a] [-o OUTPUT] [INPUT]\n"
-	    "       seal age -d [-i PATH]... [-o OUTPUT] [INPUT]\n"
-	    "\n"
-	    "  -e, --encrypt           encrypt (the default)\n"
-	    "  -d, --decrypt           decrypt; armor is detected\n"
-	    "  -o, --output OUTPUT     write to OUTPUT instead of stdout\n"
-	    "  -a, --armor             encrypt to a PEM-armored text file\n"
-	    "  -p, --passphrase        encrypt with a passphrase (read from\n"
-	    "                          the terminal)\n"
-	    "  -r, --recipient RCPT    encrypt to RCPT (age1..., ssh-ed25519\n"
-	    "                          or ssh-rsa public key); repeatable\n"
-	    "  -R, --recipients-file PATH  encrypt to the recipients in PATH\n"
-	    "  -i, --identity PATH     decrypt with the identities in PATH\n"
-	    "                          (age keys or an OpenSSH private key);\n"
-	    "                          with -e, encrypt to their recipients\n"
-	    "  -h, --help              show this help\n"
-	    "\n"
-	    "INPUT defaults to stdin, OUTPUT to stdout.\n");
-}
+static const char *const usage[] = {
+	"[-e] (-r RECIPIENT | -R PATH)... [-a] [-o OUTPUT] [INPUT]",
+	"[-e] -p [-a] [-o OUTPUT] [INPUT]",
+	"-d [-i PATH]... [-o OUTPUT] [INPUT]",
+	NULL,
+};
+
+static const char footer[] = "INPUT defaults to stdin, OUTPUT to stdout.\n";
 
 /* ---- I/O callbacks ------------------------------------------------------ */
 
@@ -165,15 +148,26 @@ hold_flush(struct hold *h)
 	return rc;
 }
 
-static void
-push(char ***v, size_t *n, char *s)
+/* -r, -R, -i: the lists keep the order of the command line */
+static int
+push(const struct opt *opt, const char *arg)
 {
+	struct age_opts *o = opt->value;
+	char ***v = opt->short_name == 'r' ? &o->rcpts :
+	    opt->short_name == 'R'	       ? &o->rfiles :
+					 &o->ids;
+	size_t *n = opt->short_name == 'r' ? &o->nr :
+	    opt->short_name == 'R'	       ? &o->nrf :
+					 &o->ni;
 	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
 
-	if (nv == NULL)
-		die(EXIT_TROUBLE, "out of memory");
+	if (nv == NULL) {
+		error("out of memory");
+		return -1;
+	}
 	*v = nv;
-	(*v)[(*n)++] = s;
+	(*v)[(*n)++] = (char *)arg;
+	return 0;
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -401,50 +395,45 @@ out:
 int
 cmd_age(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{ "encrypt", no_argument, NULL, 'e' },
-		{ "decrypt", no_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "armor", no_argument, NULL, 'a' },
-		{ "passphrase", no_argument, NULL, 'p' },
-		{ "recipient", required_argument, NULL, 'r' },
-		{ "recipients-file", required_argument, NULL, 'R' },
-		{ "identity", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct age_opts o;
+	const struct opt opts[] = {
+		OPT_BOOL('e', "encrypt", &o.enc, "encrypt (the default)"),
+		OPT_BOOL('d', "decrypt", &o.dec, "decrypt; armor is detected"),
+		OPT_STRING('o', "output", &o.out, "OUTPUT",
+		    "write to OUTPUT instead of stdout"),
+		OPT_BOOL('a', "armor", &o.armor,
+		    "encrypt to a PEM-armored text file"),
+		OPT_BOOL('p', "passphrase", &o.pass,
+		    "encrypt with a passphrase (read from\nthe terminal)"),
+		OPT_CALLBACK('r', "recipient", &o, "RCPT",
+		    "encrypt to RCPT (age1..., ssh-ed25519\n"
+		    "or ssh-rsa public key); repeatable", push),
+		OPT_CALLBACK('R', "recipients-file", &o, "PATH",
+		    "encrypt to the recipients in PATH", push),
+		OPT_CALLBACK('i', "identity", &o, "PATH",
+		    "decrypt with the identities in PATH\n"
+		    "(age keys or an OpenSSH private key);\n"
+		    "with -e, encrypt to their recipients", push),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal age", .usage = usage,
+		.opts = opts, .footer = footer };
 	seal_ctx *ctx = NULL;
-	int c, infd = 0, ec;
+	int infd = 0, ec;
 
 	harden_process();
 	memset(&o, 0, sizeof(o));
-	while ((c = getopt_long(argc, argv, "edo:apr:R:i:h", lopts, NULL)) !=
-	    -1) {
-		switch (c) {
-		case 'e': o.enc = true; break;
-		case 'd': o.dec = true; break;
-		case 'o': o.out = optarg; break;
-		case 'a': o.armor = true; break;
-		case 'p': o.pass = true; break;
-		case 'r': push(&o.rcpts, &o.nr, optarg); break;
-		case 'R': push(&o.rfiles, &o.nrf, optarg); break;
-		case 'i': push(&o.ids, &o.ni, optarg); break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_TROUBLE;
-		}
-	}
-	ec = EXIT_TROUBLE;
-	if (argc - optind > 1) {
-		error("too many arguments: '%s'; only one INPUT is allowed "
-		      "(flags go before it)", argv[optind + 1]);
+	if ((argc = opt_parse(&cmd, argc, argv)) < 0) {
+		ec = opt_exit(argc);
 		goto out;
 	}
-	o.in = optind < argc ? argv[optind] : NULL;
+	ec = EXIT_TROUBLE;
+	if (argc > 1) {
+		error("too many arguments: '%s'; only one INPUT is allowed "
+		      "(flags go before it)", argv[1]);
+		goto out;
+	}
+	o.in = argc == 1 ? argv[0] : NULL;
 	if (o.enc && o.dec) {
 		error("-e/--encrypt can't be used with -d/--decrypt");
 		goto out;
