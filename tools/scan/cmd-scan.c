@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,38 +21,24 @@
 #include "hooks/report.h"
 #include "hooks/scan.h"
 #include "tools/common/cmd.h"
+#include "tools/common/options.h"
 #include "tools/common/progress.h"
 #include "tools/common/util.h"
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: seal scan [--staged | --all [REV] | --history [RANGE] | "
-	    "PATH...]\n"
-	    "                 [--format text|json|sarif] [--baseline FILE]\n"
-	    "                 [--write-baseline FILE] [--ignore-file FILE]\n"
-	    "                 [--max-size BYTES] [-j N] [-q]\n\n"
-	    "  --staged            what the next commit adds (the hook's "
-	    "check)\n"
-	    "  --all [REV]         every tracked file (the index, or REV's "
-	    "tree)\n"
-	    "  --history [RANGE]   every blob the commits in RANGE "
-	    "introduced\n"
-	    "  -f, --format F      text (default), json or sarif\n"
-	    "  -b, --baseline F    accept the findings listed in F "
-	    "(default .seal-baseline)\n"
-	    "  -w, --write-baseline F  write today's findings to F, exit 0\n"
-	    "  -i, --ignore-file F path globs to skip (default .sealignore)\n"
-	    "  -m, --max-size N    refuse files over N bytes (default %u)\n"
-	    "  -j, --jobs N        threads (default: all cores)\n"
-	    "  -q, --quiet         no summary line\n\n"
-	    "Exit status: 0 clean, 1 findings (or a file it cannot vouch "
-	    "for), 2 trouble.\n"
-	    "Inline allow markers: seal:allow, gitleaks:allow, "
-	    "pragma: allowlist secret.\nSee seal-scan(1).\n",
-	    SCAN_MAX_SIZE_DEFAULT);
-}
+static const char *const usage[] = {
+	"[--staged | --all [REV] | --history [RANGE] | PATH...]\n"
+	"                 [--format text|json|sarif] [--baseline FILE]\n"
+	"                 [--write-baseline FILE] [--ignore-file FILE]\n"
+	"                 [--max-size BYTES] [-j N] [-q]",
+	NULL,
+};
+
+static const char footer[] =
+    "Exit status: 0 clean, 1 findings (or a file it cannot vouch for), 2 "
+    "trouble.\n"
+    "Inline allow markers: seal:allow, gitleaks:allow, pragma: allowlist "
+    "secret.\n"
+    "See seal-scan(1).\n";
 
 struct cli {
 	enum scan_source src; /* 0: paths */
@@ -313,167 +298,176 @@ show_progress(void *arg, size_t done, size_t total)
 	progress_update(pg, done);
 }
 
+/* --staged, --all, --history: one source */
+static int
+opt_source(const struct opt *opt, const char *arg)
+{
+	struct cli *c = opt->value;
+
+	(void)arg;
+	if (c->src) {
+		error("--staged, --all and --history are exclusive");
+		return -1;
+	}
+	c->src = (enum scan_source)opt->defval;
+	return 0;
+}
+
+static int
+opt_format(const struct opt *opt, const char *arg)
+{
+	enum scan_format *fmt = opt->value;
+
+	if (strcmp(arg, "text") == 0)
+		*fmt = SCAN_FMT_TEXT;
+	else if (strcmp(arg, "json") == 0)
+		*fmt = SCAN_FMT_JSON;
+	else if (strcmp(arg, "sarif") == 0)
+		*fmt = SCAN_FMT_SARIF;
+	else {
+		error("unknown format '%s': use text, json or sarif", arg);
+		return -1;
+	}
+	return 0;
+}
+
+_Static_assert(SCAN_MAX_SIZE_DEFAULT == 32u << 20, "--help says 32 MiB");
+
+/*
+ * The command line into c; the operands are left in argv[0..*nargs).
+ * Returns -1 to go on, or an exit code.
+ */
+static int
+parse_cli(struct cli *c, int argc, char **argv, int *nargs)
+{
+	const struct opt opts[] = {
+		OPT_GROUP("What to scan (default: PATH..., or .):"),
+		{ .type = OPT_T_CALLBACK, .short_name = 's', .long_name =
+		    "staged", .value = c, .cb = opt_source, .flags = OPT_NOARG,
+		    .defval = SCAN_SRC_STAGED,
+		    .help = "what the next commit adds (the hook's check)" },
+		{ .type = OPT_T_CALLBACK, .short_name = 'a', .long_name = "all",
+		    .value = c, .cb = opt_source, .flags = OPT_NOARG,
+		    .defval = SCAN_SRC_INDEX,
+		    .help = "every tracked file (the index, or REV's tree)" },
+		{ .type = OPT_T_CALLBACK, .short_name = 'H', .long_name =
+		    "history", .value = c, .cb = opt_source, .flags = OPT_NOARG,
+		    .defval = SCAN_SRC_HISTORY,
+		    .help = "every blob the commits in RANGE introduced" },
+		OPT_GROUP("Report:"),
+		OPT_CALLBACK('f', "format", &c->fmt, "F",
+		    "text (default), json or sarif", opt_format),
+		OPT_STRING('b', "baseline", &c->baseline, "F",
+		    "accept the findings listed in F\n"
+		    "(default .seal-baseline)"),
+		OPT_STRING('w', "write-baseline", &c->write_baseline, "F",
+		    "write today's findings to F, exit 0"),
+		OPT_BOOL('q', "quiet", &c->quiet, "no summary line"),
+		{ .type = OPT_T_BOOL, .short_name = 'K', .long_name =
+		    "hook-mode", .value = &c->hook, .flags = OPT_HIDDEN },
+		OPT_GROUP("Limits:"),
+		OPT_STRING('i', "ignore-file", &c->ignore_file, "F",
+		    "path globs to skip (default .sealignore)"),
+		OPT_SIZE('m', "max-size", &c->max_size, "N",
+		    "refuse files over N bytes (default 32 MiB)"),
+		OPT_INT('j', "jobs", &c->jobs, 1, "N",
+		    "threads (default: all cores)"),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal scan", .usage = usage,
+		.opts = opts, .footer = footer };
+	int n;
+
+	if ((n = opt_parse(&cmd, argc, argv)) < 0)
+		return opt_exit(n);
+	if (c->src == SCAN_SRC_STAGED && n > 0)
+		return opt_misuse(&cmd, "--staged takes no paths");
+	if ((c->src == SCAN_SRC_INDEX || c->src == SCAN_SRC_HISTORY) &&
+	    n > 0) {
+		if (n > 1)
+			return opt_misuse(&cmd, "--%s takes one %s",
+			    c->src == SCAN_SRC_INDEX ? "all" : "history",
+			    c->src == SCAN_SRC_INDEX ? "REV" : "RANGE");
+		c->rev = argv[0];
+		if (c->src == SCAN_SRC_INDEX)
+			c->src = SCAN_SRC_TREE;
+	}
+	if (c->jobs == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		c->jobs = cpus > 0 ? (int)cpus : 1;
+	}
+	*nargs = n;
+	return -1;
+}
+
+/* The engine for c's rules; the compiled prefilter is cached as git's
+ * tools cache theirs (XDG_CACHE_HOME, else ~/.cache). */
+static struct scan_engine *
+make_engine(const struct cli *c)
+{
+	static char cache[4096];
+	struct scan_opts so = { 0 };
+	const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+	struct scan_engine *e;
+	char err[512];
+
+	if (x && *x == '/')
+		snprintf(cache, sizeof(cache), "%s", x);
+	else if (h && *h == '/')
+		snprintf(cache, sizeof(cache), "%s/.cache", h);
+	so.cache_dir = cache[0] ? cache : NULL;
+	so.max_size = c->max_size;
+	so.sops = c->sops;
+	if ((e = scan_engine_new(&so, err, sizeof(err))) == NULL)
+		error("%s", err);
+	return e;
+}
+
+/* --staged, --all, --history: the repository's blobs on all cores. */
+static int
+scan_repo_source(const struct cli *c, struct scan_repo *repo,
+    const struct scan_engine *e, struct scan_results *res)
+{
+	struct progress pg;
+	struct scan_run_opts ro = { .src = c->src, .rev = c->rev,
+		.threads = c->jobs, .ignore = c->ig,
+		.progress = show_progress, .progress_arg = &pg };
+	char err[512];
+	int r;
+
+	progress_begin(&pg, "seal scan: files", 0);
+	r = scan_repo_run(repo, e, &ro, res, err, sizeof(err));
+	progress_end(&pg, pg.total);
+	if (r < 0) {
+		/* the hook cannot decide: it refuses, saying why */
+		error("%s%s", err, c->hook ? "; commit refused" : "");
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_scan(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "staged", no_argument, NULL, 's' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "history", no_argument, NULL, 'H' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "baseline", required_argument, NULL, 'b' },
-		{ "write-baseline", required_argument, NULL, 'w' },
-		{ "ignore-file", required_argument, NULL, 'i' },
-		{ "max-size", required_argument, NULL, 'm' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "hook-mode", no_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli c = { .fmt = SCAN_FMT_TEXT };
 	struct scan_results res = { 0 };
 	struct scan_repo *repo = NULL;
 	struct scan_engine *e = NULL;
-	struct scan_opts so = { 0 };
-	char err[512];
-	int ch, rc = EXIT_TROUBLE;
-	long n;
-	char *end;
+	char err[512], *dot[] = { (char *)".", NULL };
+	int rc, n = 0;
 
-	while ((ch = getopt_long(argc, argv, "saHf:b:w:i:m:j:qKh", longopts,
-		    NULL)) != -1) {
-		switch (ch) {
-		case 's':
-		case 'a':
-		case 'H':
-			if (c.src) {
-				error("--staged, --all and --history are "
-				      "exclusive");
-				usage(stderr);
-				return EXIT_TROUBLE;
-			}
-			c.src = ch == 's' ? SCAN_SRC_STAGED :
-			    ch == 'a'	  ? SCAN_SRC_INDEX :
-					    SCAN_SRC_HISTORY;
-			break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				c.fmt = SCAN_FMT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				c.fmt = SCAN_FMT_JSON;
-			else if (strcmp(optarg, "sarif") == 0)
-				c.fmt = SCAN_FMT_SARIF;
-			else {
-				error("unknown format '%s': use text, json "
-				      "or sarif",
-				    optarg);
-				return EXIT_TROUBLE;
-			}
-			break;
-		case 'b':
-			c.baseline = optarg;
-			break;
-		case 'w':
-			c.write_baseline = optarg;
-			break;
-		case 'i':
-			c.ignore_file = optarg;
-			break;
-		case 'm':
-		case 'j':
-			errno = 0;
-			n = strtol(optarg, &end, 10);
-			if (errno || *end || n < 1) {
-				error("--%s wants a positive number, not '%s'",
-				    ch == 'm' ? "max-size" : "jobs", optarg);
-				return EXIT_TROUBLE;
-			}
-			if (ch == 'm')
-				c.max_size = (size_t)n;
-			else
-				c.jobs = (int)n;
-			break;
-		case 'q':
-			c.quiet = true;
-			break;
-		case 'K':
-			c.hook = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_TROUBLE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (c.src == SCAN_SRC_STAGED && argc > 0) {
-		error("--staged takes no paths");
-		usage(stderr);
-		return EXIT_TROUBLE;
-	}
-	if ((c.src == SCAN_SRC_INDEX || c.src == SCAN_SRC_HISTORY) &&
-	    argc > 0) {
-		if (argc > 1) {
-			usage(stderr);
-			return EXIT_TROUBLE;
-		}
-		c.rev = argv[0];
-		if (c.src == SCAN_SRC_INDEX)
-			c.src = SCAN_SRC_TREE;
-	}
-	if (c.jobs == 0) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		c.jobs = cpus > 0 ? (int)cpus : 1;
-	}
-	if (c.src) {
-		if (scan_repo_open(&repo, err, sizeof(err)) < 0) {
-			error("%s", err);
-			goto out;
-		}
-	}
-	if (load_config(&c, repo) < 0)
-		goto out;
-	so.max_size = c.max_size;
-	{
-		/* the compiled prefilter is cached as git's tools do */
-		static char cache[4096];
-		const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
-		if (x && *x == '/')
-			snprintf(cache, sizeof(cache), "%s", x);
-		else if (h && *h == '/')
-			snprintf(cache, sizeof(cache), "%s/.cache", h);
-		so.cache_dir = cache[0] ? cache : NULL;
-	}
-	so.sops = c.sops;
-	if ((e = scan_engine_new(&so, err, sizeof(err))) == NULL) {
+	if ((rc = parse_cli(&c, argc, argv, &n)) >= 0)
+		return rc;
+	rc = EXIT_TROUBLE;
+	if (c.src && scan_repo_open(&repo, err, sizeof(err)) < 0) {
 		error("%s", err);
 		goto out;
 	}
-	if (c.src) {
-		struct progress pg;
-		struct scan_run_opts ro = { .src = c.src, .rev = c.rev,
-			.threads = c.jobs, .ignore = c.ig,
-			.progress = show_progress, .progress_arg = &pg };
-		int r;
-
-		progress_begin(&pg, "seal scan: files", 0);
-		r = scan_repo_run(repo, e, &ro, &res, err, sizeof(err));
-		progress_end(&pg, pg.total);
-		if (r < 0) {
-			/* the hook cannot decide: it refuses, saying why */
-			error("%s%s", err, c.hook ? "; commit refused" : "");
-			goto out;
-		}
-	} else {
-		char *dot[] = { (char *)".", NULL };
-		if (scan_paths(&c, e, argc ? argv : dot, argc ? argc : 1,
-			&res) < 0)
-			goto out;
-	}
+	if (load_config(&c, repo) < 0 || (e = make_engine(&c)) == NULL)
+		goto out;
+	if (c.src ? scan_repo_source(&c, repo, e, &res) < 0 :
+		    scan_paths(&c, e, n ? argv : dot, n ? n : 1, &res) < 0)
+		goto out;
 	rc = finish(&c, &res, repo ? scan_repo_workdir(repo) : NULL);
 out:
 	scan_results_free(&res);
