@@ -395,9 +395,3 @@ stdio_write_fn(void *arg, const void *buf, size_t len)
 		return -1;
 	return 0;
 }
-
-bool
-is_help(const char *arg)
-{
-	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
-}

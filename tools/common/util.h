@@ -81,7 +81,4 @@ int fd_write_fn(void *arg, const void *buf, size_t len);
 /* seal_write_fn to a stdio stream (arg = FILE *). */
 int stdio_write_fn(void *arg, const void *buf, size_t len);
 
-/* Is this option the help flag? Prints usage to stdout on --help. */
-bool is_help(const char *arg);
-
 #endif

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,90 +15,61 @@
 
 #include "hooks/repo.h"
 #include "tools/common/cmd.h"
+#include "tools/common/options.h"
 #include "tools/common/util.h"
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: seal hook install [--force]\n"
-	    "       seal hook uninstall\n"
-	    "       seal hook pre-commit\n\n"
-	    "  install      write the pre-commit hook (core.hooksPath "
-	    "respected);\n"
-	    "               an existing foreign hook is refused unless "
-	    "--force,\n"
-	    "               which keeps it as pre-commit.seal-backup\n"
-	    "  uninstall    remove seal's hook (restoring any backup)\n"
-	    "  pre-commit   what the hook runs: seal scan --staged, "
-	    "report on stderr\n\n"
-	    "Exit status: 0 ok, 1 commit refused (or install refused), "
-	    "2 trouble.\nSee seal-hook(1).\n");
-}
+static const char *const usage[] = {
+	"install [--force]",
+	"uninstall",
+	"pre-commit",
+	NULL,
+};
+
+static const char desc[] =
+    "  install      write the pre-commit hook (core.hooksPath respected);\n"
+    "               an existing foreign hook is refused unless --force,\n"
+    "               which keeps it as pre-commit.seal-backup\n"
+    "  uninstall    remove seal's hook (restoring any backup)\n"
+    "  pre-commit   what the hook runs: seal scan --staged, report on "
+    "stderr\n";
+
+static const char footer[] =
+    "Exit status: 0 ok, 1 commit refused (or install refused), 2 trouble.\n"
+    "See seal-hook(1).\n";
 
 int
 cmd_hook(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool force = false;
+	const struct opt opts[] = {
+		OPT_BOOL('f', "force", &force,
+		    "install: replace a foreign hook (kept as a\nbackup)"),
+		OPT_END(),
+	};
+	const struct opt_cmd cmd = { .name = "seal hook", .usage = usage,
+		.desc = desc, .opts = opts, .footer = footer };
 	const char *act;
 	char msg[8192], self[PATH_MAX];
 	ssize_t n;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "+fh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			force = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_TROUBLE;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_TROUBLE;
-	}
-	act = argv[optind++];
-	/* options after the action word too: `seal hook install --force` */
-	while ((ch = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
-		if (ch == 'f')
-			force = true;
-		else if (ch == 'h') {
-			usage(stdout);
-			return EXIT_OK;
-		} else {
-			usage(stderr);
-			return EXIT_TROUBLE;
-		}
-	}
+	/* options before or after the action: `seal hook install --force` */
+	if ((argc = opt_parse(&cmd, argc, argv)) < 0)
+		return opt_exit(argc);
+	if (argc == 0)
+		return opt_misuse(&cmd, "which action: install, uninstall or "
+					"pre-commit?");
+	act = argv[0];
+	if (strcmp(act, "pre-commit") != 0 && strcmp(act, "install") != 0 &&
+	    strcmp(act, "uninstall") != 0)
+		return opt_misuse(&cmd, "unknown action '%s'", act);
+	if (argc > 1)
+		return opt_misuse(&cmd, "unexpected argument '%s'", argv[1]);
 	if (strcmp(act, "pre-commit") == 0) {
 		static char a0[] = "scan", a1[] = "--staged",
 			    a2[] = "--hook-mode";
 		char *args[] = { a0, a1, a2, NULL };
-		if (optind < argc) {
-			usage(stderr);
-			return EXIT_TROUBLE;
-		}
-		optind = 0; /* cmd_scan parses afresh */
 		return cmd_scan(3, args);
-	}
-	if (strcmp(act, "install") != 0 && strcmp(act, "uninstall") != 0) {
-		error("unknown action '%s'", act);
-		usage(stderr);
-		return EXIT_TROUBLE;
-	}
-	if (optind < argc) {
-		usage(stderr);
-		return EXIT_TROUBLE;
 	}
 	/* the hook runs this very binary, by absolute path */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);

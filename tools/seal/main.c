@@ -9,9 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
+#include <seal.h>
 
 #include "tools/common/cmd.h"
+#include "tools/common/options.h"
 #include "tools/common/util.h"
 
 static const struct {
@@ -34,28 +35,69 @@ static const struct {
 	{ "age", cmd_age, "Encrypt or decrypt age files (like age)" },
 };
 
-static void
-usage(FILE *f)
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char *const usage[] = {
+	"<command> [options] [file ...]",
+	NULL,
+};
+
+static const char footer[] =
+    "Run 'seal <command> --help' for a command's options, or 'man seal'.\n"
+    "Exit status: 0 ok, 1 a negative answer (plaintext found, bad MAC,\n"
+    "no key, refused), 2 usage or environment trouble.\n";
+
+/* "Commands:" and one line per command, from the table */
+static const char *
+command_list(void)
+{
+	static char buf[2048];
+	size_t i, n;
+
+	n = (size_t)snprintf(buf, sizeof(buf), "Commands:\n");
+	for (i = 0; i < NCOMMANDS && n < sizeof(buf); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "  %-11s %s\n",
+		    commands[i].name, commands[i].summary);
+	return buf;
+}
+
+static int
+find(const char *name)
 {
 	size_t i;
 
-	fprintf(f, "usage: seal <command> [options] [file ...]\n\n"
-		   "Commands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-11s %s\n", commands[i].name,
-		    commands[i].summary);
-	fprintf(f, "\nRun 'seal <command> --help' for a command's options, "
-		   "or 'man seal'.\n"
-		   "Exit status: 0 ok, 1 a negative answer (plaintext found, "
-		   "bad MAC, refused), 2 trouble.\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+run(int i, int argc, char **argv)
+{
+	static char name[64];
+
+	/* keygen never uses OpenSSL; age only for big payloads and
+	 * ssh-rsa keys (cmd-age.c) */
+	if (commands[i].fn != cmd_keygen && commands[i].fn != cmd_age)
+		crypto_init_noconfig();
+	snprintf(name, sizeof(name), "seal %s", commands[i].name);
+	progname = name;
+	return commands[i].fn(argc, argv);
 }
 
 int
 main(int argc, char **argv)
 {
-	static char name[64];
+	bool version = false;
+	const struct opt opts[] = {
+		OPT_BOOL(0, "version", &version, "print the version"),
+		OPT_END(),
+	};
+	struct opt_cmd cmd = { .name = "seal", .usage = usage, .opts = opts,
+		.footer = footer, .flags = OPT_CMD_STOP_AT_OPERAND };
 	const char *base;
-	size_t i;
+	int i, n;
 
 	base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
@@ -64,40 +106,28 @@ main(int argc, char **argv)
 		crypto_init_noconfig();
 		return cmd_sops_compat(argc, argv);
 	}
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_TROUBLE;
-	}
-	if (is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
-		if (argc > 2 && strcmp(argv[1], "help") == 0) {
-			static char help[] = "--help";
-			char *args[] = { argv[2], help, NULL };
-			for (i = 0; i < sizeof(commands) / sizeof(commands[0]);
-			    i++)
-				if (strcmp(commands[i].name, argv[2]) == 0)
-					return commands[i].fn(2, args);
-		}
-		usage(stdout);
-		return EXIT_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0 ||
-	    strcmp(argv[1], "version") == 0) {
+	cmd.desc = command_list();
+	if ((n = opt_parse(&cmd, argc, argv)) < 0)
+		return opt_exit(n);
+	if (version || (n > 0 && strcmp(argv[0], "version") == 0)) {
 		printf("seal %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(commands[i].name, argv[1]) == 0) {
-			/* keygen never uses OpenSSL; age only for big
-			 * payloads and ssh-rsa keys (cmd-age.c) */
-			if (strcmp(argv[1], "keygen") != 0 &&
-			    strcmp(argv[1], "age") != 0)
-				crypto_init_noconfig();
-			snprintf(name, sizeof(name), "seal %s",
-			    commands[i].name);
-			progname = name;
-			return commands[i].fn(argc - 1, argv + 1);
+	if (n == 0)
+		return opt_misuse(&cmd, "which command? see 'seal --help'");
+	if (strcmp(argv[0], "help") == 0) {
+		static char help[] = "--help";
+		char *args[] = { NULL, help, NULL };
+
+		if (n > 1 && (i = find(argv[1])) >= 0) {
+			args[0] = argv[1];
+			return run(i, 2, args);
 		}
+		opt_help(&cmd, stdout);
+		return EXIT_OK;
 	}
-	error("'%s' is not a seal command; see 'seal --help'", argv[1]);
+	if ((i = find(argv[0])) >= 0)
+		return run(i, n, argv);
+	error("'%s' is not a seal command; see 'seal --help'", argv[0]);
 	return EXIT_TROUBLE;
 }

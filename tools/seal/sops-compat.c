@@ -109,6 +109,7 @@ mode(const struct opt *opt, const char *arg)
 
 static const char *const subcommands[] = {"decrypt", "encrypt", "edit",
     "rotate", "updatekeys", "set", "unset", "filestatus"};
+#define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 
 static int
 filestatus(int nfiles, char **files)
@@ -199,11 +200,11 @@ parse(const struct opt_cmd *cmd, struct compat *c, int argc, char **argv,
 				pos[(*npos)++] = argv[k];
 			return -1;
 		}
-		for (k = 0; k < SEAL__ARRAY_LEN(subcommands); k++)
+		for (k = 0; k < NSUBCOMMANDS; k++)
 			if (c->cmd == NULL && *npos == 0 &&
 			    strcmp(argv[0], subcommands[k]) == 0)
 				break;
-		if (k < SEAL__ARRAY_LEN(subcommands))
+		if (k < NSUBCOMMANDS)
 			c->cmd = subcommands[k];
 		else
 			pos[(*npos)++] = argv[0];
