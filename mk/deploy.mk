@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: ISC
+# deploy/: the kit that puts unseal in the cluster (Argo CD plugin and
+# sidecar, the image, kustomize examples, the Flux guide), its checks, the
+# image without a container runtime, and the unseal benchmark.
+EXTRA_DIST += \
+	deploy/argocd/plugin.yaml \
+	deploy/argocd/kustomization.yaml \
+	deploy/argocd/repo-server-patch.yaml \
+	deploy/argocd/helm-values.yaml \
+	deploy/argocd/key-secret.example.yaml \
+	deploy/flux/README.md \
+	deploy/flux/key-secret.example.yaml \
+	deploy/flux/flux-kustomization.yaml \
+	tests/e2e/k8s-validate.py \
+	tests/e2e/deploy-check.py \
+	tests/fixtures/deploy/argocd-repo-server.yaml
+
+dist_check_SCRIPTS += tests/e2e/t0590-deploy-kit.sh
