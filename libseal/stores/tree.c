@@ -445,6 +445,11 @@ seal__node_clone(struct seal__tree *t, const struct seal__node *n)
 	c->flags = n->flags;
 	c->line = n->line;
 	c->tag = n->tag ? seal__tree_strdup(t, n->tag, strlen(n->tag)) : NULL;
+	c->anchor = n->anchor ?
+	    seal__tree_strdup(t, n->anchor, strlen(n->anchor)) : NULL;
+	if ((n->tag != NULL && c->tag == NULL) ||
+	    (n->anchor != NULL && c->anchor == NULL))
+		return NULL;
 	if (n->text != NULL) {
 		c->text = seal__tree_strdup(t, n->text, n->len);
 		if (c->text == NULL)

@@ -20,6 +20,15 @@
  *            sops models comments: an item of the enclosing MAP/SEQ,
  *            placed before the item it preceded in the source.
  *
+ * YAML anchors and aliases: a node written "&name ..." keeps the name in
+ * anchor. An alias "*name" is read as a copy of the anchored node (the
+ * expansion: every reader of values sees plain nodes, and the copy counts
+ * against max_nodes) whose anchor holds the name it refers to, with
+ * SEAL_F_ALIAS set. The writer writes such a copy back as "*name" while
+ * it still equals the node last anchored under that name, and writes it
+ * out in full once either was changed. Anchors on mapping keys and on a
+ * document's root are not kept (the value is).
+ *
  * Invariants:
  *   - every node and every string belongs to exactly one tree and is
  *     freed with it; strings live in the tree's secure arena (values may
@@ -76,6 +85,8 @@ enum seal__style {
 				    column (indentless), not indented */
 #define SEAL_F_BLANK	    0x10 /* YAML: a blank line preceded this item
 				    (on the item's value or COMMENT node) */
+#define SEAL_F_ALIAS	    0x20 /* YAML: the node is the expansion of the
+				    alias "*anchor" */
 
 struct seal__node;
 
@@ -102,6 +113,9 @@ struct seal__node {
 	size_t nitems, capitems;
 	/* YAML: the scalar's explicit tag (e.g. "!!binary"), or NULL */
 	const char *tag;
+	/* YAML: the anchor this node defines ("&name"), or with SEAL_F_ALIAS
+	 * the one it is a copy of ("*name"); NULL if none */
+	const char *anchor;
 };
 
 struct seal__doc {
@@ -197,7 +211,8 @@ size_t seal__map_find(const struct seal__node *map, const char *key);
 /* Append a new document; returns it, or NULL on out-of-memory. */
 struct seal__doc *seal__tree_add_doc(struct seal__tree *t);
 
-/* Deep copy of a subtree into t (which may be the same tree). */
+/* Deep copy of a subtree into t (which may be the same tree), anchors
+ * and alias marks included. */
 struct seal__node *seal__node_clone(struct seal__tree *t,
     const struct seal__node *n);
 

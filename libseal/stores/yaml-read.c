@@ -2,7 +2,8 @@
 /*
  * yaml-read.c - YAML bytes to the document tree, on libyaml's event
  * parser. Recovers the comments libyaml drops from the source text
- * between events, expands aliases under a node budget, enforces the
+ * between events, expands aliases under a node budget (keeping anchor
+ * names and alias marks for the writer), enforces the
  * input limits and rejects what sops rejects (non-mapping documents,
  * duplicate and non-string keys). Knows nothing of crypto or output.
  */
@@ -201,6 +202,14 @@ header_comment(struct rd *r, const yaml_event_t *ev, uint32_t line)
 	return SEAL_OK;
 }
 
+/* Keep the name of the anchor a node defines ("&name"). */
+static int
+set_anchor(struct rd *r, struct seal__node *n, const char *name)
+{
+	n->anchor = seal__tree_strdup(r->t, name, strlen(name));
+	return n->anchor != NULL ? 0 : -1;
+}
+
 static seal_rc
 on_scalar(struct rd *r, yaml_event_t *ev)
 {
@@ -255,8 +264,9 @@ on_scalar(struct rd *r, yaml_event_t *ev)
 	bl = (node->style == SEAL_S_LITERAL || node->style == SEAL_S_FOLDED) &&
 	    block_ends_blank(r, ev, v, n);
 	if (ev->data.scalar.anchor != NULL &&
+	    (set_anchor(r, node, (const char *)ev->data.scalar.anchor) != 0 ||
 	    seal__yaml_anchor_set(r, (const char *)ev->data.scalar.anchor,
-	    node, 1) < 0)
+	    node, 1) < 0))
 		return seal__yaml_oom(r);
 	rc = seal__yaml_attach(r, node, line);
 	if (rc == SEAL_OK && (node->style == SEAL_S_LITERAL ||
@@ -289,6 +299,24 @@ flow_copy(struct seal__node *n)
 		flow_copy(n->items[i].val);
 }
 
+/*
+ * An alias's copy defines no anchor of its own: "*a" does not redefine
+ * the anchors inside a's node, so the copy must not when it is written
+ * out in full. Its aliases stay marked.
+ */
+static void
+unanchor_copy(struct seal__node *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	if (!(n->flags & SEAL_F_ALIAS))
+		n->anchor = NULL;
+	for (i = 0; i < n->nitems; i++)
+		unanchor_copy(n->items[i].val);
+}
+
 static seal_rc
 on_alias(struct rd *r, yaml_event_t *ev)
 {
@@ -297,6 +325,7 @@ on_alias(struct rd *r, yaml_event_t *ev)
 	struct frame *f = r->depth > 0 ? &r->st[r->depth - 1] : NULL;
 	struct seal__node *n;
 	char q[48];
+	bool keep;
 	seal_rc rc;
 
 	if (i < 0) {
@@ -319,10 +348,19 @@ on_alias(struct rd *r, yaml_event_t *ev)
 	}
 	if ((rc = seal__yaml_count_node(r, r->an[i].count, line)) != SEAL_OK)
 		return rc;
+	/* only an anchor kept in the tree can be written back as one: not
+	 * a key's */
+	keep = n->anchor != NULL;
 	n = seal__node_clone(r->t, n);
 	if (n == NULL)
 		return seal__yaml_oom(r);
-	n->flags &= (uint8_t)~SEAL_F_BLANK;
+	unanchor_copy(n);
+	n->flags &= (uint8_t)~(SEAL_F_BLANK | SEAL_F_ALIAS);
+	if (keep) {
+		if (set_anchor(r, n, (const char *)ev->data.alias.anchor) != 0)
+			return seal__yaml_oom(r);
+		n->flags |= SEAL_F_ALIAS;
+	}
 	if (f != NULL && f->flow)
 		flow_copy(n);
 	return seal__yaml_attach(r, n, line);
@@ -386,7 +424,9 @@ on_start(struct rd *r, yaml_event_t *ev, bool is_map)
 	if (anchor != NULL) {
 		long i = seal__yaml_anchor_set(r, (const char *)anchor, n, 0);
 
-		if (i < 0)
+		/* a root's anchor can have no alias: it is not kept */
+		if (i < 0 || (f != NULL &&
+		    set_anchor(r, n, (const char *)anchor) != 0))
 			return seal__yaml_oom(r);
 		r->st[r->depth - 1].anchor = i;
 	}

@@ -4,12 +4,14 @@
  * v3 writes it for sops (indent 4, sequences indented under their key,
  * no line folding, go-yaml's quoting choices), while keeping what the
  * reader recorded: key order, comments, blank lines, scalar styles, flow
- * collections and document separators. Streams through a write callback
- * from a wiped secure buffer; does no parsing of its own.
+ * collections, document separators, anchors and aliases. Streams
+ * through a write callback from a wiped secure buffer; does no parsing
+ * of its own.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -29,6 +31,100 @@ newline(struct wr *w, int ind, bool blank)
 	w->open = true;
 	w->inl_ok = true;
 	w->after_block = false;
+}
+
+/* -- anchors and aliases ------------------------------------------------ */
+
+/* Same value: what "*name" would read back as. Styles, flags and
+ * lines do not matter; comments and tags do. */
+static bool
+same_value(const struct seal__node *a, const struct seal__node *b)
+{
+	size_t i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->kind != b->kind || a->nitems != b->nitems ||
+	    (a->kind != SEAL_N_MAP && a->kind != SEAL_N_SEQ &&
+	    (a->type != b->type || a->len != b->len ||
+	    memcmp(a->text, b->text, a->len) != 0)) ||
+	    (a->tag == NULL) != (b->tag == NULL) ||
+	    (a->tag != NULL && strcmp(a->tag, b->tag) != 0))
+		return false;
+	for (i = 0; i < a->nitems; i++) {
+		const struct seal__item *x = &a->items[i], *y = &b->items[i];
+
+		if ((x->key == NULL) != (y->key == NULL) || (x->key != NULL &&
+		    (x->keylen != y->keylen ||
+		    memcmp(x->key, y->key, x->keylen) != 0)))
+			return false;
+		if (!same_value(x->val, y->val))
+			return false;
+	}
+	return true;
+}
+
+/* The node last anchored under name, or NULL. */
+static const struct seal__node *
+anchored(const struct wr *w, const char *name)
+{
+	size_t i = w->nan;
+
+	while (i-- > 0)
+		if (strcmp(w->an[i]->anchor, name) == 0)
+			return w->an[i];
+	return NULL;
+}
+
+bool
+seal__yaml_alias_ok(const struct wr *w, const struct seal__node *v)
+{
+	const struct seal__node *a;
+
+	if (v == NULL || !(v->flags & SEAL_F_ALIAS) || v->anchor == NULL)
+		return false;
+	a = anchored(w, v->anchor);
+	/* either was changed since: the value is written in full */
+	return a != NULL && same_value(a, v);
+}
+
+void
+seal__yaml_write_alias(struct wr *w, const struct seal__node *v)
+{
+	putch(w, '*');
+	puts_(w, v->anchor);
+}
+
+bool
+seal__yaml_defines_anchor(const struct seal__node *v)
+{
+	return v != NULL && v->anchor != NULL && !(v->flags & SEAL_F_ALIAS);
+}
+
+void
+seal__yaml_write_anchor(struct wr *w, const struct seal__node *v, bool space)
+{
+	if (!seal__yaml_defines_anchor(v))
+		return;
+	if (w->nan == w->capan) {
+		size_t cap = w->capan ? w->capan * 2 : 16;
+		const struct seal__node **p = realloc(w->an,
+		    cap * sizeof(*p));
+
+		if (p == NULL) {
+			if (w->rc == SEAL_OK)
+				w->rc = seal__err(w->ctx, SEAL_ENOMEM,
+				    "out of memory writing YAML");
+			return;
+		}
+		w->an = p;
+		w->capan = cap;
+	}
+	w->an[w->nan++] = v;
+	putch(w, '&');
+	puts_(w, v->anchor);
+	if (space)
+		putch(w, ' ');
 }
 
 /* -- collections -------------------------------------------------------- */
@@ -65,6 +161,11 @@ static void write_flow(struct wr *w, const struct seal__node *n);
 static void
 write_flow_value(struct wr *w, const struct seal__node *v)
 {
+	if (seal__yaml_alias_ok(w, v)) {
+		seal__yaml_write_alias(w, v);
+		return;
+	}
+	seal__yaml_write_anchor(w, v, true);
 	if (v == NULL || (v->kind == SEAL_N_SCALAR && v->type == SEAL_T_NULL &&
 	    v->len == 0)) {
 		puts_(w, "null");
@@ -158,6 +259,15 @@ write_value(struct wr *w, const struct seal__node *v, int ind, bool in_seq)
 	w->after_coll = false;
 	if (v == NULL)
 		return;
+	if (seal__yaml_alias_ok(w, v)) {
+		putch(w, ' ');
+		seal__yaml_write_alias(w, v);
+		return;
+	}
+	if (seal__yaml_defines_anchor(v)) {
+		putch(w, ' ');
+		seal__yaml_write_anchor(w, v, false);
+	}
 	if (v->kind == SEAL_N_SCALAR) {
 		if (v->type == SEAL_T_NULL && v->len == 0 && v->tag == NULL)
 			return;
@@ -171,7 +281,10 @@ write_value(struct wr *w, const struct seal__node *v, int ind, bool in_seq)
 		return;
 	}
 	if (in_seq) {
-		bool own = starts_with_own_line_comment(v);
+		/* "- &a k: v" would anchor the key: the collection starts
+		 * on the next line */
+		bool own = starts_with_own_line_comment(v) ||
+		    seal__yaml_defines_anchor(v);
 
 		if (!own)
 			putch(w, ' ');
@@ -382,8 +495,11 @@ seal__yaml_emit(seal_ctx *ctx, const struct seal__tree *t,
 	if (w.buf == NULL)
 		return seal__err(ctx, SEAL_ENOMEM,
 		    "out of memory writing YAML");
-	for (i = 0; i < t->ndocs && w.rc == SEAL_OK; i++)
+	for (i = 0; i < t->ndocs && w.rc == SEAL_OK; i++) {
+		w.nan = 0; /* anchors do not span documents */
 		write_doc(&w, t, i);
+	}
+	free(w.an);
 	if (w.open)
 		putch(&w, '\n');
 	flush(&w);

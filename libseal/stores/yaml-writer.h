@@ -32,6 +32,9 @@ struct wr {
 	/* a trailing comment for the next literal block's header line */
 	const struct seal__node *hdr;
 	const struct seal__node *hdr_used;	/* the one written */
+	/* anchors written so far in this document, in order */
+	const struct seal__node **an;
+	size_t nan, capan;
 	seal_rc rc;
 };
 
@@ -90,7 +93,16 @@ spaces(struct wr *w, int n)
 	}
 }
 
-/* End the current line (if open), add a blank line if asked, indent. */
+/* yaml-write.c: anchors and aliases. A node defining an anchor gets
+ * "&name" (and a space if asked) before it; an alias's copy is written
+ * as "*name" if alias_ok (it still equals the node last anchored under
+ * that name in this document), in full otherwise. */
+bool seal__yaml_defines_anchor(const struct seal__node *v);
+void seal__yaml_write_anchor(struct wr *w, const struct seal__node *v,
+    bool space);
+bool seal__yaml_alias_ok(const struct wr *w, const struct seal__node *v);
+void seal__yaml_write_alias(struct wr *w, const struct seal__node *v);
+
 /* yaml-scalar.c: a scalar value or a map key on the current line; ci and
  * n are the content and parent indentation for literal blocks */
 void seal__yaml_write_scalar(struct wr *w, const struct seal__node *v,

@@ -650,6 +650,100 @@ test_anchors(void **state)
 	}
 }
 
+/* Anchors and aliases are written back as they were read. */
+static void
+test_anchors_kept(void **state)
+{
+	static const char *const srcs[] = {
+	    /* the .sops.yaml idiom */
+	    "keys:\n    - &prod-eu age1aaa # the cluster\n"
+	    "    - &_admin-1 age1bbb\n"
+	    "creation_rules:\n"
+	    "    - path_regex: ^clusters/prod-eu/\n"
+	    "      key_groups:\n"
+	    "        - age:\n"
+	    "            - *prod-eu\n"
+	    "            - *_admin-1\n",
+	    "a: &x [1, 2]\nb: [*x, *x]\nc: {k: *x}\n",
+	    "base: &b\n    x: 1\nm:\n    <<: *b\n    y: 2\n",
+	    "l:\n    - &m\n      x: 1\n    - *m\n",
+	    "n: &e\no: *e\n",
+	    "s: &s !!str 3\nt: *s\n",
+	    "lit: &l |\n    text\nr: *l\n",
+	    "a: &x 1\nb: *x\nc: &x 2\nd: *x\n",
+	    "k: &q\n- a\n- b\nr: *q\n",
+	    "a: 1\n---\nb: &x 2\nc: *x\n",
+	    "k: &a # note\n    x: 1\nl: *a\n",
+	};
+	static const char *const flows[] = {
+	    "a: [&e , *e]\n",
+	    "a: &x\n    - 1\nb: {c: *x, d: [*x]}\n",
+	    "a: &x {b: &y 1}\nc: *x\nd: *y\n",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SEAL__ARRAY_LEN(srcs); i++) {
+		same(srcs[i]);
+		stable(srcs[i]);
+	}
+	for (i = 0; i < SEAL__ARRAY_LEN(flows); i++)
+		stable(flows[i]);
+}
+
+/* A tree keeps the names; an alias's copy says what it copies. */
+static void
+test_anchors_in_tree(void **state)
+{
+	struct seal__tree *t = parse_ok(
+	    "a: &x\n    i: &y 1\n    j: *y\nb: *x\n&k key: v\nc: *k\n");
+	const struct seal__node *a, *b;
+
+	(void)state;
+	a = val(t, "a");
+	b = val(t, "b");
+	assert_string_equal(a->anchor, "x");
+	assert_false(a->flags & SEAL_F_ALIAS);
+	assert_string_equal(b->anchor, "x");
+	assert_true(b->flags & SEAL_F_ALIAS);
+	/* the copy defines no anchor of its own, its alias stays one */
+	assert_null(seal__map_get(b, "i")->anchor);
+	assert_string_equal(seal__map_get(b, "j")->anchor, "y");
+	assert_true(seal__map_get(b, "j")->flags & SEAL_F_ALIAS);
+	/* a key's anchor is not kept: its alias is a plain copy */
+	assert_null(val(t, "c")->anchor);
+	assert_false(val(t, "c")->flags & SEAL_F_ALIAS);
+	seal__tree_free(t);
+}
+
+/* A changed copy or a changed anchored node is written out in full. */
+static void
+test_anchors_edited(void **state)
+{
+	struct seal__tree *t = parse_ok("a: &x v\nb: *x\nc: *x\n");
+	seal_ctx *ctx = ctx_new();
+	char *out;
+
+	(void)state;
+	assert_int_equal(seal__node_set_text(t,
+	    seal__map_get(t->docs[0].root, "b"), "w", 1), 0);
+	out = emit(t, 0);
+	assert_string_equal(out, "a: &x v\nb: w\nc: *x\n");
+	free(out);
+	assert_int_equal(seal__node_set_text(t,
+	    seal__map_get(t->docs[0].root, "a"), "z", 1), 0);
+	out = emit(t, 0);
+	assert_string_equal(out, "a: &x z\nb: w\nc: v\n");
+	free(out);
+	/* an alias to a removed anchor is written in full */
+	seal__items_remove(t->docs[0].root, 0);
+	out = emit(t, 0);
+	assert_string_equal(out, "b: w\nc: v\n");
+	free(out);
+	seal_ctx_free(ctx);
+	seal__tree_free(t);
+}
+
 static void
 test_billion_laughs(void **state)
 {
@@ -807,6 +901,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_multi_doc),
 	cmocka_unit_test(test_top_level_must_be_map),
 	cmocka_unit_test(test_anchors),
+	cmocka_unit_test(test_anchors_kept),
+	cmocka_unit_test(test_anchors_in_tree),
+	cmocka_unit_test(test_anchors_edited),
 	cmocka_unit_test(test_billion_laughs),
 	cmocka_unit_test(test_limits),
 	cmocka_unit_test(test_rejected),

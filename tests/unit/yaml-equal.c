@@ -3,7 +3,8 @@
  * yaml-equal.c - structural comparison of two YAML trees, the oracle of
  * the round-trip property tests and the fuzz target: emit then parse
  * must give back an equal tree. Ignores what the writer may choose
- * (quoting style, line numbers); compares everything else.
+ * (quoting style, line numbers); compares everything else, anchor names
+ * and alias marks included.
  */
 #include "config.h"
 
@@ -12,7 +13,7 @@
 
 #include "tests/unit/yaml-equal.h"
 
-#define CMP_FLAGS (SEAL_F_INLINE | SEAL_F_BLANK | SEAL_F_COMPACT)
+#define CMP_FLAGS (SEAL_F_INLINE | SEAL_F_BLANK | SEAL_F_COMPACT | SEAL_F_ALIAS)
 
 static bool
 subtree_has_comments(const struct seal__node *n)
@@ -113,8 +114,15 @@ node_eq_n(const struct seal__node *a, const struct seal__node *b, char *why,
 	size_t i;
 	uint8_t fa, fb;
 
-	if (is_empty_null(a) && is_empty_null(b))
-		return true;
+	if (is_empty_null(a) && is_empty_null(b)) {
+		const char *x = a ? a->anchor : NULL, *y = b ? b->anchor : NULL;
+
+		if ((x == NULL) == (y == NULL) &&
+		    (x == NULL || strcmp(x, y) == 0))
+			return true;
+		snprintf(why, wl, "%s: anchors differ", path);
+		return false;
+	}
 	if (a == NULL || b == NULL || a->kind != b->kind) {
 		snprintf(why, wl, "%s: node kinds differ", path);
 		return false;
@@ -139,6 +147,13 @@ node_eq_n(const struct seal__node *a, const struct seal__node *b, char *why,
 	if (fa != fb) {
 		snprintf(why, wl, "%s: flags differ (%#x vs %#x)", path, fa,
 		    fb);
+		return false;
+	}
+	if ((a->anchor == NULL) != (b->anchor == NULL) ||
+	    (a->anchor != NULL && strcmp(a->anchor, b->anchor) != 0)) {
+		snprintf(why, wl, "%s: anchors differ (%s vs %s)", path,
+		    a->anchor ? a->anchor : "none",
+		    b->anchor ? b->anchor : "none");
 		return false;
 	}
 	if (a->kind == SEAL_N_SCALAR || a->kind == SEAL_N_COMMENT) {
