@@ -300,7 +300,7 @@ keys_discover(seal_ctx *ctx, seal_identity **out, int *nsources)
 		error("no age identity found: set SOPS_AGE_KEY_FILE (or "
 		      "SOPS_AGE_KEY, SOPS_AGE_KEY_CMD), or put your key in "
 		      "~/.config/sops/age/keys.txt");
-		return -1;
+		return -2;
 	}
 	*out = set;
 	return 0;

@@ -12,8 +12,10 @@
 /*
  * Gather every identity from SOPS_AGE_SSH_PRIVATE_KEY_FILE (or the
  * default SSH keys), SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD
- * and the default keys.txt. 0 and *out on success; -1 with an error
- * printed (none found, unreadable, group/world-readable, bad key).
+ * and the default keys.txt. 0 and *out on success; -2 with an error
+ * printed when there is none (no key: a negative answer); -1 with an
+ * error printed for trouble (unreadable, group/world-readable, bad key,
+ * a failing SOPS_AGE_KEY_CMD).
  */
 int keys_discover(seal_ctx *ctx, seal_identity **out, int *nsources);
 

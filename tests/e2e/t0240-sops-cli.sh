@@ -113,7 +113,7 @@ t_check "... is JSON with whole=false" grep -q '"whole": false' "$T_TMP/out"
 
 # ---- key discovery ---------------------------------------------------
 unset SOPS_AGE_KEY_FILE
- t_exit 2 "no identity anywhere: exit 2" "$SEAL" decrypt rot.yaml
+ t_exit 1 "no identity anywhere: no key, exit 1" "$SEAL" decrypt rot.yaml
  t_check "... and says where to put one" grep -q "keys.txt" "$T_TMP/err"
  SOPS_AGE_KEY=$(grep AGE-SECRET k1.txt) t_ok "SOPS_AGE_KEY" "$SEAL" decrypt rot.yaml
  SOPS_AGE_KEY_CMD="cat '$T_TMP/k1.txt'" t_ok "SOPS_AGE_KEY_CMD (argv, no shell)" \

@@ -291,9 +291,14 @@ sops_load(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 int
 sops_identities(seal_ctx *ctx, seal_identity **out)
 {
-	if (keys_discover(ctx, out, NULL) != 0)
+	switch (keys_discover(ctx, out, NULL)) {
+	case 0:
+		return 0;
+	case -2: /* no key at all: the same answer as no key matching */
+		return sops_compat ? 128 : EXIT_NEGATIVE;
+	default:
 		return sops_compat ? 128 : EXIT_TROUBLE;
-	return 0;
+	}
 }
 
 /*
@@ -464,7 +469,8 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		error("%s: no age recipients: give -r/--age, set "
 		      "SOPS_AGE_RECIPIENTS, or add a .sops.yaml creation rule",
 		    path);
-		ec = sops_compat ? 111 : EXIT_TROUBLE;
+		/* as when no creation rule matches: nobody may read it */
+		ec = sops_compat ? 111 : EXIT_NEGATIVE;
 		goto out;
 	}
 	*out = p;
