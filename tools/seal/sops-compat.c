@@ -42,6 +42,8 @@ struct compat {
 	int nn;
 	char **owned; /* the "--flag" strings made here */
 	int nowned;
+	char **pos;   /* the operands (files, set's path and value) */
+	int npos;
 };
 
 static int
@@ -97,15 +99,15 @@ mode(const struct opt *opt, const char *arg)
 	return 0;
 }
 
-#define PASS(l, a, h) OPT_CALLBACK(0, l, &c, a, h, pass)
-#define PASS_NOARG(l, h) OPT_CALLBACK_NOARG(0, l, &c, h, pass)
+#define PASS(l, a, h) OPT_CALLBACK(0, l, c, a, h, pass)
+#define PASS_NOARG(l, h) OPT_CALLBACK_NOARG(0, l, c, h, pass)
 #define MODE(s, l, m, h) \
 	{ .type = OPT_T_CALLBACK, .short_name = (s), .long_name = (l), \
-		.value = &c, .help = (h), .cb = mode, .flags = OPT_NOARG, \
+		.value = c, .help = (h), .cb = mode, .flags = OPT_NOARG, \
 		.defval = (intptr_t)(m) }
 #define IGNORE(s, l) \
 	{ .type = OPT_T_BOOL, .short_name = (s), .long_name = (l), \
-		.value = &c.ignored, .flags = OPT_HIDDEN }
+		.value = &c->ignored, .flags = OPT_HIDDEN }
 
 static const char *const subcommands[] = {"decrypt", "encrypt", "edit",
     "rotate", "updatekeys", "set", "unset", "filestatus"};
@@ -181,11 +183,10 @@ split_set(const char *set_arg, char **spare)
 /*
  * Parse sops's flags up to each operand: the first operand names the
  * command unless a flag did (so "sops -d decrypt" decrypts a file named
- * decrypt), "--" ends the flags. The operands go to pos.
+ * decrypt), "--" ends the flags. The operands go to c->pos.
  */
 static int
-parse(const struct opt_cmd *cmd, struct compat *c, int argc, char **argv,
-    char **pos, int *npos)
+parse(const struct opt_cmd *cmd, struct compat *c, int argc, char **argv)
 {
 	int n;
 	size_t k;
@@ -197,44 +198,47 @@ parse(const struct opt_cmd *cmd, struct compat *c, int argc, char **argv,
 			return -1;
 		if (strcmp(argv[0], "--") == 0) {
 			for (k = 1; k < (size_t)n; k++)
-				pos[(*npos)++] = argv[k];
+				c->pos[c->npos++] = argv[k];
 			return -1;
 		}
 		for (k = 0; k < NSUBCOMMANDS; k++)
-			if (c->cmd == NULL && *npos == 0 &&
+			if (c->cmd == NULL && c->npos == 0 &&
 			    strcmp(argv[0], subcommands[k]) == 0)
 				break;
 		if (k < NSUBCOMMANDS)
 			c->cmd = subcommands[k];
 		else
-			pos[(*npos)++] = argv[0];
+			c->pos[c->npos++] = argv[0];
 		/* argv[0] is the name slot of the next round */
 		argc = n;
 	}
 }
 
-int
-cmd_sops_compat(int argc, char **argv)
+/*
+ * sops's command line into c: its option table, the flags parsed, the
+ * command chosen. Returns -1 to go on, or sops's exit code.
+ */
+static int
+translate(struct compat *c, int argc, char **argv)
 {
-	struct compat c = { 0 };
 	const struct opt opts[] = {
 		OPT_GROUP("Commands as flags:"),
 		MODE('d', "decrypt", "decrypt", "decrypt a file"),
 		MODE('e', "encrypt", "encrypt", "encrypt a file"),
 		MODE('r', "rotate", "rotate", "new data key"),
-		{ .type = OPT_T_CALLBACK, .long_name = "set", .value = &c,
+		{ .type = OPT_T_CALLBACK, .long_name = "set", .value = c,
 		    .argh = "'[\"k\"] VALUE'", .help = "set one value",
 		    .cb = mode, .defval = (intptr_t)"set" },
-		OPT_BOOL('v', "version", &c.version, "print the version"),
+		OPT_BOOL('v', "version", &c->version, "print the version"),
 		OPT_GROUP("Flags (as seal's):"),
 		{ .type = OPT_T_CALLBACK, .short_name = 'i', .long_name =
-		    "in-place", .value = &c, .help = "write the file in place",
+		    "in-place", .value = c, .help = "write the file in place",
 		    .cb = pass_as, .flags = OPT_NOARG,
 		    .defval = (intptr_t)"in-place" },
 		PASS("input-type", "T", "yaml, json, dotenv or binary"),
 		PASS("output-type", "T", "format of the output"),
 		{ .type = OPT_T_CALLBACK, .short_name = 'a', .long_name = "age",
-		    .value = &c, .argh = "R[,R...]", .help = "age recipients",
+		    .value = c, .argh = "R[,R...]", .help = "age recipients",
 		    .cb = pass_as, .defval = (intptr_t)"age" },
 		PASS("config", "FILE", "use this .sops.yaml"),
 		PASS("indent", "N", "indentation of the output"),
@@ -253,7 +257,7 @@ cmd_sops_compat(int argc, char **argv)
 		PASS("add-age", "R", "rotate: add a recipient"),
 		PASS("rm-age", "R", "rotate: remove a recipient"),
 		{ .type = OPT_T_CALLBACK, .short_name = 'y', .long_name = "yes",
-		    .value = &c, .help = "updatekeys: no prompt", .cb = pass_as,
+		    .value = c, .help = "updatekeys: no prompt", .cb = pass_as,
 		    .flags = OPT_NOARG, .defval = (intptr_t)"yes" },
 		PASS_NOARG("idempotent", "set/unset: no change is no error"),
 		PASS("value-file", "F", "set: the value from F"),
@@ -264,7 +268,7 @@ cmd_sops_compat(int argc, char **argv)
 		IGNORE(0, "disable-version-check"),
 		IGNORE(0, "enable-local-keyservice"),
 		{ .type = OPT_T_STRING, .long_name = "decryption-order",
-		    .value = &c.ignored_arg, .flags = OPT_HIDDEN },
+		    .value = &c->ignored_arg, .flags = OPT_HIDDEN },
 		IGNORE('s', "show-master-keys"),
 		IGNORE(0, "check-for-updates"),
 		OPT_END(),
@@ -272,17 +276,37 @@ cmd_sops_compat(int argc, char **argv)
 	const struct opt_cmd cmd = { .name = "sops", .usage = usage,
 		.desc = desc, .opts = opts, .footer = footer,
 		.flags = OPT_CMD_STOP_AT_OPERAND | OPT_CMD_KEEP_DASHDASH };
-	char *spare[2] = { NULL, NULL }, **pos;
-	int i, npos = 0, ec;
+	int ec;
+
+	ec = parse(&cmd, c, argc, argv);
+	if (ec >= 0 || c->version)
+		return ec;
+	if (c->cmd == NULL)
+		c->cmd = "edit";
+	if (c->npos == 0 && strcmp(c->cmd, "encrypt") != 0 &&
+	    strcmp(c->cmd, "decrypt") != 0) {
+		error("no file specified");
+		opt_usage(&cmd, stderr);
+		return 100;
+	}
+	return -1;
+}
+
+int
+cmd_sops_compat(int argc, char **argv)
+{
+	struct compat c = { 0 };
+	char *spare[2] = { NULL, NULL };
+	int i, ec;
 
 	sops_compat = 1;
-	pos = calloc((size_t)argc + 2, sizeof(*pos));
-	if (pos == NULL || grow(&c.nv, 0) < 0) {
+	c.pos = calloc((size_t)argc + 2, sizeof(*c.pos));
+	if (c.pos == NULL || grow(&c.nv, 0) < 0) {
 		ec = 1;
 		goto out;
 	}
 	c.nn = 1;
-	if ((ec = parse(&cmd, &c, argc, argv, pos, &npos)) >= 0)
+	if ((ec = translate(&c, argc, argv)) >= 0)
 		goto out;
 	if (c.version) {
 		printf("sops %s (seal %s)\n", SEAL_SOPS_WRITES_VERSION,
@@ -290,32 +314,23 @@ cmd_sops_compat(int argc, char **argv)
 		ec = 0;
 		goto out;
 	}
-	if (c.cmd == NULL)
-		c.cmd = "edit";
-	if (npos == 0 && strcmp(c.cmd, "encrypt") != 0 &&
-	    strcmp(c.cmd, "decrypt") != 0) {
-		error("no file specified");
-		opt_usage(&cmd, stderr);
-		ec = 100;
-		goto out;
-	}
 	if (strcmp(c.cmd, "filestatus") == 0) {
-		ec = filestatus(npos, pos);
+		ec = filestatus(c.npos, c.pos);
 		goto out;
 	}
 	if (c.set_arg != NULL) {
 		if ((ec = split_set(c.set_arg, spare)) != 0)
 			goto out;
-		pos[npos++] = spare[0];
-		pos[npos++] = spare[1];
+		c.pos[c.npos++] = spare[0];
+		c.pos[c.npos++] = spare[1];
 	}
 	c.nv[0] = (char *)c.cmd;
-	for (i = 0; i < npos; i++) {
+	for (i = 0; i < c.npos; i++) {
 		if (grow(&c.nv, c.nn) < 0) {
 			ec = 1;
 			goto out;
 		}
-		c.nv[c.nn++] = pos[i];
+		c.nv[c.nn++] = c.pos[i];
 	}
 	c.nv[c.nn] = NULL;
 	ec = dispatch(c.cmd, c.nn, c.nv);
@@ -326,6 +341,6 @@ out:
 		free(c.owned[i]);
 	free(c.owned);
 	free(c.nv);
-	free(pos);
+	free(c.pos);
 	return ec;
 }
