@@ -4,7 +4,7 @@
  * credential rules, then the Kubernetes/SOPS structure checks when the
  * cheap prefilter says the bytes may hold such a document. Also the
  * shared helpers (lines, redaction, entropy, placeholders, findings).
- * It does not read files or git objects: staged.c and the tools do.
+ * It does not read files or git objects: pool.c and the tools do.
  */
 #include "config.h"
 

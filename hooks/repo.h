@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * hooks/repo.h - the scanner's view of a git repository (hooks/staged.c, the one
- * file that links libgit2) and the hook installer (hooks/install.c).
+ * hooks/repo.h - the scanner's view of a git repository (hooks/repo.c lists the
+ * jobs, hooks/pool.c scans them; libgit2 only in hooks/git/libgit2.c) and
+ * the hook installer (hooks/install.c).
  */
 #ifndef SEAL_HOOKS_GIT_H
 #define SEAL_HOOKS_GIT_H

@@ -4,7 +4,7 @@
  * and tools/cmd-hook.c are its callers). A scan turns named byte buffers
  * into findings: rules.c matches credential patterns (Hyperscan prefilter,
  * PCRE2 confirmation), kube.c checks Kubernetes and SOPS structure,
- * engine.c runs both on one buffer, staged.c feeds buffers from git.
+ * engine.c runs both on one buffer, pool.c feeds buffers from git.
  *
  * Invariants: a finding never holds a secret in the clear (excerpt is
  * redacted when made; the fingerprint is a hash); the engine is read-only

@@ -5,7 +5,7 @@
  * CLOSE, all submitted with one io_uring_enter. On this project's VM a
  * system call costs several microseconds; this halves the kernel time
  * of reading 20,000 files. Raw system calls, no liburing. It judges
- * nothing: staged.c compares the stat data with the index.
+ * nothing: worktree.c compares the stat data with the index.
  */
 #include "config.h"
 

@@ -5,7 +5,7 @@
  * repository as git does for the plain layouts, map and parse its index,
  * resolve HEAD through loose or packed refs and read loose objects
  * (packs: hooks/git/pack.c; the HEAD-to-index comparison: hooks/git/diff.c). Anything
- * unusual answers GIX_UNSUPPORTED and the caller (staged.c) asks libgit2
+ * unusual answers GIX_UNSUPPORTED and the caller (repo.c) asks libgit2
  * instead; never a guess.
  */
 #include "config.h"

@@ -4,7 +4,7 @@
  * leaked credentials in what is staged (--staged, what the hook runs), in
  * every tracked file (--all [REV]), in history (--history [RANGE]) or in
  * files and directories on disk. Options, config files and exit codes
- * live here; the rules are in hooks/, the git plumbing in hooks/staged.c.
+ * live here; the rules are in hooks/, the git side in hooks/repo.c and hooks/pool.c.
  */
 #include "config.h"
 
