@@ -74,7 +74,7 @@ dist_check_SCRIPTS += tests/e2e/t0304-scan-exec.sh
 .PHONY: print-pkglibexecdir
 print-pkglibexecdir:
 	@echo $(pkglibexecdir)
-dist_check_SCRIPTS += tests/e2e/t0305-scan-fastpath.sh
+dist_check_SCRIPTS += tests/e2e/t0305-scan-fastpath.sh tests/e2e/t0306-scan-uring.sh
 
 # the scanner's own git readers (index, objects, deltas)
 fuzz_programs += tests/fuzz/fuzz-index

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# t0306-scan-uring: `seal scan --all` reads work-tree files in io_uring
+# batches (hooks/wtread.c) where the kernel allows it. Where it does not
+# (an old kernel: ENOSYS; a container's seccomp profile: EPERM; a ring
+# that fails mid-run) the scan reads them the plain way and finds exactly
+# the same; SEAL_SCAN_URING forces each case. strace shows which path ran.
+. "$SEAL_SRCDIR/tests/e2e/lib.sh"
+t_need_prog git
+t_need_prog strace
+SCAN=$(dirname "$SEAL")/seal-scan
+
+git init -q r && cd r || exit 2
+for d in 1 2 3 4 5 6; do
+	mkdir -p "dir$d"
+	for i in $(seq 1 12); do echo "key$i: value $d $i" >"dir$d/f$i.yaml"; done
+done
+echo 'aws_access_key_id = "AKIA4HKQ2Z7XWJ3PLM5N"' >dir3/leak.txt
+printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: x\nstringData:\n  password: hunter2\n' >dir5/secret.yaml
+git add -A && git -c user.name=a -c user.email=a@b commit -qm files
+NFILES=$(git ls-files | wc -l)
+
+t_exit 1 "the default path finds the planted secrets" \
+	"$SEAL" scan --all --format json
+cp "$T_TMP/out" "$T_TMP/want"
+t_check "... the leaked key" grep -q dir3/leak.txt "$T_TMP/want"
+t_check "... the plaintext Secret" grep -q dir5/secret.yaml "$T_TMP/want"
+
+for mode in off enosys eperm broken; do
+	t_exit 1 "SEAL_SCAN_URING=$mode: still exit 1" \
+		env SEAL_SCAN_URING=$mode "$SEAL" scan --all --format json
+	t_cmp "... the same findings" "$T_TMP/want" "$T_TMP/out"
+	env SEAL_SCAN_URING=$mode strace -f -qq -c -o "$T_TMP/st" \
+		-e trace=io_uring_enter,openat "$SCAN" scan --all -q >/dev/null 2>&1
+	opens=$(awk '$NF == "openat" {print $4}' "$T_TMP/st")
+	t_check "... no io_uring batch ran" \
+		awk '$NF == "io_uring_enter" {exit 1}' "$T_TMP/st"
+	t_check "... every file was opened the plain way ($NFILES files)" \
+		test "${opens:-0}" -ge "$NFILES"
+done
+
+# the same with the ring (where the kernel allows it): fewer opens
+strace -f -qq -c -o "$T_TMP/st" -e trace=io_uring_setup,openat \
+	"$SCAN" scan --all -q >/dev/null 2>&1
+if awk '$NF == "io_uring_setup" && NF == 5 {ok=1} END {exit !ok}' "$T_TMP/st"; then
+	opens=$(awk '$NF == "openat" {print $4}' "$T_TMP/st")
+	t_check "with io_uring, files are not opened one by one" \
+		test "${opens:-0}" -lt "$NFILES"
+else
+	echo "# io_uring is refused on this machine; only the fallback ran"
+fi
+t_done
