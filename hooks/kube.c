@@ -20,7 +20,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "hooks/scan.h"
+#include "hooks/checks.h"
 #include "hooks/yamlish.h"
 
 /* .sops.yaml ------------------------------------------------------------- */

@@ -27,7 +27,7 @@
 #endif
 #include <sodium.h>
 
-#include "hooks/scan.h"
+#include "hooks/checks.h"
 
 enum chk {
 	CHK_TOKEN,	/* entropy floor, not a placeholder or a mask */

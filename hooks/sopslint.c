@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hooks/scan.h"
+#include "hooks/checks.h"
 #include "sops/sops.h"
 #include "stores/tree.h"
 

@@ -3,6 +3,7 @@
 # tools/scan/cmd-scan.c and tools/scan/cmd-hook.c; their tests, fuzzers, man pages.
 noinst_LTLIBRARIES += hooks/libhooks.la
 hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
+	hooks/findings.h hooks/findings.c hooks/text.h hooks/text.c hooks/checks.h \
 	hooks/yamlish.h hooks/yamlish.c hooks/kube.c hooks/config.c \
 	hooks/repo.h hooks/source.h hooks/repo.c hooks/pool.c hooks/worktree.c \
 	hooks/install.c hooks/report.h hooks/git/libgit2.c \
