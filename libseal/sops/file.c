@@ -146,6 +146,14 @@ seal_rc
 seal_sops_load(seal_ctx *ctx, const void *buf, size_t len, int format,
     const char *name, seal_sops_file **out)
 {
+	return seal_sops_load_limits(ctx, buf, len, format, name, NULL, out);
+}
+
+seal_rc
+seal_sops_load_limits(seal_ctx *ctx, const void *buf, size_t len, int format,
+    const char *name, const seal_limits *limits, seal_sops_file **out)
+{
+	struct seal__limits lbuf, *lim = NULL;
 	seal_sops_file *f;
 	enum seal__format pf;
 	seal__parse_fn parse;
@@ -154,6 +162,13 @@ seal_sops_load(seal_ctx *ctx, const void *buf, size_t len, int format,
 	seal_rc rc;
 
 	*out = NULL;
+	if (limits != NULL) {
+		lbuf.max_bytes = limits->max_bytes;
+		lbuf.max_depth = limits->max_depth;
+		lbuf.max_nodes = limits->max_nodes;
+		lbuf.max_docs = limits->max_docs;
+		lim = &lbuf;
+	}
 	if (format == 0)
 		format = (int)seal__format_from_path(name);
 	if (format == SEAL_FMT_INI)
@@ -168,7 +183,7 @@ seal_sops_load(seal_ctx *ctx, const void *buf, size_t len, int format,
 	f->fmt = (enum seal__format)format;
 	pf = f->fmt;
 	if (pf == SEAL_FMT_BINARY && looks_like_envelope(buf, len)) {
-		rc = seal__json_parse(ctx, buf, len, NULL, &f->t);
+		rc = seal__json_parse(ctx, buf, len, lim, &f->t);
 		if (rc == SEAL_OK &&
 		    seal__map_find(f->t->docs[0].root, "sops") != (size_t)-1) {
 			pf = SEAL_FMT_JSON;
@@ -183,7 +198,7 @@ seal_sops_load(seal_ctx *ctx, const void *buf, size_t len, int format,
 			rc = seal__err(ctx, SEAL_EINVAL, "unknown format");
 			goto fail;
 		}
-		if ((rc = parse(ctx, buf, len, NULL, &f->t)) != SEAL_OK) {
+		if ((rc = parse(ctx, buf, len, lim, &f->t)) != SEAL_OK) {
 			seal__err_prefix(ctx, "%s", f->name);
 			goto fail;
 		}

@@ -2,7 +2,8 @@
 /*
  * sops/path.c - sops's tree paths ('["a"][0]["b"]': quoted components
  * are keys, bare integers list indices) and what uses them: set (value
- * given as JSON), unset and extract, on the first document.
+ * given as JSON), unset and extract, on the first document; reading one
+ * scalar of any document and listing every scalar leaf (for unseal).
  */
 #include "config.h"
 
@@ -88,9 +89,9 @@ seq_index(const struct seal__node *s, size_t idx)
 }
 
 static struct seal__node *
-lookup(const seal_sops_file *f, const struct comp *c, size_t n)
+lookup_doc(const seal_sops_file *f, size_t doc, const struct comp *c, size_t n)
 {
-	struct seal__node *cur = f->t->ndocs ? f->t->docs[0].root : NULL;
+	struct seal__node *cur = doc < f->t->ndocs ? f->t->docs[doc].root : NULL;
 	size_t i, j;
 
 	for (i = 0; i < n && cur != NULL; i++) {
@@ -106,6 +107,12 @@ lookup(const seal_sops_file *f, const struct comp *c, size_t n)
 		cur = j == (size_t)-1 ? NULL : cur->items[j].val;
 	}
 	return cur;
+}
+
+static struct seal__node *
+lookup(const seal_sops_file *f, const struct comp *c, size_t n)
+{
+	return lookup_doc(f, 0, c, n);
 }
 
 static seal_rc
@@ -270,4 +277,69 @@ seal_sops_extract(seal_ctx *ctx, const seal_sops_file *f, const char *path,
 	tmp.ndocs = 1;
 	tmp.indent = f->t->indent;
 	return emit(ctx, &tmp, &eo, write, arg);
+}
+
+size_t
+seal_sops_doc_count(const seal_sops_file *f)
+{
+	return f != NULL && f->t != NULL ? f->t->ndocs : 0;
+}
+
+seal_rc
+seal_sops_doc_scalar(seal_ctx *ctx, const seal_sops_file *f, size_t doc,
+    const char *path, const char **text, size_t *len)
+{
+	struct comp c[MAX_COMPONENTS];
+	struct seal__node *v;
+	size_t n;
+	seal_rc rc;
+
+	if (f->broken || f->t == NULL)
+		return seal__err(ctx, SEAL_EINVAL, "%s: unusable file", f->name);
+	if ((rc = parse_path(ctx, path, c, &n)) != SEAL_OK)
+		return rc;
+	v = lookup_doc(f, doc, c, n);
+	if (v == NULL)
+		return seal__err(ctx, SEAL_EINVAL, "%s: document %zu has no value "
+		    "at %s", f->name, doc + 1, path);
+	if (v->kind != SEAL_N_SCALAR)
+		return seal__err(ctx, SEAL_EFORMAT, "%s: document %zu: %s is not "
+		    "a scalar", f->name, doc + 1, path);
+	*text = v->text;
+	*len = v->len;
+	return SEAL_OK;
+}
+
+static int
+leaves(const struct seal__node *n, size_t doc, unsigned depth,
+    seal_sops_leaf_fn fn, void *arg)
+{
+	size_t i;
+	int r;
+
+	if (n == NULL || depth > 1024)
+		return 0;
+	if (n->kind == SEAL_N_SCALAR)
+		return fn(arg, doc, n->text, n->len);
+	if (n->kind != SEAL_N_MAP && n->kind != SEAL_N_SEQ)
+		return 0;
+	for (i = 0; i < n->nitems; i++)
+		if ((r = leaves(n->items[i].val, doc, depth + 1, fn, arg)) != 0)
+			return r;
+	return 0;
+}
+
+seal_rc
+seal_sops_leaves(seal_ctx *ctx, const seal_sops_file *f, seal_sops_leaf_fn fn,
+    void *arg)
+{
+	size_t d;
+
+	if (f->broken || f->t == NULL)
+		return seal__err(ctx, SEAL_EINVAL, "%s: unusable file", f->name);
+	for (d = 0; d < f->t->ndocs; d++)
+		if (leaves(f->t->docs[d].root, d, 0, fn, arg) != 0)
+			return seal__err(ctx, SEAL_EIO, "%s: stopped by the caller",
+			    f->name);
+	return SEAL_OK;
 }

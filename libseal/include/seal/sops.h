@@ -64,6 +64,22 @@ SEAL_API int seal_sops_format_from_name(const char *name);
  */
 SEAL_API seal_rc seal_sops_load(seal_ctx *ctx, const void *buf, size_t len,
     int format, const char *name, seal_sops_file **out) SEAL_WUR;
+/*
+ * Limits on untrusted input for seal_sops_load_limits; a zero field takes
+ * the default of seal_sops_load: 64 MiB, depth 64, 1,000,000 nodes after
+ * alias expansion (the alias budget), 10,000 YAML documents. Over a limit
+ * the load fails with SEAL_ELIMIT naming the limit.
+ */
+typedef struct seal_limits {
+	size_t max_bytes;
+	unsigned max_depth;
+	size_t max_nodes;
+	unsigned max_docs;
+} seal_limits;
+
+SEAL_API seal_rc seal_sops_load_limits(seal_ctx *ctx, const void *buf,
+    size_t len, int format, const char *name, const seal_limits *limits,
+    seal_sops_file **out) SEAL_WUR;
 SEAL_API void seal_sops_free(seal_sops_file *f);
 /* Does the file carry sops metadata (is it sealed)? */
 SEAL_API int seal_sops_is_encrypted(const seal_sops_file *f);
@@ -85,6 +101,38 @@ SEAL_API seal_rc seal_sops_unwrap(
  */
 SEAL_API seal_rc seal_sops_decrypt(seal_ctx *ctx, seal_sops_file *f,
     const seal_identity *id, unsigned flags) SEAL_WUR;
+
+/* ---- reading documents ---------------------------------------------------- */
+
+/* How many documents the file holds (a YAML stream may hold several). */
+SEAL_API size_t seal_sops_doc_count(const seal_sops_file *f);
+/*
+ * The text of the scalar at path (sops's syntax) in document doc
+ * (0-based), without copying: valid until the file changes or is freed.
+ * Works on a sealed file too, where an encrypted value reads as its
+ * "ENC[...]" text and a clear one (metadata.namespace under the usual
+ * rule) as itself: that is how a decryptor checks a document's metadata
+ * as sealed, before decrypting. SEAL_EINVAL when there is no value there,
+ * SEAL_EFORMAT when it is a map or a list.
+ */
+SEAL_API seal_rc seal_sops_doc_scalar(seal_ctx *ctx, const seal_sops_file *f,
+    size_t doc, const char *path, const char **text, size_t *len) SEAL_WUR;
+/*
+ * Call fn for every scalar leaf of every document (map values and list
+ * items, depth first, in document order; keys, comments and the sops
+ * block are not leaves). On a sealed file encrypted leaves read as their
+ * "ENC[...]" text; after seal_sops_decrypt the same walk gives the same
+ * leaves in the same order in the clear, so a caller can pair each
+ * ciphertext with its plaintext (unseal matches kustomize's output to
+ * verified sources this way). A non-zero return from fn stops the walk
+ * (SEAL_EIO).
+ * WARNING: on a decrypted file the texts are plaintext in guarded memory;
+ * copy them only into guarded memory.
+ */
+typedef int (*seal_sops_leaf_fn)(
+    void *arg, size_t doc, const char *text, size_t len);
+SEAL_API seal_rc seal_sops_leaves(seal_ctx *ctx, const seal_sops_file *f,
+    seal_sops_leaf_fn fn, void *arg) SEAL_WUR;
 
 /* ---- creation parameters ------------------------------------------------- */
 
