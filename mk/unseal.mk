@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: ISC
+# unseal: the decrypt-only program beside a sync agent (tools/unseal/).
+# It links the shared libseal (public API only) so that t0503 can check
+# its undefined symbols against a deny-list of sealing and key-making
+# calls.
+bin_PROGRAMS += unseal
+unseal_SOURCES = \
+	tools/unseal/unseal.h \
+	tools/unseal/main.c \
+	tools/unseal/output.c \
+	tools/unseal/keyring.c \
+	tools/unseal/policy.c \
+	tools/unseal/unseal-file.c \
+	tools/unseal/cmd-filter.c \
+	tools/unseal/cmd-render.c \
+	tools/unseal/kustomize.c \
+	tools/unseal/cmd-krm.c \
+	tools/unseal/cmd-discover.c \
+	tools/common/util.c \
+	tools/common/util.h \
+	tools/common/cmd.h
+unseal_LDADD = libseal/libseal.la $(SODIUM_LIBS) $(CRYPTO_LIBS)
+
+dist_man_MANS += doc/unseal.1
+dist_check_SCRIPTS += tests/e2e/t0500-unseal-filter.sh

@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * kustomize.c - `unseal render` of a kustomization. kustomize only ever
+ * sees ciphertext: it builds the app as it is in the repository, sealed
+ * documents included (it carries their sops block along, sorted and
+ * transformed: namespace:, namePrefix:, labels...). Then each sealed
+ * document of its output is matched to a verified source: the sops MAC
+ * token names the source file, whose MAC is verified on its bytes as
+ * sealed; every ENC[...] value must be a ciphertext of that one source
+ * document, and is replaced by its plaintext; the sops block is dropped.
+ * Tenancy is checked on the source document, and the output document
+ * must stay in the namespace it was sealed for.
+ *
+ * kustomize runs over an untrusted repository in the container holding
+ * the keys, so: no plugins or KRM functions (no --enable-alpha-plugins,
+ * and a file asking for a function is refused), no Helm (no
+ * --enable-helm, and helm fields are refused), no remote bases (URLs are
+ * refused, git is off PATH and HTTP goes to a dead proxy), and no path
+ * or symlink may leave the checkout.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tools/common/cmd.h"
+#include "tools/common/util.h"
+#include "tools/unseal/unseal.h"
+
+static bool
+under(const char *root, const char *p)
+{
+	size_t l = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return true;
+	return strncmp(p, root, l) == 0 && (p[l] == '/' || p[l] == '\0');
+}
+
+static bool
+is_kustomization(const char *n)
+{
+	return strcmp(n, "kustomization.yaml") == 0 ||
+	    strcmp(n, "kustomization.yml") == 0 ||
+	    strcmp(n, "Kustomization") == 0;
+}
+
+/* A relative path in a kustomization line that climbs out with "..". */
+static int
+check_line_paths(const char *root, const char *dir, const char *file,
+    const char *line, size_t len)
+{
+	char val[PATH_MAX], joined[PATH_MAX * 2], real[PATH_MAX];
+	const char *p = line, *end = line + len, *e;
+	size_t vl;
+
+	while (p < end && (*p == ' ' || *p == '-' || *p == '\t'))
+		p++;
+	if (p >= end)
+		return 0;
+	/* "key: value" or "- value" */
+	e = memchr(p, ':', (size_t)(end - p));
+	if (e != NULL && e + 1 < end && e[1] == ' ')
+		p = e + 2;
+	while (p < end && *p == ' ')
+		p++;
+	if (p < end && (*p == '"' || *p == '\''))
+		p++;
+	e = p;
+	while (e < end && *e != '"' && *e != '\'' && *e != ' ' && *e != '#')
+		e++;
+	vl = (size_t)(e - p);
+	if (vl == 0 || vl >= sizeof(val))
+		return 0;
+	memcpy(val, p, vl);
+	val[vl] = '\0';
+	if (memchr(val, '=', vl) != NULL) /* generator "key=path" */
+		memmove(val, strchr(val, '=') + 1, strlen(strchr(val, '=')));
+	if (val[0] == '/') {
+		error("%s: refused: the absolute path '%s' (paths must stay "
+		      "inside the checkout)",
+		    file, val);
+		return -1;
+	}
+	if (strstr(val, "..") == NULL)
+		return 0;
+	snprintf(joined, sizeof(joined), "%s/%s", dir, val);
+	if (realpath(joined, real) == NULL) {
+		/* kustomize fails on it anyway; refuse early if it climbs
+		 * above the root lexically */
+		return 0;
+	}
+	if (!under(root, real)) {
+		error("%s: refused: '%s' leads out of the checkout", file, val);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_kustomization(const char *root, const char *dir, const char *file,
+    const unsigned char *buf, size_t len)
+{
+	const char *p = (const char *)buf, *end = p + len, *nl;
+	static const char *const helm[] = {"helmCharts", "helmGlobals",
+	    "HelmChartInflationGenerator", "helmChartInflationGenerator"};
+	size_t i;
+
+	for (i = 0; i < sizeof(helm) / sizeof(helm[0]); i++)
+		if (memmem(buf, len, helm[i], strlen(helm[i])) != NULL) {
+			error("%s: refused: Helm inflation ('%s') is not "
+			      "allowed in render",
+			    file, helm[i]);
+			return -1;
+		}
+	if (memmem(buf, len, "://", 3) != NULL ||
+	    memmem(buf, len, "git@", 4) != NULL ||
+	    memmem(buf, len, "github.com/", 11) != NULL) {
+		error("%s: refused: a remote resource (render reads only the "
+		      "checkout)",
+		    file);
+		return -1;
+	}
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (check_line_paths(root, dir, file, p, (size_t)(nl - p)))
+			return -1;
+	}
+	return 0;
+}
+
+/* Walk the checkout: refuse symlinks out of it, check kustomizations,
+ * refuse KRM function configs, and note the sealed files. */
+struct walk {
+	const char *root;
+	char **sealed;
+	size_t nsealed, cap, files;
+	int ec;
+	struct unseal_run *r;
+};
+
+static void
+walk_dir(struct walk *w, const char *dir, unsigned depth)
+{
+	struct dirent *de;
+	DIR *d;
+
+	if (depth > 64 || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && w->ec == 0) {
+		char path[PATH_MAX], real[PATH_MAX];
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, ".git") == 0)
+			continue;
+		if (++w->files > 200000u) {
+			error("%s: refused: more than 200000 files in the "
+			      "checkout",
+			    w->root);
+			w->ec = EXIT_NEGATIVE;
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (lstat(path, &st) != 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			if (realpath(path, real) == NULL || !under(w->root, real)) {
+				error("%s: refused: a symlink out of the "
+				      "checkout",
+				    path + strlen(w->root) + 1);
+				w->ec = EXIT_NEGATIVE;
+				break;
+			}
+			continue; /* its target is walked where it is */
+		}
+		if (S_ISDIR(st.st_mode)) {
+			walk_dir(w, path, depth + 1);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		size_t l = strlen(de->d_name);
+		bool manifest = (l > 5 && !strcmp(de->d_name + l - 5, ".yaml")) ||
+		    (l > 4 && !strcmp(de->d_name + l - 4, ".yml")) ||
+		    (l > 5 && !strcmp(de->d_name + l - 5, ".json"));
+		if (!manifest && !is_kustomization(de->d_name))
+			continue;
+		if (st.st_size > (off_t)w->r->max_file)
+			continue; /* kustomize would read it: refused below
+				     if it is sealed and used */
+		unsigned char *buf;
+		size_t len;
+		if (read_under_root(w->root, path, w->r->max_file, &buf, &len)) {
+			w->ec = EXIT_NEGATIVE;
+			break;
+		}
+		const char *rel = path + strlen(w->root) + 1;
+		if (is_kustomization(de->d_name) &&
+		    check_kustomization(w->root, dir, rel, buf, len) != 0)
+			w->ec = EXIT_NEGATIVE;
+		if (memmem(buf, len, "config.kubernetes.io/function", 29) ||
+		    memmem(buf, len, "config.k8s.io/function", 22)) {
+			error("%s: refused: KRM functions do not run in render "
+			      "(use unseal's own handling of sealed files)",
+			    rel);
+			w->ec = EXIT_NEGATIVE;
+		}
+		if (w->ec == 0 && looks_sealed(buf, len)) {
+			if (w->nsealed == w->cap) {
+				char **ns = realloc(w->sealed,
+				    (w->cap = w->cap ? w->cap * 2 : 64) *
+				        sizeof(*ns));
+				if (ns == NULL) {
+					w->ec = EXIT_TROUBLE;
+					free(buf);
+					break;
+				}
+				w->sealed = ns;
+			}
+			if ((w->sealed[w->nsealed] = strdup(path)) == NULL)
+				w->ec = EXIT_TROUBLE;
+			else
+				w->nsealed++;
+		}
+		free(buf);
+	}
+	closedir(d);
+}
+
+/* The full path of prog on PATH, or NULL. */
+static char *
+which(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char buf[PATH_MAX];
+
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ':');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (e == p)
+			continue;
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(e - p), p, prog);
+		if (access(buf, X_OK) == 0)
+			return strdup(buf);
+	}
+	return NULL;
+}
+
+/* Run kustomize on dir; its stdout (ciphertext only) into *out. */
+static int
+run_kustomize(struct unseal_run *r, const char *dir, char **out, size_t *len)
+{
+	char *bin, *argv[8];
+	int pfd[2], status, argc = 0;
+	size_t cap = 1u << 16, max = r->max_output * 4 + (1u << 20);
+	char *buf;
+	pid_t pid;
+	bool kubectl = false;
+
+	*out = NULL;
+	*len = 0;
+	if ((bin = which("kustomize")) == NULL) {
+		if ((bin = which("kubectl")) == NULL) {
+			error("render: a kustomization needs kustomize or "
+			      "kubectl on PATH");
+			return EXIT_TROUBLE;
+		}
+		kubectl = true;
+	}
+	argv[argc++] = bin;
+	argv[argc++] = kubectl ? (char *)"kustomize" : (char *)"build";
+	argv[argc++] = (char *)dir;
+	argv[argc] = NULL;
+	if (pipe2(pfd, O_CLOEXEC) != 0 || (buf = malloc(cap)) == NULL) {
+		free(bin);
+		error("cannot run kustomize: %s", strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	pid = fork();
+	if (pid < 0) {
+		error("cannot run kustomize: %s", strerror(errno));
+		free(bin);
+		free(buf);
+		return EXIT_TROUBLE;
+	}
+	if (pid == 0) {
+		/* a clean environment: no git or docker to find, HTTP to a
+		 * dead proxy, no plugin home, no user config */
+		static char *envp[] = {(char *)"PATH=/nonexistent",
+		    (char *)"HOME=/nonexistent",
+		    (char *)"KUSTOMIZE_PLUGIN_HOME=/nonexistent",
+		    (char *)"XDG_CONFIG_HOME=/nonexistent",
+		    (char *)"HTTP_PROXY=http://127.0.0.1:9",
+		    (char *)"HTTPS_PROXY=http://127.0.0.1:9",
+		    (char *)"http_proxy=http://127.0.0.1:9",
+		    (char *)"https_proxy=http://127.0.0.1:9",
+		    (char *)"NO_PROXY=", (char *)"GIT_ALLOW_PROTOCOL=none",
+		    (char *)"KUBECONFIG=/nonexistent", (char *)"LC_ALL=C", NULL};
+		setpgid(0, 0);
+		dup2(pfd[1], 1);
+		execve(bin, argv, envp);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	unseal_set_child(pid);
+	close(pfd[1]);
+	for (;;) {
+		ssize_t got;
+		if (*len == cap) {
+			char *nb;
+			if (cap >= max) {
+				error("render: kustomize's output is over the "
+				      "limit (--max-output)");
+				kill(-pid, SIGKILL);
+				break;
+			}
+			if ((nb = realloc(buf, cap * 2)) == NULL)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		got = read(pfd[0], buf + *len, cap - *len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		*len += (size_t)got;
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	unseal_set_child(0);
+	free(bin);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || *len == cap) {
+		error("render: kustomize failed (%s %d); nothing was rendered",
+		    WIFEXITED(status) ? "exit" : "signal",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		free(buf);
+		*len = 0;
+		return EXIT_NEGATIVE;
+	}
+	*out = buf;
+	return 0;
+}
+
+/* The MAC tokens ("mac: ENC[...]") of bytes, any of them wanted? */
+static bool
+wanted_macs(const unsigned char *b, size_t len, const char *kout,
+    size_t klen)
+{
+	const unsigned char *p = b, *end = b + len;
+
+	while ((p = memmem(p, (size_t)(end - p), "mac", 3)) != NULL) {
+		const unsigned char *q = p + 3, *e;
+		p += 3;
+		if (q < end && *q == '"')
+			q++;
+		if (q >= end || *q != ':')
+			continue;
+		q++;
+		while (q < end && (*q == ' ' || *q == '"'))
+			q++;
+		if (end - q < 5 || memcmp(q, "ENC[", 4) != 0 ||
+		    (e = memchr(q, ']', (size_t)(end - q))) == NULL)
+			continue;
+		if (memmem(kout, klen, q, (size_t)(e - q) + 1) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* One line of a document: [p, nl). */
+static const char *
+next_line(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	return nl ? nl + 1 : end;
+}
+
+/* metadata.namespace of kustomize's (normalised) output document. */
+static bool
+out_namespace(const char *a, const char *b, char *ns, size_t cap)
+{
+	const char *p = a, *nl;
+	bool meta = false;
+
+	for (; p < b; p = nl) {
+		nl = next_line(p, b);
+		if (*p != ' ' && *p != '\n') {
+			meta = (size_t)(nl - p) >= 9 && !memcmp(p, "metadata:", 9);
+			continue;
+		}
+		if (meta && (size_t)(nl - p) > 13 &&
+		    memcmp(p, "  namespace: ", 13) == 0) {
+			const char *v = p + 13, *e = nl;
+			while (e > v && (e[-1] == '\n' || e[-1] == ' ' ||
+			                    e[-1] == '\r'))
+				e--;
+			if (e - v >= 2 && (*v == '"' || *v == '\'') &&
+			    e[-1] == *v) {
+				v++;
+				e--;
+			}
+			if ((size_t)(e - v) >= cap)
+				return false;
+			memcpy(ns, v, (size_t)(e - v));
+			ns[e - v] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Rewrite one output document [a, b) into r->out. */
+static int
+rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
+    const char *a, const char *b)
+{
+	const char *sops = NULL, *sops_end = NULL, *p, *mac;
+	size_t maclen = 0, first = 0, n = 0, docid = (size_t)-1;
+	char ns[256];
+	struct obuf *o = &r->out;
+
+	/* the top-level sops block: "sops:" and its indented lines */
+	for (p = a; p < b; p = next_line(p, b)) {
+		if (sops == NULL && (size_t)(b - p) >= 5 &&
+		    memcmp(p, "sops:", 5) == 0) {
+			sops = p;
+			for (sops_end = next_line(p, b);
+			     sops_end < b && (*sops_end == ' ' ||
+			                         *sops_end == '\n');
+			     sops_end = next_line(sops_end, b))
+				;
+		}
+	}
+	if (sops == NULL) {
+		error("kustomize output document %zu: refused: half-sealed "
+		      "(ENC[...] values without sops metadata)",
+		    idx + 1);
+		return EXIT_NEGATIVE;
+	}
+	/* the MAC names the verified source */
+	mac = memmem(sops, (size_t)(sops_end - sops), "mac: ENC[", 9);
+	if (mac != NULL) {
+		const char *e;
+		mac += 5;
+		e = memchr(mac, ']', (size_t)(sops_end - mac));
+		maclen = e ? (size_t)(e - mac) + 1 : 0;
+	}
+	if (maclen == 0 || !tokens_has_mac(tk, mac, maclen, &first, &n)) {
+		error("kustomize output document %zu: refused: no verified "
+		      "source in the checkout carries its sops MAC",
+		    idx + 1);
+		return EXIT_NEGATIVE;
+	}
+	if (obuf_separate(o) != 0)
+		goto over;
+	/* copy, replacing each ENC[...] and dropping the sops block */
+	for (p = a; p < b;) {
+		const char *t, *e, *pt, *q;
+		size_t ptlen, did;
+		const char *limit = p < sops ? sops : b;
+
+		if (p == sops) {
+			p = sops_end;
+			continue;
+		}
+		t = memmem(p, (size_t)(limit - p), "ENC[", 4);
+		if (t == NULL) {
+			if (obuf_put(o, p, (size_t)(limit - p)) != 0)
+				goto over;
+			p = limit;
+			continue;
+		}
+		e = memchr(t, ']', (size_t)(limit - t));
+		if (e == NULL)
+			goto unknown;
+		e++;
+		pt = tokens_find(tk, t, (size_t)(e - t), &ptlen, &did);
+		if (pt == NULL || did < first || did >= first + n ||
+		    (docid != (size_t)-1 && did != docid))
+			goto unknown;
+		docid = did;
+		/* a quoted token is replaced with its quotes */
+		q = t;
+		if (t > p && (t[-1] == '"' || t[-1] == '\'') && e < limit &&
+		    *e == t[-1]) {
+			q = t - 1;
+			e++;
+		}
+		if (obuf_put(o, p, (size_t)(q - p)) != 0)
+			goto over;
+		if (memmem(t, (size_t)(e - t), ",type:str]", 10) != NULL ||
+		    memmem(t, (size_t)(e - t), ",type:bytes]", 12) != NULL) {
+			if (obuf_put_quoted(o, pt, ptlen) != 0)
+				goto over;
+		} else if (obuf_put(o, pt, ptlen) != 0) {
+			goto over;
+		}
+		p = e;
+	}
+	if (docid == (size_t)-1)
+		docid = first;
+	/* tenancy after kustomize: it stays where it was sealed for */
+	if (!out_namespace(a, b, ns, sizeof(ns)) || tokens_ns(tk, docid) == NULL ||
+	    strcmp(ns, tokens_ns(tk, docid)) != 0) {
+		error("kustomize output document %zu: refused: kustomize moved "
+		      "it out of namespace '%s', which it was sealed for",
+		    idx + 1, tokens_ns(tk, docid) ? tokens_ns(tk, docid) : "?");
+		return EXIT_NEGATIVE;
+	}
+	r->docs++;
+	return 0;
+unknown:
+	error("kustomize output document %zu: refused: a value that is not a "
+	      "ciphertext of its verified source document",
+	    idx + 1);
+	return EXIT_NEGATIVE;
+over:
+	error("render: the output is over the limit of %zu bytes "
+	      "(--max-output)",
+	    r->max_output);
+	return EXIT_NEGATIVE;
+}
+
+int
+render_kustomize(struct unseal_run *r, const char *root, const char *dir)
+{
+	struct walk w = {root, NULL, 0, 0, 0, 0, r};
+	struct unseal_tokens *tk = NULL;
+	char *kout = NULL;
+	size_t klen = 0, i, idx = 0;
+	int ec;
+
+	walk_dir(&w, root, 0);
+	if ((ec = w.ec) != 0)
+		goto out;
+	if ((ec = run_kustomize(r, dir, &kout, &klen)) != 0)
+		goto out;
+	if ((tk = tokens_new()) == NULL) {
+		ec = EXIT_TROUBLE;
+		goto out;
+	}
+	/* decrypt and verify the sources of what kustomize output */
+	for (i = 0; i < w.nsealed; i++) {
+		unsigned char *buf;
+		size_t len;
+		int e;
+
+		if ((e = read_under_root(root, w.sealed[i], r->max_file, &buf,
+		         &len)) != 0) {
+			ec = ec ? ec : e;
+			continue;
+		}
+		if (wanted_macs(buf, len, kout, klen)) {
+			e = unseal_bytes(r, w.sealed[i] + strlen(root) + 1, 0, buf,
+			    len, NULL, tk);
+			ec = ec ? ec : e;
+		}
+		free(buf);
+	}
+	if (ec != 0 || r->failures)
+		goto out;
+	/* kustomize's documents, each as it is or rewritten */
+	{
+		const char *p = kout, *end = kout + klen, *a = kout;
+		for (;; idx++) {
+			const char *b = a;
+			int e;
+			for (p = a; p < end; p = next_line(p, end)) {
+				if (p != a && end - p >= 4 &&
+				    memcmp(p, "---", 3) == 0 &&
+				    (p[3] == '\n' || p[3] == ' ')) {
+					break;
+				}
+			}
+			b = p;
+			if (memmem(a, (size_t)(b - a), "ENC[", 4) == NULL &&
+			    !(memcmp(a, "sops:", b - a >= 5 ? 5 : 0) == 0 &&
+			        b - a >= 5) &&
+			    memmem(a, (size_t)(b - a), "\nsops:", 6) == NULL) {
+				const char *s = a;
+				if (end - s >= 4 && memcmp(s, "---\n", 4) == 0)
+					s += 4;
+				if (b > s) {
+					if (obuf_separate(&r->out) != 0 ||
+					    obuf_put(&r->out, s,
+					        (size_t)(b - s)) != 0) {
+						error("render: the output is over "
+						      "the limit (--max-output)");
+						ec = EXIT_NEGATIVE;
+						break;
+					}
+					r->docs++;
+				}
+			} else {
+				const char *s = a;
+				if (end - s >= 4 && memcmp(s, "---\n", 4) == 0)
+					s += 4;
+				if ((e = rewrite_doc(r, tk, idx, s, b)) != 0) {
+					ec = ec ? ec : e;
+					r->failures++;
+				}
+			}
+			if (b >= end)
+				break;
+			a = b;
+		}
+	}
+out:
+	if (ec != 0 && r->failures == 0)
+		r->failures++;
+	for (i = 0; i < w.nsealed; i++)
+		free(w.sealed[i]);
+	free(w.sealed);
+	free(kout);
+	tokens_free(tk);
+	return ec;
+}
