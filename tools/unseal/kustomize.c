@@ -55,10 +55,14 @@ is_kustomization(const char *n)
 }
 
 /* A relative path in a kustomization line that climbs out with "..". */
+struct walk;
+static void queue_dir(struct walk *w, const char *real);
+
 static int
-check_line_paths(const char *root, const char *dir, const char *file,
-    const char *line, size_t len)
+check_line_paths(struct walk *w, const char *root, const char *dir,
+    const char *file, const char *line, size_t len)
 {
+	struct stat st;
 	char val[PATH_MAX], joined[PATH_MAX * 2], real[PATH_MAX];
 	const char *p = line, *end = line + len, *e;
 	size_t vl;
@@ -91,24 +95,22 @@ check_line_paths(const char *root, const char *dir, const char *file,
 		    file, val);
 		return -1;
 	}
-	if (strstr(val, "..") == NULL)
-		return 0;
 	snprintf(joined, sizeof(joined), "%s/%s", dir, val);
-	if (realpath(joined, real) == NULL) {
-		/* kustomize fails on it anyway; refuse early if it climbs
-		 * above the root lexically */
-		return 0;
-	}
+	if (realpath(joined, real) == NULL)
+		return 0; /* kustomize fails on it */
 	if (!under(root, real)) {
 		error("%s: refused: '%s' leads out of the checkout", file, val);
 		return -1;
 	}
+	/* a base or component directory: walk it too */
+	if (stat(real, &st) == 0 && S_ISDIR(st.st_mode))
+		queue_dir(w, real);
 	return 0;
 }
 
 static int
-check_kustomization(const char *root, const char *dir, const char *file,
-    const unsigned char *buf, size_t len)
+check_kustomization(struct walk *w, const char *root, const char *dir,
+    const char *file, const unsigned char *buf, size_t len)
 {
 	const char *p = (const char *)buf, *end = p + len, *nl;
 	static const char *const helm[] = {"helmCharts", "helmGlobals",
@@ -133,21 +135,49 @@ check_kustomization(const char *root, const char *dir, const char *file,
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
-		if (check_line_paths(root, dir, file, p, (size_t)(nl - p)))
+		if (check_line_paths(w, root, dir, file, p, (size_t)(nl - p)))
 			return -1;
 	}
 	return 0;
 }
 
-/* Walk the checkout: refuse symlinks out of it, check kustomizations,
- * refuse KRM function configs, and note the sealed files. */
+/* Walk the app's directory and every directory its kustomizations name
+ * (bases, components): refuse symlinks out of the checkout, check the
+ * kustomizations, refuse KRM function configs, and note sealed files.
+ * Other apps of the repository are not looked at. */
 struct walk {
 	const char *root;
 	char **sealed;
 	size_t nsealed, cap, files;
 	int ec;
 	struct unseal_run *r;
+	char **dirs; /* visited or queued (real paths) */
+	size_t ndirs, capdirs;
 };
+
+static void
+queue_dir(struct walk *w, const char *real)
+{
+	size_t i;
+
+	for (i = 0; i < w->ndirs; i++)
+		if (strcmp(w->dirs[i], real) == 0)
+			return;
+	if (w->ndirs == w->capdirs) {
+		char **nd = realloc(w->dirs, (w->capdirs = w->capdirs ?
+		                                  w->capdirs * 2 : 16) *
+		        sizeof(*nd));
+		if (nd == NULL) {
+			w->ec = EXIT_TROUBLE;
+			return;
+		}
+		w->dirs = nd;
+	}
+	if ((w->dirs[w->ndirs] = strdup(real)) == NULL)
+		w->ec = EXIT_TROUBLE;
+	else
+		w->ndirs++;
+}
 
 static void
 walk_dir(struct walk *w, const char *dir, unsigned depth)
@@ -208,7 +238,7 @@ walk_dir(struct walk *w, const char *dir, unsigned depth)
 		}
 		const char *rel = path + strlen(w->root) + 1;
 		if (is_kustomization(de->d_name) &&
-		    check_kustomization(w->root, dir, rel, buf, len) != 0)
+		    check_kustomization(w, w->root, dir, rel, buf, len) != 0)
 			w->ec = EXIT_NEGATIVE;
 		if (memmem(buf, len, "config.kubernetes.io/function", 29) ||
 		    memmem(buf, len, "config.k8s.io/function", 22)) {
@@ -217,7 +247,10 @@ walk_dir(struct walk *w, const char *dir, unsigned depth)
 			    rel);
 			w->ec = EXIT_NEGATIVE;
 		}
-		if (w->ec == 0 && looks_sealed(buf, len)) {
+		bool dup = false;
+		for (size_t k = 0; k < w->nsealed && !dup; k++)
+			dup = strcmp(w->sealed[k], path) == 0;
+		if (w->ec == 0 && !dup && looks_sealed(buf, len)) {
 			if (w->nsealed == w->cap) {
 				char **ns = realloc(w->sealed,
 				    (w->cap = w->cap ? w->cap * 2 : 64) *
@@ -541,13 +574,15 @@ over:
 int
 render_kustomize(struct unseal_run *r, const char *root, const char *dir)
 {
-	struct walk w = {root, NULL, 0, 0, 0, 0, r};
+	struct walk w = {root, NULL, 0, 0, 0, 0, r, NULL, 0, 0};
 	struct unseal_tokens *tk = NULL;
 	char *kout = NULL;
 	size_t klen = 0, i, idx = 0;
 	int ec;
 
-	walk_dir(&w, root, 0);
+	queue_dir(&w, dir);
+	for (i = 0; i < w.ndirs && w.ec == 0; i++)
+		walk_dir(&w, w.dirs[i], 0);
 	if ((ec = w.ec) != 0)
 		goto out;
 	if ((ec = run_kustomize(r, dir, &kout, &klen)) != 0)
@@ -628,6 +663,9 @@ out:
 	for (i = 0; i < w.nsealed; i++)
 		free(w.sealed[i]);
 	free(w.sealed);
+	for (i = 0; i < w.ndirs; i++)
+		free(w.dirs[i]);
+	free(w.dirs);
 	free(kout);
 	tokens_free(tk);
 	return ec;

@@ -333,8 +333,16 @@ const char *unseal_usage = usage_top;
 int
 main(int argc, char **argv)
 {
+	const char *base;
+
 	harden_process();
 	progname = "unseal";
+	/* installed as a legacy kustomize plugin under its Kind's name
+	 * ($KUSTOMIZE_PLUGIN_HOME/unseal.seal.dev/v1/unseal/Unseal) */
+	base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	if (strcmp(base, "Unseal") == 0)
+		return cmd_krm(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "render") == 0)
 		return cmd_render(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "krm") == 0)

@@ -55,6 +55,8 @@ obuf_separate(struct obuf *o)
 {
 	if (o->len == 0)
 		return 0;
+	if (o->json)
+		return obuf_put(o, ",\n", 2);
 	if (o->buf[o->len - 1] != '\n' && obuf_put(o, "\n", 1) != 0)
 		return -1;
 	return obuf_put(o, "---\n", 4);
@@ -111,4 +113,20 @@ obuf_put_quoted(struct obuf *o, const char *s, size_t n)
 	if (obuf_put(o, s + n - run, run) != 0)
 		return -1;
 	return obuf_put(o, "\"", 1);
+}
+
+int
+obuf_put_json_objects(struct obuf *o, const struct obuf *src)
+{
+	const unsigned char *p = src->buf, *end = src->buf + src->len, *nl;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end - 1;
+		if (*p == '{' && obuf_separate(o) != 0)
+			return -1;
+		if (obuf_put(o, p, (size_t)(nl - p) + 1) != 0)
+			return -1;
+	}
+	return 0;
 }

@@ -404,6 +404,15 @@ doc_label(seal_ctx *ctx, seal_sops_file *f, size_t d, char *out, size_t cap)
 	return out;
 }
 
+/* Untrusted input that is malformed, over a limit or does not verify is
+ * a refusal (1); memory and I/O trouble is trouble (2). */
+static int
+exit_for(seal_rc rc)
+{
+	return rc == SEAL_ENOMEM || rc == SEAL_EIO ? EXIT_TROUBLE
+						   : EXIT_NEGATIVE;
+}
+
 #define FAIL(code, ...)                                                        \
 	do {                                                                   \
 		error(__VA_ARGS__);                                            \
@@ -433,7 +442,7 @@ unseal_group(struct unseal_run *r, const char *name, int fmt,
 
 	rc = seal_sops_load_limits(r->ctx, b, len, fmt, name, &lim, &f);
 	if (rc != SEAL_OK)
-		FAIL(exit_code_for(rc), "%s: document %zu: cannot read it: %s", name, first + 1,
+		FAIL(exit_for(rc), "%s: document %zu: cannot read it: %s", name, first + 1,
 		    seal_ctx_errmsg(r->ctx));
 	if (!seal_sops_is_encrypted(f))
 		FAIL(EXIT_NEGATIVE,
@@ -514,7 +523,7 @@ unseal_group(struct unseal_run *r, const char *name, int fmt,
 	}
 	rc = seal_sops_decrypt(r->ctx, f, id, SEAL_SOPS_READ_ONLY);
 	if (rc != SEAL_OK)
-		FAIL(exit_code_for(rc), "%s: document %zu%s: %s", name, first + 1, label,
+		FAIL(exit_for(rc), "%s: document %zu%s: %s", name, first + 1, label,
 		    seal_ctx_errmsg(r->ctx));
 	if (tokens != NULL) {
 		struct tok *e;
@@ -534,7 +543,17 @@ unseal_group(struct unseal_run *r, const char *name, int fmt,
 			if (tokens_set_ns(tokens, r->docs + d, ns[d]) != 0)
 				FAIL(EXIT_TROUBLE, "out of memory");
 	}
-	if (out != NULL) {
+	if (out != NULL && out->json) {
+		struct obuf tmp = {0};
+		tmp.max = out->max;
+		rc = seal_sops_write(
+		    r->ctx, f, SEAL_SOPS_JSON, 0, obuf_write_fn, &tmp);
+		if (rc == SEAL_OK && obuf_put_json_objects(out, &tmp) != 0)
+			rc = SEAL_ELIMIT;
+		obuf_free(&tmp);
+		if (rc != SEAL_OK)
+			goto over;
+	} else if (out != NULL) {
 		size_t at = out->len, sep;
 		if (obuf_separate(out) != 0)
 			goto over;
@@ -566,6 +585,48 @@ over:
 	    name, r->max_output);
 }
 
+/* A clear document out: its bytes, or (JSON output) its JSON form. */
+static int
+put_clear(struct unseal_run *r, const char *name, int fmt,
+    const unsigned char *b, size_t len, struct obuf *out)
+{
+	seal_limits lim = {r->max_file, r->max_depth, r->max_nodes, r->max_docs};
+	struct obuf tmp = {0};
+	seal_sops_file *f = NULL;
+	seal_rc rc;
+	int ec = 0;
+
+	if (out == NULL)
+		return 0;
+	if (!out->json) {
+		if (obuf_put(out, b, len) != 0)
+			goto over;
+		return 0;
+	}
+	rc = seal_sops_load_limits(r->ctx, b, len, fmt, name, &lim, &f);
+	if (rc != SEAL_OK)
+		FAIL(exit_for(rc), "%s: cannot read it: %s", name,
+		    seal_ctx_errmsg(r->ctx));
+	if (seal_sops_doc_count(f) == 0)
+		goto out;
+	tmp.max = out->max;
+	rc = seal_sops_write(r->ctx, f, SEAL_SOPS_JSON, 0, obuf_write_fn, &tmp);
+	if (rc != SEAL_OK || obuf_put_json_objects(out, &tmp) != 0) {
+		obuf_free(&tmp);
+		seal_sops_free(f);
+		goto over;
+	}
+out:
+	obuf_free(&tmp);
+	seal_sops_free(f);
+	return ec;
+over:
+	error("%s: the output is over the limit of %zu bytes (--max-output)",
+	    name, r->max_output);
+	r->failures++;
+	return EXIT_NEGATIVE;
+}
+
 int
 unseal_bytes(struct unseal_run *r, const char *name, int format,
     const unsigned char *buf, size_t len, struct obuf *out,
@@ -585,9 +646,9 @@ unseal_bytes(struct unseal_run *r, const char *name, int format,
 	}
 	if (fmt != SEAL_SOPS_YAML) {
 		if (!looks_sealed(buf, len)) {
-			if (out != NULL && (obuf_separate(out) != 0 ||
-			                       obuf_put(out, buf, len) != 0))
+			if (out != NULL && !out->json && obuf_separate(out) != 0)
 				goto over;
+			ec = put_clear(r, name, fmt, buf, len, out);
 			r->docs++;
 			goto out;
 		}
@@ -608,13 +669,12 @@ unseal_bytes(struct unseal_run *r, const char *name, int format,
 
 		j = i + 1;
 		if (!looks_sealed(buf + a, b - a)) {
-			if (out != NULL) {
-				if (a == 0 && b > 0 && out->len &&
-				    obuf_separate(out) != 0)
-					goto over;
-				if (obuf_put(out, buf + a, b - a) != 0)
-					goto over;
-			}
+			if (out != NULL && !out->json && a == 0 && b > 0 &&
+			    out->len && obuf_separate(out) != 0)
+				goto over;
+			if ((s = put_clear(r, name, fmt, buf + a, b - a, out)) &&
+			    ec == 0)
+				ec = s;
 			r->docs++;
 			continue;
 		}

@@ -35,6 +35,7 @@ struct obuf {
 	unsigned char *buf;
 	size_t len, cap, max;
 	bool over; /* went past max */
+	bool json; /* documents are JSON objects joined by commas */
 };
 
 struct unseal_run {
@@ -85,6 +86,9 @@ int obuf_write_fn(void *arg, const void *p, size_t n);
 /* Make the next document start on a fresh line after a "---" line. */
 int obuf_separate(struct obuf *o);
 void obuf_free(struct obuf *o);
+/* Append src's JSON objects (one per top-level "{" line, as libseal
+ * writes them) to o, joined by commas. */
+int obuf_put_json_objects(struct obuf *o, const struct obuf *src);
 /* A YAML double-quoted scalar for any bytes (plaintext goes through). */
 int obuf_put_quoted(struct obuf *o, const char *s, size_t n);
 
