@@ -18,6 +18,8 @@ unseal_SOURCES = \
 	tools/unseal/cmd-discover.c \
 	tools/common/util.c \
 	tools/common/util.h \
+	tools/common/options.c \
+	tools/common/options.h \
 	tools/common/cmd.h
 unseal_LDADD = libseal/libseal.la $(SODIUM_LIBS) $(CRYPTO_LIBS)
 

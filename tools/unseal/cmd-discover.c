@@ -19,12 +19,12 @@
 #include <unistd.h>
 
 #include "tools/common/cmd.h"
+#include "tools/common/options.h"
 #include "tools/common/util.h"
 #include "tools/unseal/unseal.h"
 
-static const char usage[] =
-    "usage: unseal discover [DIR]\n"
-    "\n"
+static const char *const usage[] = {"[DIR]", NULL};
+static const char desc[] =
     "Exit 0 and print the first sealed manifest under DIR (default .),\n"
     "exit 1 with no output when there is none: the discover rule of the\n"
     "Argo CD plugin. Reads *.yaml, *.yml and *.json files up to 5 MiB,\n"
@@ -102,16 +102,17 @@ cmd_discover(int argc, char **argv)
 	size_t seen = 0;
 	int fd;
 
-	if (argc > 1 && is_help(argv[1])) {
-		fputs(usage, stdout);
-		return EXIT_OK;
-	}
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		fputs(usage, stderr);
-		return EXIT_TROUBLE;
-	}
-	if (argc == 2)
-		dir = argv[1];
+	const struct opt opts[] = {OPT_END()};
+	const struct opt_cmd cmd = {.name = "unseal discover", .usage = usage,
+		.desc = desc, .opts = opts};
+	int n = opt_parse(&cmd, argc, argv);
+
+	if (n < 0)
+		return opt_exit(n);
+	if (n > 1)
+		return opt_misuse(&cmd, "discover takes one directory");
+	if (n == 1)
+		dir = argv[0];
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		error("cannot open '%s': %s", dir, strerror(errno));

@@ -15,7 +15,7 @@
 #include "tools/common/util.h"
 #include "tools/unseal/unseal.h"
 
-extern const char *unseal_usage;
+extern const struct unseal_mode unseal_filter_mode;
 
 int
 cmd_filter(int argc, char **argv)
@@ -25,7 +25,7 @@ cmd_filter(int argc, char **argv)
 	char **files;
 	int ec, i, nfiles;
 
-	if ((ec = unseal_options(&r, &argc, argv, unseal_usage, NULL)) >= 0)
+	if ((ec = unseal_options(&r, &argc, argv, &unseal_filter_mode)) >= 0)
 		return ec;
 	files = argc > 1 ? argv + 1 : stdin_arg;
 	nfiles = argc > 1 ? argc - 1 : 1;

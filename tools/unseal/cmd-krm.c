@@ -31,18 +31,15 @@
 #include "tools/common/util.h"
 #include "tools/unseal/unseal.h"
 
-static const char usage[] =
-    "usage: unseal krm [options] [CONFIG]\n"
-    "\n"
+static const char *const usage[] = {"[options] [CONFIG]", NULL};
+static const char desc[] =
     "With CONFIG, a legacy kustomize exec plugin (generator): print the\n"
     "sealed files its files: list names, relative to the kustomization\n"
     "(the working directory), decrypted. Without, a KRM function: a\n"
     "ResourceList on stdin (functionConfig with files:), one on stdout\n"
     "with the decrypted documents added. Sealed items are refused: list\n"
-    "sealed files under files: instead (the generator route).\n"
-    "\n"
-    "  --root DIR   no file may leave DIR (default: the working directory)\n"
-    "  --keys, --policy, --namespace, --project, the limits: see unseal -h\n";
+    "sealed files under files: instead (the generator route).\n";
+static const struct unseal_mode mode = {"unseal krm", usage, desc, true};
 
 #define MAX_FILES 10000u
 
@@ -284,11 +281,10 @@ cmd_krm(int argc, char **argv)
 	char root[PATH_MAX];
 	int ec;
 
-	if ((ec = unseal_options(&r, &argc, argv, usage, NULL)) >= 0)
+	if ((ec = unseal_options(&r, &argc, argv, &mode)) >= 0)
 		return ec;
 	if (argc > 2) {
 		error("krm takes at most one config file");
-		fputs(usage, stderr);
 		return EXIT_TROUBLE;
 	}
 	if (realpath(r.root ? r.root : ".", root) == NULL) {

@@ -27,19 +27,17 @@
 #include "tools/common/util.h"
 #include "tools/unseal/unseal.h"
 
-static const char usage[] =
-    "usage: unseal render [options] [-r] [--root DIR] [DIR]\n"
-    "\n"
+static const char *const usage[] = {"[options] [-r] [--root DIR] [DIR]",
+	NULL};
+static const char desc[] =
     "Print the application in DIR (default .) as one YAML stream with\n"
     "every sealed document decrypted: a kustomization is built with\n"
     "kustomize (no plugins, no exec functions, no Helm, no remote bases)\n"
     "and each sealed document it outputs is matched to its verified\n"
-    "source; any other directory is read as manifests.\n"
-    "\n"
-    "  -r, --recurse      plain directories: enter subdirectories\n"
-    "      --root DIR     the checkout no path may leave (default: DIR,\n"
-    "                     or the prefix ARGOCD_APP_SOURCE_PATH names)\n"
-    "  --keys, --policy, --namespace, --project, the limits: see unseal -h\n";
+    "source; any other directory is read as manifests. The checkout no\n"
+    "path may leave is --root, else the working directory without\n"
+    "ARGOCD_APP_SOURCE_PATH, else DIR.\n";
+static const struct unseal_mode mode = {"unseal render", usage, desc, true};
 
 static bool
 under(const char *root, const char *p)
@@ -261,11 +259,10 @@ cmd_render(int argc, char **argv)
 	size_t i;
 	int ec;
 
-	if ((ec = unseal_options(&r, &argc, argv, usage, NULL)) >= 0)
+	if ((ec = unseal_options(&r, &argc, argv, &mode)) >= 0)
 		return ec;
 	if (argc > 2) {
 		error("render takes one directory");
-		fputs(usage, stderr);
 		return EXIT_TROUBLE;
 	}
 	if (argc == 2)

@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include <unistd.h>
 
 #include "tools/common/cmd.h"
+#include "tools/common/options.h"
 #include "tools/common/util.h"
 #include "tools/unseal/unseal.h"
 
@@ -73,39 +73,6 @@ arm_signals(unsigned seconds)
 		alarm(seconds);
 }
 
-enum {
-	OPT_KEYS = 0x100,
-	OPT_POLICY,
-	OPT_NAMESPACE,
-	OPT_PROJECT,
-	OPT_MAX_FILE,
-	OPT_MAX_DOCS,
-	OPT_MAX_DEPTH,
-	OPT_MAX_NODES,
-	OPT_MAX_OUTPUT,
-	OPT_TIMEOUT,
-	OPT_ROOT,
-};
-
-/* The shared options; the table's shape is tools/common/options.h's. */
-static const struct option shared_opts[] = {
-	{"help", no_argument, NULL, 'h'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"keys", required_argument, NULL, OPT_KEYS},
-	{"policy", required_argument, NULL, OPT_POLICY},
-	{"namespace", required_argument, NULL, OPT_NAMESPACE},
-	{"project", required_argument, NULL, OPT_PROJECT},
-	{"max-file-size", required_argument, NULL, OPT_MAX_FILE},
-	{"max-documents", required_argument, NULL, OPT_MAX_DOCS},
-	{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
-	{"max-nodes", required_argument, NULL, OPT_MAX_NODES},
-	{"max-output", required_argument, NULL, OPT_MAX_OUTPUT},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"recurse", no_argument, NULL, 'r'},
-	{"root", required_argument, NULL, OPT_ROOT},
-	{NULL, 0, NULL, 0},
-};
-
 /* A size with an optional K, M or G suffix (powers of 1024). */
 static int
 parse_size(const char *s, size_t *out)
@@ -131,24 +98,85 @@ parse_size(const char *s, size_t *out)
 }
 
 static int
-parse_uint(const char *s, unsigned *out)
+size_cb(const struct opt *o, const char *arg)
 {
-	size_t v;
-
-	if (parse_size(s, &v) != 0 || v > UINT_MAX)
+	if (parse_size(arg, o->value) != 0) {
+		error("--%s wants a positive size (a number, K, M or G)",
+		    o->long_name);
 		return -1;
-	*out = (unsigned)v;
+	}
 	return 0;
 }
 
+static int
+uint_cb(const struct opt *o, const char *arg)
+{
+	size_t v;
+
+	if (o->defval && strcmp(arg, "0") == 0) {
+		*(unsigned *)o->value = 0;
+		return 0;
+	}
+	if (parse_size(arg, &v) != 0 || v > UINT_MAX) {
+		error("--%s wants a positive number", o->long_name);
+		return -1;
+	}
+	*(unsigned *)o->value = (unsigned)v;
+	return 0;
+}
+
+static const char footer[] =
+    "Exit status: 0 ok, 1 refused (no key, bad MAC, tenancy, limits,\n"
+    "half-sealed input), 2 usage or environment trouble.\n";
+
 int
 unseal_options(struct unseal_run *r, int *argc, char **argv,
-    const char *usage, const char *mode_shortopts)
+    const struct unseal_mode *m)
 {
+	int verbose_quiet = 0;
 	const char *env;
-	int c, i;
+	const struct opt render_opts[] = {
+		OPT_GROUP("render"),
+		OPT_BOOL('r', "recurse", &r->recurse,
+		    "plain directories: enter subdirectories"),
+		OPT_STRING(0, "root", &r->root, "DIR",
+		    "the checkout no path may leave"),
+		OPT_END(),
+	};
+	const struct opt opts[] = {
+		OPT_GROUP("keys and tenancy"),
+		OPT_STRING(0, "keys", &r->keys_dir, "DIR",
+		    "every *.agekey and keys.txt in DIR (UNSEAL_KEYS)"),
+		OPT_STRING(0, "policy", &r->policy_path, "FILE",
+		    "keys -> projects, namespaces (UNSEAL_POLICY;\n"
+		    "default policy.yaml in the key directory)"),
+		OPT_STRING(0, "namespace", &r->namespace, "NS",
+		    "destination namespace (ARGOCD_APP_NAMESPACE)"),
+		OPT_STRING(0, "project", &r->project, "P",
+		    "Argo CD project (ARGOCD_APP_PROJECT_NAME)"),
+		OPT_GROUP("limits"),
+		OPT_CALLBACK(0, "max-file-size", &r->max_file, "N",
+		    "bytes per input file (5M)", size_cb),
+		OPT_CALLBACK(0, "max-documents", &r->max_docs, "N",
+		    "documents in all (10000)", uint_cb),
+		OPT_CALLBACK(0, "max-depth", &r->max_depth, "N",
+		    "nesting of a document (64)", uint_cb),
+		OPT_CALLBACK(0, "max-nodes", &r->max_nodes, "N",
+		    "nodes per file after aliases (200000)", size_cb),
+		OPT_CALLBACK(0, "max-output", &r->max_output, "N",
+		    "bytes of output (100M)", size_cb),
+		{ .type = OPT_T_CALLBACK, .long_name = "timeout",
+		    .value = &r->seconds, .argh = "S",
+		    .help = "wall time in seconds (60; 0: none)",
+		    .cb = uint_cb, .defval = 1 },
+		OPT_COUNTUP('q', "quiet", &verbose_quiet, "no warnings"),
+		OPT_END(),
+	};
+	struct opt all[sizeof(opts) / sizeof(opts[0]) +
+	    sizeof(render_opts) / sizeof(render_opts[0])];
+	size_t i, n = 0;
+	int got;
 
-	(void)mode_shortopts;
 	r->max_file = UNSEAL_MAX_FILE;
 	r->max_docs = UNSEAL_MAX_DOCS;
 	r->max_depth = UNSEAL_MAX_DEPTH;
@@ -156,71 +184,24 @@ unseal_options(struct unseal_run *r, int *argc, char **argv,
 	r->max_output = UNSEAL_MAX_OUTPUT;
 	r->seconds = UNSEAL_MAX_SECONDS;
 	r->strict = true;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(*argc, argv, "hqr", shared_opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		case 'q':
-			verbosity = -1;
-			break;
-		case 'r':
-			r->recurse = true;
-			break;
-		case OPT_ROOT:
-			r->root = optarg;
-			break;
-		case OPT_KEYS:
-			r->keys_dir = optarg;
-			break;
-		case OPT_POLICY:
-			r->policy_path = optarg;
-			break;
-		case OPT_NAMESPACE:
-			r->namespace = optarg;
-			break;
-		case OPT_PROJECT:
-			r->project = optarg;
-			break;
-		case OPT_MAX_FILE:
-			if (parse_size(optarg, &r->max_file) != 0)
-				goto bad;
-			break;
-		case OPT_MAX_DOCS:
-			if (parse_uint(optarg, &r->max_docs) != 0)
-				goto bad;
-			break;
-		case OPT_MAX_DEPTH:
-			if (parse_uint(optarg, &r->max_depth) != 0)
-				goto bad;
-			break;
-		case OPT_MAX_NODES:
-			if (parse_size(optarg, &r->max_nodes) != 0)
-				goto bad;
-			break;
-		case OPT_MAX_OUTPUT:
-			if (parse_size(optarg, &r->max_output) != 0)
-				goto bad;
-			break;
-		case OPT_TIMEOUT:
-			if (strcmp(optarg, "0") == 0)
-				r->seconds = 0;
-			else if (parse_uint(optarg, &r->seconds) != 0)
-				goto bad;
-			break;
-		default:
-			error("unknown option '%s'", argv[optind - 1]);
-			fputs(usage, stderr);
-			return EXIT_TROUBLE;
-		}
+	if (m->render_opts)
+		for (i = 0; render_opts[i].type != OPT_T_END; i++)
+			all[n++] = render_opts[i];
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		all[n++] = opts[i];
+	{
+		const struct opt_cmd cmd = { .name = m->name, .usage = m->usage,
+			.desc = m->desc, .opts = all, .footer = footer };
+		got = opt_parse(&cmd, *argc, argv);
 	}
-	/* the operands move to argv[1..] */
-	for (i = optind; i < *argc; i++)
-		argv[1 + i - optind] = argv[i];
-	*argc = 1 + *argc - optind;
-	argv[*argc] = NULL;
+	if (got < 0)
+		return opt_exit(got);
+	if (verbose_quiet)
+		verbosity = -1;
+	/* the operands go to argv[1..] */
+	memmove(argv + 1, argv, (size_t)got * sizeof(*argv));
+	argv[got + 1] = NULL;
+	*argc = got + 1;
 	if (r->keys_dir == NULL && (env = getenv("UNSEAL_KEYS")) && *env)
 		r->keys_dir = env;
 	if (r->policy_path == NULL && (env = getenv("UNSEAL_POLICY")) && *env)
@@ -247,9 +228,6 @@ unseal_options(struct unseal_run *r, int *argc, char **argv,
 	}
 	r->out.max = r->max_output;
 	return -1;
-bad:
-	error("option '%s' wants a positive number", argv[optind - 1]);
-	return EXIT_TROUBLE;
 }
 
 int
@@ -300,35 +278,18 @@ unseal_end(struct unseal_run *r)
 	seal_ctx_free(r->ctx);
 }
 
-static const char usage_top[] =
-    "usage: unseal [options] [FILE|-]...\n"
-    "       unseal render [options] [-r] [--root DIR] [DIR]\n"
-    "       unseal krm [options] [CONFIG]\n"
-    "       unseal discover [DIR]\n"
-    "\n"
+static const char *const filter_usage[] = {"[options] [FILE|-]...",
+	"render [options] [-r] [--root DIR] [DIR]",
+	"krm [options] [CONFIG]", "discover [DIR]", NULL};
+static const char filter_desc[] =
     "Decrypt sealed (SOPS + age) Kubernetes manifests for a sync agent.\n"
     "Plaintext goes to stdout only, after everything was decrypted, its\n"
     "MAC verified and its namespace allowed; any failure prints one line\n"
     "per document on stderr, writes nothing and exits non-zero.\n"
-    "\n"
-    "  --keys DIR          every *.agekey and keys.txt in DIR (UNSEAL_KEYS)\n"
-    "  --policy FILE       keys -> projects, namespaces (UNSEAL_POLICY;\n"
-    "                      default DIR/policy.yaml of --keys)\n"
-    "  --namespace NS      destination namespace (ARGOCD_APP_NAMESPACE)\n"
-    "  --project P         Argo CD project (ARGOCD_APP_PROJECT_NAME)\n"
-    "  --max-file-size N   per input file (5M)\n"
-    "  --max-documents N   documents in all (10000)\n"
-    "  --max-depth N       nesting (64)\n"
-    "  --max-nodes N       nodes per file after aliases (200000)\n"
-    "  --max-output N      bytes of output (100M)\n"
-    "  --timeout S         wall time in seconds (60; 0: none)\n"
-    "  -q, --quiet         no warnings\n"
-    "\n"
-    "Exit status: 0 ok, 1 refused (no key, bad MAC, tenancy, limits,\n"
-    "half-sealed input), 2 usage or environment trouble.\n"
-    "See unseal(1), unseal-render(1), unseal-krm(1), unseal-discover(1).\n";
+    "See unseal(1); `unseal MODE --help` for each mode.\n";
 
-const char *unseal_usage = usage_top;
+const struct unseal_mode unseal_filter_mode = {"unseal", filter_usage,
+	filter_desc, false};
 
 int
 main(int argc, char **argv)
@@ -350,8 +311,8 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "discover") == 0)
 		return cmd_discover(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "help") == 0) {
-		fputs(usage_top, stdout);
-		return EXIT_OK;
+		char *h[] = {argv[0], (char *)"--help", NULL};
+		return cmd_filter(2, h);
 	}
 	return cmd_filter(argc, argv);
 }

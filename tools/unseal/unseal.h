@@ -64,12 +64,19 @@ struct unseal_run {
 
 /*
  * Parse the shared options (--keys, --policy, --namespace, --project,
- * limits, -q) of argv, leaving the mode's own options and operands in
- * argv[1..*argc-1] in order. usage is printed for --help (exit 0) and on
- * misuse (exit 2). Returns -1 to continue, else an exit code.
+ * limits, -q; with render_opts -r and --root) with tools/common/options,
+ * leaving the operands in argv[1..*argc-1] in order. --help prints the
+ * mode's help (exit 0), a mistake exits 2. Returns -1 to continue, else
+ * an exit code.
  */
+struct unseal_mode {
+	const char *name;	  /* "unseal render" */
+	const char *const *usage; /* synopses, NULL-ended */
+	const char *desc;
+	bool render_opts; /* -r, --root */
+};
 int unseal_options(struct unseal_run *r, int *argc, char **argv,
-    const char *usage, const char *mode_shortopts);
+    const struct unseal_mode *m);
 /* Load keys and policy and arm the wall-time limit. Exit code or 0. */
 int unseal_start(struct unseal_run *r);
 /* Write the staged output to stdout (all of it, or an error). */
