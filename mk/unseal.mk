@@ -23,8 +23,12 @@ unseal_SOURCES = \
 	tools/common/cmd.h
 unseal_LDADD = libseal/libseal.la $(SODIUM_LIBS) $(CRYPTO_LIBS)
 
-dist_man_MANS += doc/unseal.1
+dist_man_MANS += doc/unseal.1 doc/unseal-render.1 doc/unseal-krm.1 \
+	doc/unseal-discover.1
 dist_check_SCRIPTS += tests/e2e/t0500-unseal-filter.sh
 dist_check_SCRIPTS += tests/e2e/t0501-unseal-render.sh \
 	tests/e2e/t0502-unseal-kustomize.sh tests/e2e/t0503-unseal-symbols.sh \
 	tests/e2e/t0504-unseal-krm.sh tests/e2e/t0505-unseal-canary.sh
+dist_bashcomp_DATA += contrib/completion/unseal
+dist_zshcomp_DATA += contrib/completion/_unseal
+
