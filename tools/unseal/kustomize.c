@@ -571,47 +571,17 @@ over:
 	return EXIT_NEGATIVE;
 }
 
+/*
+ * kustomize's output stream into r->out: documents without ciphertext as
+ * they are, sealed ones rewritten from their verified sources (tk).
+ */
 int
-render_kustomize(struct unseal_run *r, const char *root, const char *dir)
+rewrite_stream(struct unseal_run *r, struct unseal_tokens *tk,
+    const char *kout, size_t klen)
 {
-	struct walk w = {root, NULL, 0, 0, 0, 0, r, NULL, 0, 0};
-	struct unseal_tokens *tk = NULL;
-	char *kout = NULL;
-	size_t klen = 0, i, idx = 0;
-	int ec;
+	size_t idx = 0;
+	int ec = 0;
 
-	queue_dir(&w, dir);
-	for (i = 0; i < w.ndirs && w.ec == 0; i++)
-		walk_dir(&w, w.dirs[i], 0);
-	if ((ec = w.ec) != 0)
-		goto out;
-	if ((ec = run_kustomize(r, dir, &kout, &klen)) != 0)
-		goto out;
-	if ((tk = tokens_new()) == NULL) {
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
-	/* decrypt and verify the sources of what kustomize output */
-	for (i = 0; i < w.nsealed; i++) {
-		unsigned char *buf;
-		size_t len;
-		int e;
-
-		if ((e = read_under_root(root, w.sealed[i], r->max_file, &buf,
-		         &len)) != 0) {
-			ec = ec ? ec : e;
-			continue;
-		}
-		if (wanted_macs(buf, len, kout, klen)) {
-			e = unseal_bytes(r, w.sealed[i] + strlen(root) + 1, 0, buf,
-			    len, NULL, tk);
-			ec = ec ? ec : e;
-		}
-		free(buf);
-	}
-	if (ec != 0 || r->failures)
-		goto out;
-	/* kustomize's documents, each as it is or rewritten */
 	{
 		const char *p = kout, *end = kout + klen, *a = kout;
 		for (;; idx++) {
@@ -657,6 +627,50 @@ render_kustomize(struct unseal_run *r, const char *root, const char *dir)
 			a = b;
 		}
 	}
+	return ec;
+}
+
+int
+render_kustomize(struct unseal_run *r, const char *root, const char *dir)
+{
+	struct walk w = {root, NULL, 0, 0, 0, 0, r, NULL, 0, 0};
+	struct unseal_tokens *tk = NULL;
+	char *kout = NULL;
+	size_t klen = 0, i;
+	int ec;
+
+	queue_dir(&w, dir);
+	for (i = 0; i < w.ndirs && w.ec == 0; i++)
+		walk_dir(&w, w.dirs[i], 0);
+	if ((ec = w.ec) != 0)
+		goto out;
+	if ((ec = run_kustomize(r, dir, &kout, &klen)) != 0)
+		goto out;
+	if ((tk = tokens_new()) == NULL) {
+		ec = EXIT_TROUBLE;
+		goto out;
+	}
+	/* decrypt and verify the sources of what kustomize output */
+	for (i = 0; i < w.nsealed; i++) {
+		unsigned char *buf;
+		size_t len;
+		int e;
+
+		if ((e = read_under_root(root, w.sealed[i], r->max_file, &buf,
+		         &len)) != 0) {
+			ec = ec ? ec : e;
+			continue;
+		}
+		if (wanted_macs(buf, len, kout, klen)) {
+			e = unseal_bytes(r, w.sealed[i] + strlen(root) + 1, 0, buf,
+			    len, NULL, tk);
+			ec = ec ? ec : e;
+		}
+		free(buf);
+	}
+	if (ec != 0 || r->failures)
+		goto out;
+	ec = rewrite_stream(r, tk, kout, klen);
 out:
 	if (ec != 0 && r->failures == 0)
 		r->failures++;

@@ -170,6 +170,10 @@ int cmd_discover(int argc, char **argv);
  * symlink out of it. 0, or an exit code with the error printed. */
 int read_under_root(const char *root, const char *path, size_t max,
     unsigned char **out, size_t *len);
+/* kustomize.c: kustomize's output (ciphertext) into r->out, each sealed
+ * document rewritten from the verified sources in tk. */
+int rewrite_stream(struct unseal_run *r, struct unseal_tokens *tk,
+    const char *kout, size_t klen);
 /* kustomize.c: render a kustomization directory into r->out. */
 int render_kustomize(struct unseal_run *r, const char *root, const char *dir);
 
