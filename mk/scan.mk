@@ -11,9 +11,9 @@ hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/git/objects.c hooks/git/pack.c hooks/git/diff.c \
 	hooks/wtread.h hooks/wtread.c
 hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) \
-	$(HS_CFLAGS) $(DEFLATE_CFLAGS) $(ZLIB_CFLAGS)
+	$(HS_CFLAGS) $(DEFLATE_CFLAGS) $(URING_CFLAGS) $(ZLIB_CFLAGS)
 hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) \
-	$(CRYPTO_LIBS) $(DEFLATE_LIBS) $(ZLIB_LIBS) -lpthread -lm
+	$(CRYPTO_LIBS) $(DEFLATE_LIBS) $(URING_LIBS) $(ZLIB_LIBS) -lpthread -lm
 
 # `seal scan` and `seal hook` exec seal-scan (tools/seal/scan-exec.c), which
 # alone links libgit2 and Hyperscan: the sealing commands start faster.
@@ -35,7 +35,7 @@ seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
 else
 EXTRA_DIST += tools/scan/gss-stubs.c
 seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
-	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) $(URING_LIBS) -lpthread -lm
 endif
 
 HOOKS_LIBS = hooks/libhooks.la $(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm

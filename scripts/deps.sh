@@ -6,7 +6,7 @@
 set -eu
 pkgs="build-essential autoconf automake libtool pkg-config git
 libsodium-dev libssl-dev libyaml-dev libgit2-dev libpcre2-dev zlib1g-dev
-libdeflate-dev
+libdeflate-dev liburing-dev
 libcmocka-dev clang libclang-rt-14-dev age pre-commit git-secrets
 hyperfine nodejs npm python3 python3-yaml python3-kubernetes xxd openssh-client
 strace"
