@@ -238,19 +238,92 @@ flow_line(struct yl_doc *y, const char *p, const char *e, unsigned line,
 	return 0;
 }
 
-int
-yl_parse(const char *buf, size_t len, struct yl_doc *y)
+/* "---" or "..." at column 0: a document boundary */
+static bool
+doc_marker(const char *f, const char *e, size_t w)
 {
+	return w == 0 && e - f >= 3 &&
+	    (memcmp(f, "---", 3) == 0 || memcmp(f, "...", 3) == 0) &&
+	    (e - f == 3 || f[3] == ' ' || f[3] == '\r');
+}
+
+/* The open mappings above the current line: their indent and entry. */
+struct yl_stack {
 	struct {
 		size_t indent;
 		int idx;
 	} st[YL_MAX_STACK];
-	int sp = 0;
+	int sp;
+};
+
+/* "- " items: the content sits further right; *w grows to its column,
+ * *seq tells whether there was a dash. Returns where the content starts. */
+static const char *
+seq_dashes(struct yl_stack *s, const char *f, const char *e, size_t *w,
+    bool *seq)
+{
+	const char *g;
+
+	while (f < e && *f == '-' &&
+	    (f + 1 == e || f[1] == ' ' || f[1] == '\t' || f[1] == '\r')) {
+		g = f + 1;
+		if (!*seq) {
+			while (s->sp > 0 && s->st[s->sp - 1].indent > *w)
+				s->sp--;
+		}
+		*seq = true;
+		(*w)++;
+		while (g < e && (*g == ' ' || *g == '\t')) {
+			*w = *g == '\t' ? (*w / 8 + 1) * 8 : *w + 1;
+			g++;
+		}
+		f = g;
+	}
+	return f;
+}
+
+/* A block scalar ("|", ">-"...) on the line ending at e, indented w: its
+ * value is the next deeper line (or empty). */
+static void
+block_value(const char *e, const char *end, unsigned line, size_t w,
+    const char **v, size_t *vn, struct yl_ent *ent)
+{
+	const char *q = e < end ? e + 1 : end, *qe, *qf;
+	unsigned l2 = line;
+	size_t qw;
+
+	*vn = 0;
+	while (q < end) {
+		qe = memchr(q, '\n', (size_t)(end - q));
+		if (qe == NULL)
+			qe = end;
+		l2++;
+		qw = indent_width(q, qe, &qf);
+		if (qf < qe && *qf != '\r') {
+			if (qw > w) {
+				*v = qf;
+				*vn = (size_t)(qe - qf);
+				while (*vn && (*v)[*vn - 1] == '\r')
+					(*vn)--;
+				ent->line = l2;
+				ent->block = true;
+			}
+			return;
+		}
+		q = qe + 1;
+	}
+}
+
+int
+yl_parse(const char *buf, size_t len, struct yl_doc *y)
+{
+	struct yl_stack s;
 	const char *p = buf, *end = buf + len;
 	unsigned line = 0, doc = 0;
 	size_t block = (size_t)-1; /* inside a block scalar deeper than */
 
 	memset(y, 0, sizeof(*y));
+	s.sp = 0;
 	while (p < end) {
 		const char *e = memchr(p, '\n', (size_t)(end - p));
 		const char *f, *k = NULL, *v;
@@ -269,11 +342,9 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 				goto next;
 			block = (size_t)-1;
 		}
-		if (w == 0 && e - f >= 3 &&
-		    (memcmp(f, "---", 3) == 0 || memcmp(f, "...", 3) == 0) &&
-		    (e - f == 3 || f[3] == ' ' || f[3] == '\r')) {
+		if (doc_marker(f, e, w)) {
 			doc++;
-			sp = 0;
+			s.sp = 0;
 			goto next;
 		}
 		if (*f == '}' || *f == ']' || (*f == '{' && e - f <= 2) ||
@@ -286,22 +357,7 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 				y->ndocs = doc + 1;
 			goto next;
 		}
-		/* "- " items: the content sits further right */
-		while (f < e && *f == '-' &&
-		    (f + 1 == e || f[1] == ' ' || f[1] == '\t' || f[1] == '\r')) {
-			const char *g = f + 1;
-			if (!seq) {
-				while (sp > 0 && st[sp - 1].indent > w)
-					sp--;
-			}
-			seq = true;
-			w++;
-			while (g < e && (*g == ' ' || *g == '\t')) {
-				w = *g == '\t' ? (w / 8 + 1) * 8 : w + 1;
-				g++;
-			}
-			f = g;
-		}
+		f = seq_dashes(&s, f, e, &w, &seq);
 		if (f >= e || *f == '\r')
 			goto next;
 		memset(&ent, 0, sizeof(ent));
@@ -310,8 +366,8 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 		ent.seq = seq;
 		v = split_key(f, e, &k, &kn);
 		if (v != NULL) {
-			while (sp > 0 && st[sp - 1].indent >= w)
-				sp--;
+			while (s.sp > 0 && s.st[s.sp - 1].indent >= w)
+				s.sp--;
 			ent.key = k;
 			ent.keylen = kn;
 		} else {
@@ -319,8 +375,8 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 				goto next; /* a continuation line */
 			v = f;
 		}
-		ent.parent = sp > 0 ? st[sp - 1].idx : -1;
-		ent.depth = (unsigned)sp;
+		ent.parent = s.sp > 0 ? s.st[s.sp - 1].idx : -1;
+		ent.depth = (unsigned)s.sp;
 		while (v < e && (*v == ' ' || *v == '\t'))
 			v++;
 		vn = (size_t)(e - v);
@@ -328,33 +384,8 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 		ent.quoted = quoted;
 		if (!quoted && vn >= 1 && (v[0] == '|' || v[0] == '>') &&
 		    (vn == 1 || memchr("+-0123456789", v[1], 12))) {
-			/* block scalar: the value is the next deeper line */
-			const char *q = e < end ? e + 1 : end;
-			unsigned l2 = line;
 			block = w;
-			vn = 0;
-			while (q < end) {
-				const char *qe = memchr(q, '\n',
-				    (size_t)(end - q));
-				const char *qf;
-				size_t qw;
-				if (qe == NULL)
-					qe = end;
-				l2++;
-				qw = indent_width(q, qe, &qf);
-				if (qf < qe && *qf != '\r') {
-					if (qw > w) {
-						v = qf;
-						vn = (size_t)(qe - qf);
-						while (vn && v[vn - 1] == '\r')
-							vn--;
-						ent.line = l2;
-						ent.block = true;
-					}
-					break;
-				}
-				q = qe + 1;
-			}
+			block_value(e, end, line, w, &v, &vn, &ent);
 		}
 		ent.val = v;
 		ent.vallen = vn;
@@ -374,10 +405,10 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 		if (push(y, &ent) < 0)
 			return -1;
 		if (ent.key && ent.vallen == 0 && !ent.block &&
-		    sp < YL_MAX_STACK) {
-			st[sp].indent = w;
-			st[sp].idx = (int)(y->n - 1);
-			sp++;
+		    s.sp < YL_MAX_STACK) {
+			s.st[s.sp].indent = w;
+			s.st[s.sp].idx = (int)(y->n - 1);
+			s.sp++;
 		}
 		if (doc + 1 > y->ndocs)
 			y->ndocs = doc + 1;

@@ -108,111 +108,159 @@ v4_path(struct gix_index *ix, size_t *cap, size_t *used, size_t prevoff,
 	return GIX_OK;
 }
 
+/* The fixed part of entry e at p (and v3's extended flags): its length
+ * in *fixed, or GIX_CORRUPT with *why. */
+static int
+entry_fixed(const struct gix_index *ix, struct gix_entry *e,
+    const unsigned char *p, const unsigned char *end, size_t *fixed,
+    const char **why)
+{
+	*fixed = ENTRY_FIXED;
+	*why = "truncated index entry";
+	if ((size_t)(end - p) < *fixed)
+		return GIX_CORRUPT;
+	e->mtime_s = be32(p + 8);
+	e->mtime_ns = be32(p + 12);
+	e->ino = be32(p + 20);
+	e->mode = be32(p + 24);
+	e->size = be32(p + 36);
+	memcpy(e->oid, p + 40, GIX_OIDLEN);
+	e->flags = be16(p + 60);
+	if (e->flags & 0x4000) { /* extended flags */
+		*why = "extended flags in a version 2 index";
+		if (ix->version < 3)
+			return GIX_CORRUPT;
+		*why = "truncated index entry";
+		if ((size_t)(end - p) < *fixed + 2)
+			return GIX_CORRUPT;
+		e->xflags = be16(p + 62);
+		*fixed += 2;
+	}
+	return GIX_OK;
+}
+
+/* v2/v3: the NUL-terminated path after the fixed part, padded with 1-8
+ * NULs to a multiple of 8; *total: the whole entry's length. */
+static int
+entry_path_v2(struct gix_entry *e, const unsigned char *p,
+    const unsigned char *end, size_t fixed, size_t *total, const char **why)
+{
+	const unsigned char *name = p + fixed, *nul;
+	size_t namelen, k;
+
+	*why = "unterminated path in the index";
+	if ((nul = memchr(name, '\0', (size_t)(end - name))) == NULL)
+		return GIX_CORRUPT;
+	namelen = (size_t)(nul - name);
+	/* the 12-bit length must agree unless it overflowed */
+	*why = "bad path length in the index";
+	if ((e->flags & 0xfff) != 0xfff ? namelen != (e->flags & 0xfffu) :
+					  namelen < 0xfff)
+		return GIX_CORRUPT;
+	if (namelen == 0 || namelen >= GIX_MAX_PATH)
+		return GIX_CORRUPT;
+	e->path = (const char *)name;
+	e->pathlen = (uint32_t)namelen;
+	*total = (fixed + namelen + 8) & ~(size_t)7;
+	*why = "truncated index entry";
+	if ((size_t)(end - p) < *total)
+		return GIX_CORRUPT;
+	*why = "bad index entry padding";
+	for (k = fixed + namelen; k < *total; k++)
+		if (p[k] != 0)
+			return GIX_CORRUPT;
+	return GIX_OK;
+}
+
+/* The prefix-compressed v4 paths: strip N bytes of the previous path,
+ * append the rest, into ix->paths (offsets kept until it stops moving). */
+struct v4_state {
+	size_t cap, used, prevoff, prevlen;
+	size_t *offs;
+};
+
+static int
+entry_path_v4(struct gix_index *ix, struct v4_state *v, size_t i,
+    struct gix_entry *e, const unsigned char *name, const unsigned char *end,
+    const unsigned char **next, const char **why)
+{
+	const unsigned char *q = name, *nul;
+	uint64_t strip;
+	size_t off, plen;
+	int rc;
+
+	*why = "bad path prefix in the index";
+	if (varint(&q, end, &strip) < 0 || strip > v->prevlen)
+		return GIX_CORRUPT;
+	*why = "unterminated path in the index";
+	if ((nul = memchr(q, '\0', (size_t)(end - q))) == NULL)
+		return GIX_CORRUPT;
+	*why = "bad path length in the index";
+	rc = v4_path(ix, &v->cap, &v->used, v->prevoff, v->prevlen, strip, q,
+	    (size_t)(nul - q), &off, &plen);
+	if (rc != GIX_OK)
+		return rc;
+	v->offs[i] = off;
+	e->path = ix->paths + off; /* fixed up at the end */
+	e->pathlen = (uint32_t)plen;
+	v->prevoff = off;
+	v->prevlen = plen;
+	*next = nul + 1;
+	return GIX_OK;
+}
+
+/* What every entry must be, whatever the version. */
+static int
+entry_check(struct gix_index *ix, size_t i, const char **why)
+{
+	const struct gix_entry *e = &ix->e[i];
+
+	*why = "bad path in the index";
+	if (memchr(e->path, '\0', e->pathlen) || e->path[0] == '/' ||
+	    e->path[e->pathlen - 1] == '/')
+		return GIX_CORRUPT;
+	if ((e->flags >> 12) & 3)
+		ix->has_unmerged = true;
+	if (e->xflags & 0x2000)
+		ix->has_ita = true;
+	/* v2/v3 order is checked here; v4 once its paths are fixed */
+	*why = "index entries out of order";
+	if (ix->version < 4 && i > 0 && entry_cmp(&ix->e[i - 1], e) >= 0)
+		return GIX_CORRUPT;
+	return GIX_OK;
+}
+
 static int
 parse_entries(struct gix_index *ix, const unsigned char **pp,
     const unsigned char *end, char *err, size_t errlen)
 {
 	const unsigned char *p = *pp;
-	size_t i, cap = 0, used = 0, prevoff = 0, prevlen = 0;
-	size_t *offs = NULL;
-	int rc = GIX_CORRUPT;
+	struct v4_state v = { 0 };
+	size_t i, fixed, total;
+	int rc = GIX_NOMEM;
 	const char *why = "truncated index entry";
 
 	if (ix->version == 4 &&
-	    (offs = calloc(ix->n ? ix->n : 1, sizeof(*offs))) == NULL)
+	    (v.offs = calloc(ix->n ? ix->n : 1, sizeof(*v.offs))) == NULL)
 		return GIX_NOMEM;
 	for (i = 0; i < ix->n; i++) {
 		struct gix_entry *e = &ix->e[i];
-		const unsigned char *name, *nul;
-		size_t fixed = ENTRY_FIXED, namelen;
 
-		if ((size_t)(end - p) < fixed)
+		if ((rc = entry_fixed(ix, e, p, end, &fixed, &why)) != GIX_OK)
 			goto out;
-		e->mtime_s = be32(p + 8);
-		e->mtime_ns = be32(p + 12);
-		e->ino = be32(p + 20);
-		e->mode = be32(p + 24);
-		e->size = be32(p + 36);
-		memcpy(e->oid, p + 40, GIX_OIDLEN);
-		e->flags = be16(p + 60);
-		if (e->flags & 0x4000) { /* extended flags */
-			why = "extended flags in a version 2 index";
-			if (ix->version < 3)
-				goto out;
-			why = "truncated index entry";
-			if ((size_t)(end - p) < fixed + 2)
-				goto out;
-			e->xflags = be16(p + 62);
-			fixed += 2;
-		}
-		name = p + fixed;
-		why = "unterminated path in the index";
 		if (ix->version < 4) {
-			size_t total, k;
-			if ((nul = memchr(name, '\0', (size_t)(end - name))) ==
-			    NULL)
-				goto out;
-			namelen = (size_t)(nul - name);
-			/* the 12-bit length must agree unless it overflowed */
-			why = "bad path length in the index";
-			if ((e->flags & 0xfff) != 0xfff ?
-				namelen != (e->flags & 0xfffu) :
-				namelen < 0xfff)
-				goto out;
-			if (namelen == 0 || namelen >= GIX_MAX_PATH)
-				goto out;
-			e->path = (const char *)name;
-			e->pathlen = (uint32_t)namelen;
-			/* padded with 1-8 NULs to a multiple of 8 */
-			total = (fixed + namelen + 8) & ~(size_t)7;
-			why = "truncated index entry";
-			if ((size_t)(end - p) < total)
-				goto out;
-			why = "bad index entry padding";
-			for (k = fixed + namelen; k < total; k++)
-				if (p[k] != 0)
-					goto out;
-			p += total;
-		} else {
-			/* v4: strip N bytes of the previous path, append */
-			const unsigned char *q = name;
-			uint64_t strip;
-			size_t off, plen;
-			why = "bad path prefix in the index";
-			if (varint(&q, end, &strip) < 0 || strip > prevlen)
-				goto out;
-			why = "unterminated path in the index";
-			if ((nul = memchr(q, '\0', (size_t)(end - q))) == NULL)
-				goto out;
-			why = "bad path length in the index";
-			rc = v4_path(ix, &cap, &used, prevoff, prevlen, strip,
-			    q, (size_t)(nul - q), &off, &plen);
-			if (rc != GIX_OK)
-				goto out;
-			rc = GIX_CORRUPT;
-			offs[i] = off;
-			e->path = ix->paths + off; /* fixed up below */
-			e->pathlen = (uint32_t)plen;
-			prevoff = off;
-			prevlen = plen;
-			p = nul + 1;
-		}
-		why = "bad path in the index";
-		if (memchr(e->path, '\0', e->pathlen) || e->path[0] == '/' ||
-		    e->path[e->pathlen - 1] == '/')
-			goto out;
-		if ((e->flags >> 12) & 3)
-			ix->has_unmerged = true;
-		if (e->xflags & 0x2000)
-			ix->has_ita = true;
-		/* v2/v3 order is checked here; v4 once its paths are fixed */
-		why = "index entries out of order";
-		if (ix->version < 4 && i > 0 && entry_cmp(&ix->e[i - 1], e) >= 0)
+			rc = entry_path_v2(e, p, end, fixed, &total, &why);
+			p += rc == GIX_OK ? total : 0;
+		} else
+			rc = entry_path_v4(ix, &v, i, e, p + fixed, end, &p,
+			    &why);
+		if (rc != GIX_OK || (rc = entry_check(ix, i, &why)) != GIX_OK)
 			goto out;
 	}
 	if (ix->version == 4) {
+		rc = GIX_CORRUPT;
 		for (i = 0; i < ix->n; i++) {
-			ix->e[i].path = ix->paths + offs[i];
+			ix->e[i].path = ix->paths + v.offs[i];
 			if (i > 0 && entry_cmp(&ix->e[i - 1], &ix->e[i]) >= 0)
 				goto out;
 		}
@@ -220,7 +268,7 @@ parse_entries(struct gix_index *ix, const unsigned char **pp,
 	*pp = p;
 	rc = GIX_OK;
 out:
-	free(offs);
+	free(v.offs);
 	if (rc == GIX_CORRUPT)
 		snprintf(err, errlen, "%s", why);
 	return rc;

@@ -132,23 +132,39 @@ config_plain(const char *dir)
 	return GIX_OK;
 }
 
-int
-gix_repo_discover(struct gix_repo *r)
+/* "gitdir: PATH" in the gitfile probe (worktrees, submodules), as
+ * r->gitdir relative to cwd. */
+static int
+read_gitfile(struct gix_repo *r, const char *probe, const char *cwd)
 {
-	static const char *const moving[] = { "GIT_WORK_TREE",
-		"GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY",
-		"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CEILING_DIRECTORIES",
-		"GIT_NAMESPACE", "GIT_REPLACE_REF_BASE" };
-	char cwd[GIX_MAX_PATH], probe[GIX_MAX_PATH + 16], *buf = NULL;
-	const char *gd = getenv("GIT_DIR"), *ixf = getenv("GIT_INDEX_FILE");
-	struct stat st, cst;
-	size_t i, len;
+	char *buf = NULL;
+	size_t n;
 	int rc = GIX_UNSUPPORTED;
 
-	memset(r, 0, sizeof(*r));
-	for (i = 0; i < sizeof(moving) / sizeof(moving[0]); i++)
-		if (getenv(moving[i]))
-			return GIX_UNSUPPORTED;
+	if (slurp(probe, 4096, &buf, &n) < 0 || strncmp(buf, "gitdir: ", 8) != 0)
+		goto out;
+	while (n > 8 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (n <= 8 || memchr(buf, '\n', n) ||
+	    set_dir(r->gitdir, cwd, buf + 8, n - 8) < 0)
+		goto out;
+	rc = GIX_OK;
+out:
+	free(buf);
+	return rc;
+}
+
+/* The work tree and git directory, as git finds them: GIT_DIR (the work
+ * tree is then cwd), else the first ".git" walking up from cwd on one
+ * file system, a directory or a gitfile. */
+static int
+find_gitdir(struct gix_repo *r)
+{
+	char cwd[GIX_MAX_PATH], probe[GIX_MAX_PATH + 16];
+	const char *gd = getenv("GIT_DIR");
+	struct stat st, cst;
+	size_t len;
+
 	if (getcwd(cwd, sizeof(cwd) - 2) == NULL || stat(cwd, &cst) < 0)
 		return GIX_UNSUPPORTED;
 	len = strlen(cwd);
@@ -157,51 +173,43 @@ gix_repo_discover(struct gix_repo *r)
 		cwd[len] = '\0';
 	}
 	if (gd) {
-		/* as git: GIT_DIR given, the work tree is cwd */
 		if (*gd == '\0' || set_dir(r->gitdir, cwd, gd, strlen(gd)) < 0)
 			return GIX_UNSUPPORTED;
 		memcpy(r->workdir, cwd, len + 1);
-	} else {
-		/* walk up from cwd to the first ".git", on one file system */
-		for (;;) {
-			if (join(probe, sizeof(probe), cwd, ".git") < 0 ||
-			    lstat(probe, &st) < 0) {
-				if (errno != ENOENT)
-					return GIX_UNSUPPORTED;
-			} else
-				break;
-			if (len <= 1)
+		return GIX_OK;
+	}
+	for (;;) {
+		if (join(probe, sizeof(probe), cwd, ".git") < 0 ||
+		    lstat(probe, &st) < 0) {
+			if (errno != ENOENT)
 				return GIX_UNSUPPORTED;
-			do
-				cwd[--len] = '\0';
-			while (len > 1 && cwd[len - 1] != '/');
-			if (stat(cwd, &st) < 0 || st.st_dev != cst.st_dev)
-				return GIX_UNSUPPORTED;
-		}
-		memcpy(r->workdir, cwd, len + 1);
-		if (S_ISDIR(st.st_mode)) {
-			if (set_dir(r->gitdir, cwd, ".git", 4) < 0)
-				return GIX_UNSUPPORTED;
-		} else if (S_ISREG(st.st_mode)) {
-			/* a gitfile: "gitdir: PATH" (worktrees, submodules) */
-			size_t n;
-			if (slurp(probe, 4096, &buf, &n) < 0 ||
-			    strncmp(buf, "gitdir: ", 8) != 0)
-				goto out;
-			while (n > 8 && (buf[n - 1] == '\n' ||
-					    buf[n - 1] == '\r'))
-				buf[--n] = '\0';
-			if (n <= 8 || memchr(buf, '\n', n) ||
-			    set_dir(r->gitdir, cwd, buf + 8, n - 8) < 0)
-				goto out;
-			free(buf);
-			buf = NULL;
 		} else
+			break;
+		if (len <= 1)
+			return GIX_UNSUPPORTED;
+		do
+			cwd[--len] = '\0';
+		while (len > 1 && cwd[len - 1] != '/');
+		if (stat(cwd, &st) < 0 || st.st_dev != cst.st_dev)
 			return GIX_UNSUPPORTED;
 	}
-	if (!is_gitdir(r->gitdir))
-		goto out;
-	/* a linked worktree shares refs and objects with its commondir */
+	memcpy(r->workdir, cwd, len + 1);
+	if (S_ISDIR(st.st_mode))
+		return set_dir(r->gitdir, cwd, ".git", 4) < 0 ? GIX_UNSUPPORTED :
+								GIX_OK;
+	if (S_ISREG(st.st_mode))
+		return read_gitfile(r, probe, cwd);
+	return GIX_UNSUPPORTED;
+}
+
+/* A linked worktree shares refs and objects with its commondir. */
+static int
+find_commondir(struct gix_repo *r)
+{
+	char probe[GIX_MAX_PATH + 16], *buf = NULL;
+	size_t len;
+	int rc = GIX_UNSUPPORTED;
+
 	if (join(probe, sizeof(probe), r->gitdir, "commondir") == 0 &&
 	    slurp(probe, 4096, &buf, &len) == 0) {
 		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
@@ -210,43 +218,67 @@ gix_repo_discover(struct gix_repo *r)
 		    set_dir(r->commondir, r->gitdir, buf, len) < 0 ||
 		    !is_gitdir(r->commondir))
 			goto out;
-		free(buf);
-		buf = NULL;
 	} else if (errno != ENOENT)
 		goto out;
 	else
 		memcpy(r->commondir, r->gitdir, sizeof(r->gitdir));
-	if (config_plain(r->commondir) != GIX_OK ||
-	    (strcmp(r->commondir, r->gitdir) != 0 &&
-		config_plain(r->gitdir) != GIX_OK))
-		goto out;
-	/* objects/info/alternates: more object stores, not handled */
-	if (join(probe, sizeof(probe), r->commondir,
-		"objects/info/alternates") < 0 ||
-	    access(probe, F_OK) == 0)
-		goto out;
-	if (ixf && *ixf) {
-		/* relative to cwd, as git reads it */
-		if (ixf[0] == '/')
-			rc = snprintf(r->indexpath, sizeof(r->indexpath), "%s",
-			    ixf);
-		else {
-			if (getcwd(probe, sizeof(probe)) == NULL)
-				goto out;
-			rc = snprintf(r->indexpath, sizeof(r->indexpath),
-			    "%s/%s", probe, ixf);
-		}
-		if (rc < 0 || (size_t)rc >= sizeof(r->indexpath)) {
-			rc = GIX_UNSUPPORTED;
-			goto out;
-		}
-	} else if (join(r->indexpath, sizeof(r->indexpath), r->gitdir,
-		       "index") < 0)
-		goto out;
 	rc = GIX_OK;
 out:
 	free(buf);
 	return rc;
+}
+
+/* GIT_INDEX_FILE (relative to cwd, as git reads it), else gitdir/index. */
+static int
+find_index(struct gix_repo *r)
+{
+	const char *ixf = getenv("GIT_INDEX_FILE");
+	char cwd[GIX_MAX_PATH];
+	int n;
+
+	if (ixf == NULL || *ixf == '\0')
+		return join(r->indexpath, sizeof(r->indexpath), r->gitdir,
+			   "index") < 0 ?
+		    GIX_UNSUPPORTED :
+		    GIX_OK;
+	if (ixf[0] == '/')
+		n = snprintf(r->indexpath, sizeof(r->indexpath), "%s", ixf);
+	else if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return GIX_UNSUPPORTED;
+	else
+		n = snprintf(r->indexpath, sizeof(r->indexpath), "%s/%s", cwd,
+		    ixf);
+	return n < 0 || (size_t)n >= sizeof(r->indexpath) ? GIX_UNSUPPORTED :
+							     GIX_OK;
+}
+
+int
+gix_repo_discover(struct gix_repo *r)
+{
+	static const char *const moving[] = { "GIT_WORK_TREE",
+		"GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY",
+		"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CEILING_DIRECTORIES",
+		"GIT_NAMESPACE", "GIT_REPLACE_REF_BASE" };
+	char probe[GIX_MAX_PATH + 16];
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < sizeof(moving) / sizeof(moving[0]); i++)
+		if (getenv(moving[i]))
+			return GIX_UNSUPPORTED;
+	if (find_gitdir(r) != GIX_OK || !is_gitdir(r->gitdir) ||
+	    find_commondir(r) != GIX_OK)
+		return GIX_UNSUPPORTED;
+	if (config_plain(r->commondir) != GIX_OK ||
+	    (strcmp(r->commondir, r->gitdir) != 0 &&
+		config_plain(r->gitdir) != GIX_OK))
+		return GIX_UNSUPPORTED;
+	/* objects/info/alternates: more object stores, not handled */
+	if (join(probe, sizeof(probe), r->commondir,
+		"objects/info/alternates") < 0 ||
+	    access(probe, F_OK) == 0)
+		return GIX_UNSUPPORTED;
+	return find_index(r);
 }
 
 int
@@ -419,85 +451,178 @@ gix_head_tree(const struct gix_repo *r, uint8_t tree[GIX_OIDLEN])
 }
 
 
-int
-gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
-    const char *type, size_t max, char **out, size_t *outlen,
-    uint64_t *size)
+/* objects/xx/yyyy... of oid in r; -1 if it does not fit. */
+static int
+loose_path(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN], char *p,
+    size_t plen)
 {
 	static const char hex[] = "0123456789abcdef";
-	char p[GIX_MAX_PATH + 64], hdr[64], *obj = NULL;
-	unsigned char *in = NULL;
-	size_t inlen, i, tl = strlen(type), hl;
-	unsigned long long n;
-	char *ep;
-	z_stream z;
-	int zr, rc = GIX_CORRUPT;
-	bool whole = true;
+	size_t i = (size_t)snprintf(p, plen, "%sobjects/", r->commondir), k;
 
-	*out = NULL;
-	*outlen = 0;
-	i = (size_t)snprintf(p, sizeof(p), "%sobjects/", r->commondir);
-	if (i + 42 >= sizeof(p))
-		return GIX_UNSUPPORTED;
-	for (size_t k = 0; k < GIX_OIDLEN; k++) {
+	if (i + 42 >= plen)
+		return -1;
+	for (k = 0; k < GIX_OIDLEN; k++) {
 		p[i++] = hex[oid[k] >> 4];
 		p[i++] = hex[oid[k] & 15];
 		if (k == 0)
 			p[i++] = '/';
 	}
 	p[i] = '\0';
+	return 0;
+}
+
+/*
+ * The compressed loose object at p: all of it, or (*whole false) only
+ * its first 4 KiB when it is too big to inflate under max, enough for
+ * the header. GIX_OK, 2 not a loose object, or GIX_UNSUPPORTED.
+ */
+static int
+read_loose(const char *p, size_t max, unsigned char **in, size_t *inlen,
+    bool *whole)
+{
+	ssize_t k;
+	int fd;
+
+	*whole = true;
 	/* compressed objects are at most a little bigger than max */
-	if (slurp(p, max + (max >> 4) + 4096, (char **)&in, &inlen) < 0) {
-		if (errno == ENOENT)
-			return gix_pack_read(r, oid, type, max, out, outlen, size);
-		if (errno != EFBIG)
-			return GIX_UNSUPPORTED;
-		in = NULL; /* too big to be under max: read the header */
-		whole = false;
-		{
-			int fd = open(p, O_RDONLY | O_CLOEXEC);
-			ssize_t k;
-			if (fd < 0)
-				return GIX_UNSUPPORTED;
-			in = malloc(4096);
-			k = in ? read(fd, in, 4096) : -1;
-			close(fd);
-			if (k <= 0) {
-				free(in);
-				return GIX_UNSUPPORTED;
-			}
-			inlen = (size_t)k;
-		}
+	if (slurp(p, max + (max >> 4) + 4096, (char **)in, inlen) == 0)
+		return GIX_OK;
+	if (errno == ENOENT)
+		return 2;
+	if (errno != EFBIG)
+		return GIX_UNSUPPORTED;
+	*whole = false;
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) < 0)
+		return GIX_UNSUPPORTED;
+	*in = malloc(4096);
+	k = *in ? read(fd, *in, 4096) : -1;
+	close(fd);
+	if (k <= 0) {
+		free(*in);
+		*in = NULL;
+		return GIX_UNSUPPORTED;
 	}
-#ifndef HAVE_LIBDEFLATE
-	(void)whole;
+	*inlen = (size_t)k;
+	return GIX_OK;
+}
+
+/*
+ * Inflate the header "<type> <size>\0" into hdr: *hl bytes came out,
+ * *nul points at its NUL, *n is the size. GIX_OK or GIX_CORRUPT.
+ */
+static int
+object_header(z_stream *z, const char *type, char *hdr, size_t cap,
+    size_t *hl, char **nul, unsigned long long *n)
+{
+	size_t tl = strlen(type);
+	char *ep;
+
+	z->next_out = (unsigned char *)hdr;
+	z->avail_out = (uInt)cap;
+	while (z->avail_out && inflate(z, Z_SYNC_FLUSH) == Z_OK &&
+	    !memchr(hdr, '\0', cap - z->avail_out))
+		;
+	*hl = cap - z->avail_out;
+	ep = memchr(hdr, '\0', *hl);
+	if (ep == NULL || (size_t)(ep - hdr) <= tl + 1 ||
+	    memcmp(hdr, type, tl) != 0 || hdr[tl] != ' ' ||
+	    hdr[tl + 1] < '0' || hdr[tl + 1] > '9' ||
+	    (hdr[tl + 1] == '0' && ep - hdr > (ptrdiff_t)tl + 2))
+		return GIX_CORRUPT;
+	*nul = ep;
+	*n = strtoull(hdr + tl + 1, &ep, 10);
+	if (*ep != '\0' || *n > (1ull << 40))
+		return GIX_CORRUPT;
+	return GIX_OK;
+}
+
+#ifdef HAVE_LIBDEFLATE
+/* The whole stream again, header and all, in one call; *obj gets the n
+ * bytes of the body (and room for a NUL). */
+static int
+inflate_body(const unsigned char *in, size_t inlen, const char *hdr,
+    size_t hs, size_t n, char **obj)
+{
+	int rc;
+
+	if ((*obj = malloc(hs + n + 1)) == NULL)
+		return GIX_NOMEM;
+	if ((rc = gix_inflate(in, inlen, *obj, hs + n)) != GIX_OK)
+		return rc;
+	if (memcmp(*obj, hdr, hs) != 0)
+		return GIX_CORRUPT;
+	memmove(*obj, *obj + hs, n);
+	return GIX_OK;
+}
 #else
+/* The rest of the stream after the header into *obj: exactly n bytes,
+ * and the stream must end right there. rest: what the header's inflate
+ * already gave beyond the header. */
+static int
+inflate_body(z_stream *z, const char *rest, size_t restlen, size_t n,
+    char **obj)
+{
+	unsigned char extra;
+	int zr = Z_OK;
+
+	if ((*obj = malloc(n + 1)) == NULL)
+		return GIX_NOMEM;
+	if (restlen > n)
+		return GIX_CORRUPT;
+	memcpy(*obj, rest, restlen);
+	z->next_out = (unsigned char *)*obj + restlen;
+	z->avail_out = (uInt)(n - restlen);
+	while (zr == Z_OK && z->avail_out)
+		zr = inflate(z, Z_FINISH);
+	if (z->avail_out != 0)
+		return GIX_CORRUPT;
+	if (zr != Z_STREAM_END) {
+		z->next_out = &extra;
+		z->avail_out = 1;
+		zr = inflate(z, Z_FINISH);
+		if (zr != Z_STREAM_END || z->avail_out != 1)
+			return GIX_CORRUPT;
+	}
+	return GIX_OK;
+}
+#endif
+
+int
+gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
+    const char *type, size_t max, char **out, size_t *outlen,
+    uint64_t *size)
+{
+	char p[GIX_MAX_PATH + 64], hdr[64], *obj = NULL, *nul;
+	unsigned char *in = NULL;
+	size_t inlen, hl, hs;
+	unsigned long long n;
+	z_stream z;
+	int rc;
+	bool whole;
+
+	*out = NULL;
+	*outlen = 0;
+	if (loose_path(r, oid, p, sizeof(p)) < 0)
+		return GIX_UNSUPPORTED;
+	if ((rc = read_loose(p, max, &in, &inlen, &whole)) == 2)
+		return gix_pack_read(r, oid, type, max, out, outlen, size);
+	if (rc != GIX_OK)
+		return rc;
+#ifdef HAVE_LIBDEFLATE
 	if (whole && (rc = gix_loose_guess(in, inlen, type, max, out, outlen,
 			  size)) != 2) {
 		free(in);
 		return rc;
 	}
+#else
+	(void)whole;
 #endif
 	if ((rc = gix_zstart(&z, in, inlen)) != GIX_OK) {
 		free(in);
 		return rc;
 	}
-	rc = GIX_CORRUPT;
-	/* the header: "<type> <size>\0" */
-	z.next_out = (unsigned char *)hdr;
-	z.avail_out = sizeof(hdr);
-	while (z.avail_out && (zr = inflate(&z, Z_SYNC_FLUSH)) == Z_OK &&
-	    !memchr(hdr, '\0', sizeof(hdr) - z.avail_out))
-		;
-	hl = sizeof(hdr) - z.avail_out;
-	ep = memchr(hdr, '\0', hl);
-	if (ep == NULL || (size_t)(ep - hdr) <= tl + 1 ||
-	    memcmp(hdr, type, tl) != 0 || hdr[tl] != ' ' ||
-	    hdr[tl + 1] < '0' || hdr[tl + 1] > '9' ||
-	    (hdr[tl + 1] == '0' && ep - hdr > (ptrdiff_t)tl + 2))
-		goto out;
-	n = strtoull(hdr + tl + 1, &ep, 10);
-	if (*ep != '\0' || n > (1ull << 40))
+	if ((rc = object_header(&z, type, hdr, sizeof(hdr), &hl, &nul, &n)) !=
+	    GIX_OK)
 		goto out;
 	*size = n;
 	if (n > max) {
@@ -508,57 +633,18 @@ gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 		rc = GIX_UNSUPPORTED;
 		goto out;
 	}
+	hs = (size_t)(nul - hdr) + 1;
 #ifdef HAVE_LIBDEFLATE
-	{
-		/* the whole stream again, header and all, in one call */
-		size_t hs = (size_t)(ep - hdr) + 1;
-		if ((obj = malloc(hs + (size_t)n + 1)) == NULL) {
-			rc = GIX_NOMEM;
-			goto out;
-		}
-		if ((rc = gix_inflate(in, inlen, obj, hs + (size_t)n)) !=
-		    GIX_OK)
-			goto out;
-		rc = GIX_CORRUPT;
-		if (memcmp(obj, hdr, hs) != 0)
-			goto out;
-		memmove(obj, obj + hs, (size_t)n);
-		goto done;
-	}
+	rc = inflate_body(in, inlen, hdr, hs, (size_t)n, &obj);
+#else
+	rc = inflate_body(&z, nul + 1, hl - hs, (size_t)n, &obj);
 #endif
-	if ((obj = malloc((size_t)n + 1)) == NULL) {
-		rc = GIX_NOMEM;
+	if (rc != GIX_OK)
 		goto out;
-	}
-	/* what followed the header in the first inflate */
-	hl -= (size_t)(ep - hdr) + 1;
-	if (hl > n)
-		goto out;
-	memcpy(obj, ep + 1, hl);
-	z.next_out = (unsigned char *)obj + hl;
-	z.avail_out = (uInt)(n - hl);
-	zr = Z_OK;
-	while (zr == Z_OK && z.avail_out)
-		zr = inflate(&z, Z_FINISH);
-	if (z.avail_out != 0)
-		goto out;
-	if (zr != Z_STREAM_END) {
-		/* exactly n bytes out; the stream must end right here */
-		unsigned char extra;
-		z.next_out = &extra;
-		z.avail_out = 1;
-		zr = inflate(&z, Z_FINISH);
-		if (zr != Z_STREAM_END || z.avail_out != 1)
-			goto out;
-	}
-#ifdef HAVE_LIBDEFLATE
-done:
-#endif
 	obj[n] = '\0';
 	*out = obj;
 	*outlen = (size_t)n;
 	obj = NULL;
-	rc = GIX_OK;
 out:
 	inflateEnd(&z);
 	free(obj);
