@@ -28,6 +28,9 @@ libseal_libseal_core_la_CFLAGS += $(PCRE2_CFLAGS)
 seal_SOURCES += \
 	keys/discover.h \
 	keys/discover.c \
+	tools/seal/bulk.h \
+	tools/seal/bulk.c \
+	tools/common/progress.c \
 	tools/seal/sops-common.h \
 	tools/seal/sops-common.c \
 	tools/seal/sops-open.c \

@@ -363,6 +363,15 @@ load_config(seal_ctx *ctx, const struct sops_opts *o,
 }
 
 int
+sops_config_load(seal_ctx *ctx, const struct sops_opts *o,
+    struct seal__sops_config **out)
+{
+	bool found;
+
+	return load_config(ctx, o, out, &found, false);
+}
+
+int
 sops_config_indent(seal_ctx *ctx, const struct sops_opts *o, int fmt)
 {
 	struct seal__sops_config *c = NULL;

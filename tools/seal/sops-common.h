@@ -138,6 +138,10 @@ int sops_identities(seal_ctx *ctx, seal_identity **out);
  */
 int sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
     bool kube, bool need_keys, seal_sops_params **out, int *indent);
+/* The creation rules once, for many files: *out NULL if there is no
+ * .sops.yaml. Returns 0 or an exit code (message printed). */
+int sops_config_load(seal_ctx *ctx, const struct sops_opts *o,
+    struct seal__sops_config **out);
 /* The config's indent for the output format, if any (or -1). */
 int sops_config_indent(seal_ctx *ctx, const struct sops_opts *o, int fmt);
 
