@@ -28,8 +28,14 @@ libseal_libseal_core_la_CFLAGS += $(PCRE2_CFLAGS)
 seal_SOURCES += \
 	keys/discover.h \
 	keys/discover.c \
+	keys/registry.h \
+	keys/registry.c \
 	tools/seal/bulk.h \
 	tools/seal/bulk.c \
+	tools/seal/cluster.h \
+	tools/seal/cmd-cluster.c \
+	tools/seal/cluster-keys.c \
+	tools/seal/cluster-files.c \
 	tools/common/progress.c \
 	tools/seal/sops-common.h \
 	tools/seal/sops-common.c \
@@ -100,7 +106,7 @@ bench_bench_sops_decrypt_LDADD = libseal/libseal-core.la $(CORE_LIBS)
 EXTRA_DIST += bench/bench-sops.sh bench/results-sops.md
 dist_man_MANS += doc/seal-encrypt.1 doc/seal-decrypt.1 doc/seal-edit.1 \
 	doc/seal-set.1 doc/seal-unset.1 doc/seal-updatekeys.1 doc/seal-rotate.1 \
-	doc/seal-status.1
+	doc/seal-status.1 doc/seal-cluster.1
 # Coverage feedback needs the library itself instrumented, not only the
 # harness (without this libFuzzer saw 6 edges).
 if FUZZING

@@ -25,6 +25,7 @@ int cmd_unset(int argc, char **argv);
 int cmd_updatekeys(int argc, char **argv);
 int cmd_rotate(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_cluster(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 

@@ -29,6 +29,8 @@ static const struct {
 	{ "updatekeys", cmd_updatekeys,
 	    "Re-wrap a file's data key for the recipients the rules name" },
 	{ "rotate", cmd_rotate, "Re-seal a file under a new data key" },
+	{ "cluster", cmd_cluster,
+	    "Register clusters and tenants, rotate and retire their keys" },
 	{ "scan", cmd_scan, "Find plaintext secrets and leaked credentials" },
 	{ "hook", cmd_hook, "Install or run the git pre-commit hook" },
 	{ "keygen", cmd_keygen, "Make an age identity (like age-keygen)" },
