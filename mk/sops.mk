@@ -72,6 +72,8 @@ tests_unit_test_sops_SOURCES = tests/unit/test-sops.c tests/unit/harness.h
 tests_unit_test_sops_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sops_LDADD = $(UNIT_LDADD)
 dist_check_SCRIPTS += tests/e2e/t0240-sops-cli.sh
+dist_check_SCRIPTS += tests/e2e/t0400-cluster.sh
+EXTRA_DIST += tests/e2e/sops-config-check.py tests/interop/open-all.mjs
 
 # ---- fuzzing (--enable-fuzzing CC=clang) --------------------------------
 fuzz_programs += tests/fuzz/fuzz-json tests/fuzz/fuzz-dotenv tests/fuzz/fuzz-enc
