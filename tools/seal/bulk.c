@@ -381,16 +381,12 @@ bulk_load(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
 }
 
 int
-bulk_params(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
-    seal_sops_params **out)
+bulk_rule(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
+    const struct seal__creation_rule **out)
 {
-	const struct seal__creation_rule *r = NULL;
 	char dir[PATH_MAX], abspath[PATH_MAX * 2];
 	char *d = strdup(f->path), *slash;
 	const char *base;
-	seal_sops_params *p = NULL;
-	size_t i;
-	seal_rc rc;
 
 	*out = NULL;
 	if (d == NULL)
@@ -413,7 +409,23 @@ bulk_params(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
 	snprintf(abspath, sizeof(abspath), "%s/%s", strcmp(dir, "/") == 0 ?
 	    "" : dir, base);
 	if (b->config != NULL)
-		r = seal__sops_config_match(th->ctx, b->config, abspath);
+		*out = seal__sops_config_match(th->ctx, b->config, abspath);
+	return 0;
+}
+
+int
+bulk_params(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
+    seal_sops_params **out)
+{
+	const struct seal__creation_rule *r = NULL;
+	seal_sops_params *p = NULL;
+	size_t i;
+	seal_rc rc;
+	int ec;
+
+	*out = NULL;
+	if ((ec = bulk_rule(b, th, f, &r)) != 0)
+		return ec;
 	if (r == NULL) {
 		bulk_say(f, "%s: no creation rule in .sops.yaml matches it",
 		    f->path);

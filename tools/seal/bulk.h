@@ -61,6 +61,9 @@ void bulk_free(struct bulk *b);
  * f->report). Skips (state -1) unreadable-as-sops files from walks. */
 int bulk_load(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
     seal_sops_file **out);
+/* The creation rule for f (NULL if none matches); 0 or an exit code. */
+int bulk_rule(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
+    const struct seal__creation_rule **out);
 /* The age recipients of the creation rule for f (NULL if none
  * matches), as params; 0 or an exit code. */
 int bulk_params(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,

@@ -9,14 +9,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
 
 #include "sops/sops.h"
 #include "tools/common/cmd.h"
+#include "tools/seal/bulk.h"
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
 
 static const char *const usage[] = {
 	"[--json] [--input-type T] file...",
+	"[--json] dir...",
 	NULL,
 };
 
@@ -24,11 +29,15 @@ static const char desc[] =
     "Tell whether each file is sealed (has sops metadata), whether it is\n"
     "sealed whole (MAC and lastmodified present, every ENC value well\n"
     "formed, every value its own selection rule selects encrypted), and\n"
-    "for which age recipients. No key is needed.\n";
+    "for which age recipients. No key is needed. A directory is\n"
+    "summarised instead (every .yaml, .yml, .json and .env file in it):\n"
+    "sealed, partly sealed, clear Kubernetes Secrets, and sealed files\n"
+    "whose recipients differ from their .sops.yaml creation rule.\n";
 
 static const char footer[] =
-    "Exit status: 0 every file fully sealed, 1 some file is not (or only\n"
-    "partly), 2 trouble.\n";
+    "Exit status: 0 every file fully sealed (for a directory: nothing\n"
+    "partly sealed, no clear Secret, no recipient mismatch), 1 otherwise,\n"
+    "2 trouble.\n";
 
 static void
 json_str(const char *s)
@@ -144,6 +153,152 @@ one(seal_ctx *ctx, const struct sops_opts *o, const char *path)
 	return ec;
 }
 
+/* -- a repository summary (directories) ---------------------------------- */
+
+enum { ST_SKIP = -1, ST_CLEAR = 0, ST_SEALED, ST_PARTLY, ST_SECRET,
+	ST_DIFFER };
+
+static bool
+is_secret(const struct seal__tree *t)
+{
+	size_t d;
+
+	for (d = 0; d < t->ndocs; d++) {
+		const struct seal__node *k = seal__map_get(t->docs[d].root,
+		    "kind");
+
+		if (k != NULL && k->kind == SEAL_N_SCALAR &&
+		    strcmp(k->text, "Secret") == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+same_set(char **a, size_t na, char **b, size_t nb)
+{
+	size_t i, j;
+
+	for (i = 0; i < na; i++) {
+		for (j = 0; j < nb && strcmp(a[i], b[j]) != 0; j++)
+			;
+		if (j == nb)
+			return false;
+	}
+	for (j = 0; j < nb; j++) {
+		for (i = 0; i < na && strcmp(a[i], b[j]) != 0; i++)
+			;
+		if (i == na)
+			return false;
+	}
+	return true;
+}
+
+static int
+job_status(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
+    void *arg)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	struct seal__tree *t = NULL;
+	struct seal__lint *l = NULL;
+	const struct seal__creation_rule *r = NULL;
+	enum seal__format fmt;
+	seal__parse_fn parse;
+	int ec = 0;
+
+	(void)arg;
+	f->state = ST_SKIP;
+	if (read_file_secure(f->path, 64u << 20, &buf, &len) != 0)
+		return EXIT_TROUBLE;
+	fmt = (enum seal__format)sops_input_format(b->o, f->path);
+	parse = seal__store_parser(fmt);
+	/* what does not parse is not a file sops reads: not counted */
+	if (parse == NULL || parse(th->ctx, (const char *)buf, len, NULL,
+	    &t) != SEAL_OK)
+		goto out;
+	if (seal__sops_lint(th->ctx, t, fmt, f->path, &l) != SEAL_OK) {
+		bulk_say(f, "%s: %s", f->path, seal_ctx_errmsg(th->ctx));
+		ec = EXIT_TROUBLE;
+		goto out;
+	}
+	if (!l->sealed) {
+		f->state = is_secret(t) ? ST_SECRET : ST_CLEAR;
+		if (f->state == ST_SECRET)
+			bulk_say(f, "%s: a clear Secret: seal it with 'seal "
+			    "encrypt -i %s'", f->path, f->path);
+		goto out;
+	}
+	if (!l->whole) {
+		f->state = ST_PARTLY;
+		bulk_say(f, "%s: partly sealed: fix with 'seal edit %s'",
+		    f->path, f->path);
+		goto out;
+	}
+	f->state = ST_SEALED;
+	if ((ec = bulk_rule(b, th, f, &r)) != 0)
+		goto out;
+	if (r != NULL && r->nage > 0 && !same_set(l->recipients,
+	    l->nrecipients, r->age, r->nage)) {
+		f->state = ST_DIFFER;
+		bulk_say(f, "%s: sealed for other recipients than its rule "
+		    "names: run 'seal updatekeys %s'", f->path, f->path);
+	}
+out:
+	seal__lint_free(l);
+	seal__tree_free(t);
+	sodium_memzero(buf, len);
+	free_secure(buf);
+	return ec;
+}
+
+static int
+summary(seal_ctx *ctx, struct sops_opts *o)
+{
+	static const char *const what[] = { "clear", "sealed",
+	    "partly_sealed", "clear_secret", "recipients_differ" };
+	struct bulk b;
+	size_t n[5] = { 0 }, k;
+	bool first = true;
+	int ec;
+
+	memset(&b, 0, sizeof(b));
+	b.o = o;
+	if ((ec = bulk_collect(&b, o->files, (size_t)o->nfiles)) == 0 &&
+	    (ec = bulk_config(ctx, &b)) == 0)
+		ec = bulk_run(&b, "seal status: files", job_status, NULL);
+	for (k = 0; k < b.n; k++)
+		if (b.f[k].state >= 0)
+			n[b.f[k].state]++;
+	if (o->json) {
+		printf("{\"files\": %zu, \"sealed\": %zu, \"partly_sealed\": "
+		    "%zu, \"clear_secrets\": %zu, \"recipients_differ\": %zu, "
+		    "\"clear_other\": %zu, \"problems\": [", b.n,
+		    n[ST_SEALED] + n[ST_DIFFER], n[ST_PARTLY], n[ST_SECRET],
+		    n[ST_DIFFER], n[ST_CLEAR]);
+		for (k = 0; k < b.n; k++) {
+			if (b.f[k].state <= ST_SEALED)
+				continue;
+			printf("%s{\"file\": ", first ? "" : ", ");
+			first = false;
+			json_str(b.f[k].path);
+			printf(", \"problem\": \"%s\"}", what[b.f[k].state]);
+		}
+		printf("]}\n");
+	} else {
+		bulk_report(&b, true);
+		printf("%zu file(s): %zu sealed, %zu partly sealed, %zu clear "
+		    "Secret(s), %zu sealed for other recipients than their "
+		    "rule, %zu other clear file(s)\n", b.n,
+		    n[ST_SEALED] + n[ST_DIFFER], n[ST_PARTLY], n[ST_SECRET],
+		    n[ST_DIFFER], n[ST_CLEAR]);
+	}
+	if (ec == 0 && (n[ST_PARTLY] || n[ST_SECRET] || n[ST_DIFFER]))
+		ec = EXIT_NEGATIVE;
+	bulk_free(&b);
+	return ec;
+}
+
 int
 cmd_status(int argc, char **argv)
 {
@@ -166,6 +321,15 @@ cmd_status(int argc, char **argv)
 	    &ctx);
 	if (ec >= 0)
 		goto out;
+	for (i = 0; i < o.nfiles; i++) {
+		struct stat st;
+
+		if (strcmp(o.files[i], "-") != 0 &&
+		    stat(o.files[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			ec = summary(ctx, &o);
+			goto out;
+		}
+	}
 	ec = 0;
 	for (i = 0; i < o.nfiles; i++)
 		if ((r = one(ctx, &o, o.files[i])) > ec)
