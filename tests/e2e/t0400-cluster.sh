@@ -258,5 +258,39 @@ t_ok "cluster list (table)" "$SEAL" cluster list
 t_check "... shows the tenants and no retired key" sh -c "
     grep -q 'team-b' $T_TMP/out && ! grep -q retired-1.*prod-eu $T_TMP/out &&
     ! grep -q '$(key_of prod-eu)' $T_TMP/out"
+
+# ---- status DIR, rotate DIR ----------------------------------------------------
+t_ok "status . : every file sealed for its rule" "$SEAL" status --json .
+t_check "... 500 sealed, nothing else" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if (d["sealed"], d["partly_sealed"], d["clear_secrets"],
+    d["recipients_differ"]) == (500, 0, 0, 0) else 1)' "$T_TMP/out"
+printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: c\nstringData:\n  k: v\n' \
+    >clusters/staging/clear.yaml
+t_exit 1 "status . finds a clear Secret" "$SEAL" status --json .
+t_check "... and names it" grep -q '"clear_secrets": 1.*clusters/staging/clear.yaml' \
+    "$T_TMP/out"
+rm clusters/staging/clear.yaml
+t_ok "cluster rotate staging" \
+    "$SEAL" cluster rotate staging --key-file ../keys/staging-2.agekey
+t_exit 1 "status . finds files sealed for other recipients than their rule" \
+    "$SEAL" status .
+t_check "... all 150 of staging" grep -q "150 sealed for other recipients" \
+    "$T_TMP/out"
+t_exit 2 "rotate of a directory wants -i" "$SEAL" rotate clusters/staging
+t_ok "seal rotate -i of a directory (admin key)" \
+    env SOPS_AGE_KEY_FILE=../keys/admin.txt "$SEAL" rotate -i clusters/staging
+t_check "... reports each file" sh -c \
+    "test \$(grep -c ': rotated: new data key' $T_TMP/err) -eq 150"
+t_check "... every file's ciphertexts changed" sh -c '
+    test "$(git diff --numstat -- clusters/staging | wc -l)" -eq 150 &&
+    for f in $(cat ../staging); do
+        [ "$(git show HEAD:$f | grep password:)" != "$(grep password: $f)" ] ||
+            exit 1
+    done'
+$OPEN ../keys/staging.agekey ../expect $(cat ../staging) >../o 2>&1
+t_check "... and the values are the same (sops-age, staging key)" \
+    grep -q "^opened 150/150, values ok 150" ../o
 echo "# $(($(date +%s) - start)) s from updatekeys to the end"
 t_done
