@@ -105,7 +105,7 @@ dist_check_SCRIPTS += tests/e2e/t0250-sops-bad-input.sh
 bench_programs += bench/bench-sops-decrypt
 bench_bench_sops_decrypt_SOURCES = bench/bench-sops-decrypt.c
 bench_bench_sops_decrypt_LDADD = libseal/libseal-core.la $(CORE_LIBS)
-EXTRA_DIST += bench/bench-sops.sh bench/results-sops.md
+EXTRA_DIST += bench/bench-sops.sh bench/results-sops.md bench/bench-updatekeys.sh
 dist_man_MANS += doc/seal-encrypt.1 doc/seal-decrypt.1 doc/seal-edit.1 \
 	doc/seal-set.1 doc/seal-unset.1 doc/seal-updatekeys.1 doc/seal-rotate.1 \
 	doc/seal-status.1 doc/seal-cluster.1
