@@ -21,6 +21,7 @@
 #include <pcre2.h>
 
 #include "hooks/checks.h"
+#include "hooks/values.h"
 #include "hooks/yamlish.h"
 
 /* .sops.yaml ------------------------------------------------------------- */
@@ -245,13 +246,29 @@ is_empty_value(const struct yl_ent *e)
 	    (n == 2 && (memcmp(v, "{}", 2) == 0 || memcmp(v, "[]", 2) == 0));
 }
 
-/* Templates and substitutions render later; they are not the secret. */
+/*
+ * Is a Secret's value plaintext? A reference to a secret manager is not
+ * (op://, vault:, ref+..., ${VAR}, ARNs); a template is not, unless a
+ * literal survives its rendering (default "x", "x" | b64enc, ${X:-x}),
+ * which is plaintext however short; a <set-me> placeholder is not.
+ */
 static bool
-is_template(const char *v, size_t n)
+is_plaintext(const char *v, size_t n)
 {
-	return (n >= 2 && memcmp(v, "${", 2) == 0) ||
-	    memmem(v, n, "{{", 2) != NULL ||
-	    (n >= 2 && v[0] == '<' && v[n - 1] == '>');
+	struct scan_span lits[8];
+	bool templated;
+	size_t k, nl;
+
+	if (scan_is_reference(v, n) ||
+	    (n >= 2 && v[0] == '<' && v[n - 1] == '>'))
+		return false;
+	nl = scan_template_literals(v, n, lits, 8, &templated);
+	if (!templated)
+		return true;
+	for (k = 0; k < nl; k++)
+		if (lits[k].len > 0)
+			return true;
+	return false;
 }
 
 /* ENC[AES256_GCM,data:B64,iv:B64,tag:B64,type:T] */
@@ -515,14 +532,14 @@ check_doc(struct kctx *k, size_t from, size_t to)
 		}
 		if (secret && m.sops == NULL && e != top &&
 		    (yl_key_is(top, "data") || yl_key_is(top, "stringData")) &&
-		    !is_template(e->val, e->vallen))
+		    is_plaintext(e->val, e->vallen))
 			rc |= report(k, e, "k8s-secret",
 			    "Kubernetes Secret value in the clear", true);
 		if (yl_key_is(top, "secretGenerator") && e->key == NULL &&
 		    e->parent >= 0 && yl_key_is(&y->v[e->parent], "literals")) {
 			const char *eq = memchr(e->val, '=', e->vallen);
 			if (eq && (size_t)(eq - e->val) + 1 < e->vallen &&
-			    !is_template(eq + 1,
+			    is_plaintext(eq + 1,
 				e->vallen - (size_t)(eq + 1 - e->val)))
 				rc |= report(k, e, "kustomize-literal",
 				    "secretGenerator literal in the clear",

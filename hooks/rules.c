@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "hooks/checks.h"
+#include "hooks/values.h"
 
 enum chk {
 	CHK_TOKEN,	/* entropy floor, not a placeholder or a mask */
@@ -114,16 +115,30 @@ static const struct rule_def defs[] = {
 	    "([^\\s\"']+)",
 	    2, CHK_USERPASS, false },
 	{ "generic-secret", "secret assigned in the clear",
-	    "(?:passw(?:or)?d|pwd|secret|token|api_?key|api-key|apikey|"
-	    "access_?key|private_?key|credential)(?:s|_?key|_?value|[0-9])?"
-	    "[\"']?\\s*(?:=|:)\\s*[\"']?[^\\s\"',;()]{8}",
+	    /* a secret-sounding word, then an assignment close by; which
+	     * key names count is decided in values.c, word by word */
+	    "(?:pass|pwd|pw|secret|token|cred|auth|salt|psk|"
+	    "(?:api|access|private|app|master|encrypt\\w{0,3}|crypt\\w{0,3}|"
+	    "sign\\w{0,3}|session|client|license|account|shared|hmac|jwt|"
+	    "consumer|subscription|storage|webhook|admin|root|service|deploy|"
+	    "ingest|sdk|server|partner|merchant|integration|management)"
+	    "[_.-]?key)"
+	    "[A-Za-z0-9_.-]{0,40}[\"'`*\\]]{0,3}\\s*(?:=|:)",
 	    CI,
-	    /* the key ends in the keyword (plus s, _key, _value or a digit):
-	     * token_count, SECRET_NAME and passwordFile are not secrets */
-	    "(?i)([A-Za-z0-9_.-]*(?:passw(?:or)?d|pwd|secret|token|"
-	    "api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)"
-	    "(?:s|_?key|_?value|[0-9])?)[\"']?\\s*(?:=|:=|:|=>)\\s*[\"']?"
-	    "([^\\s\"',;()]{1,300})",
+	    "(?i)(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]*(?:pass|pwd|pw|secret|"
+	    "token|cred|auth|salt|psk|key)[A-Za-z0-9_.-]*)[\"'`*\\]]{0,3}"
+	    "[ \\t]*(?:=|:=|:|=>)[ \\t]*(?:!!str[ \\t]+)?"
+	    "(\"\"\".*?\"\"\"|'''.*?'''|"
+	    "\"\\{\\{.*?\\}\\}\"|\\{\\{.*?\\}\\}[^\\s]*|"
+	    "\"(?:[^\"\\\\\\n]|\\\\.)*\"|'[^'\\n]*'|`[^`\\n]*`|"
+	    "[^\\s\"'`][^\\s]*)",
+	    2, CHK_GENERIC, false },
+	{ "generic-secret", "secret on a command line",
+	    "\\s--?(?:password|passwd|pass|token|secret|api-?key|"
+	    "client-secret|auth-token|access-token)[ \\t]+[^\\s-]", CI,
+	    "(?i)(?:^|\\s)(--?(?:password|passwd|pass|token|secret|api-?key|"
+	    "client-secret|auth-token|access-token))[ \\t]+"
+	    "(\"(?:[^\"\\\\\\n]|\\\\.)*\"|'[^'\\n]*'|[^\\s\"'-][^\\s]*)",
 	    2, CHK_GENERIC, false },
 	/* structure hints (HS single-match) for kube.c's prefilter */
 	{ "hint-kind", NULL, "kind[\"']?\\s*:\\s*[\"']?secret", CI, ".", 0,
@@ -375,94 +390,67 @@ classes(const char *s, size_t n)
 	return c;
 }
 
-static unsigned
-popcount4(unsigned c)
-{
-	return (c & 1) + ((c >> 1) & 1) + ((c >> 2) & 1) + ((c >> 3) & 1);
-}
-
 static bool
 token_ok(const char *s, size_t n)
 {
 	return !scan_is_placeholder(s, n) && scan_entropy(s, n) >= 3.0;
 }
 
-/* Words that make a "secret-sounding" key name something else. */
-static bool
-key_is_reference(const char *k, size_t n)
-{
-	static const char *const deny[] = { "name", "file", "path", "header",
-		"length", "len", "ttl", "second", "timeout", "ref", "env",
-		"var", "type", "count", "url", "uri", "min", "max", "policy",
-		"regex", "pattern", "prefix", "suffix", "field", "format",
-		"enable", "expir", "duration", "size", "endpoint", "hint",
-		"label", "public", "existing", "mode", "location", "provider",
-		"version", "sha", "hash", "digest", "checksum", "fingerprint",
-		"id", "key_id", "keyid", "store", "manager", "template",
-		"selector", "param", "arn", "mount", "dir", "source", "kind",
-		"usage", "rotation", "generator", "class", "ctx", "context",
-		NULL };
-	char low[128];
-	size_t i, m = n < sizeof(low) - 1 ? n : sizeof(low) - 1;
-
-	for (i = 0; i < m; i++)
-		low[i] = (char)tolower((unsigned char)k[i]);
-	low[m] = '\0';
-	for (i = 0; deny[i]; i++) {
-		const char *p = strstr(low, deny[i]);
-		size_t dl = strlen(deny[i]);
-		/* "id" only as a whole segment (client_id, but not "valid") */
-		if (p && strcmp(deny[i], "id") == 0) {
-			for (; p; p = strstr(p + 1, "id")) {
-				bool lb = p == low || !isalnum((unsigned char)p[-1]);
-				bool rb = !isalnum((unsigned char)p[dl]);
-				bool camel = p > low && isupper((unsigned char)
-				    k[p - low]);
-				if ((lb || camel) && rb)
-					return true;
-			}
-			continue;
-		}
-		if (p)
-			return true;
-	}
-	return false;
-}
-
-static bool
-generic_value_ok(const char *v, size_t n)
-{
-	unsigned c;
-
-	if (n < 8 || scan_is_placeholder(v, n))
-		return false;
-	if (n >= 4 && strncmp(v, "ENC[", 4) == 0)
-		return false;
-	if (memmem(v, n, "://", 3) || v[0] == '/' || v[0] == '.')
-		return false; /* a URL or path; credentials in URLs: own rule */
-	c = classes(v, n);
-	/* a real secret mixes at least two of lower, upper, digit */
-	if (popcount4(c & 7) < 2)
-		return false;
-	return scan_entropy(v, n) >= 3.0;
-}
-
-/* PEM armor: refuse a header with a key body, or a lone header (a key
- * cut off mid-paste); allow armor around a few words of prose. */
+/* PEM armor: a header is key material only with a key body after it:
+ * lines (real ones, or "\n" escapes inside a string literal) made of
+ * base64 and nothing else once quotes, commas and comment marks are
+ * stripped, before the END line or the next BEGIN. A list of markers, a
+ * regex or prose around the header has none and passes. */
 static bool
 pkey_has_body(const char *p, size_t n)
 {
-	const char *end = memmem(p, n, "-----END", 8);
-	size_t i, lim = end ? (size_t)(end - p) : n, b64 = 0;
+	size_t i = 0, b64 = 0, lines = 0;
 
-	if (end == NULL)
-		return true;
-	for (i = 0; i < lim; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (isalnum(c) || c == '+' || c == '/' || c == '=')
-			b64++;
+	while (i < n && lines < 400) {
+		size_t s = i, e, a, z, k;
+		bool only = true;
+
+		/* one segment: up to a newline or a "\n" escape */
+		for (e = s; e < n && p[e] != '\n'; e++)
+			if (p[e] == '\\' && e + 1 < n &&
+			    (p[e + 1] == 'n' || p[e + 1] == 'r'))
+				break;
+		i = e < n ? e + (p[e] == '\\' ? 2 : 1) : n;
+		lines++;
+		a = s;
+		z = e;
+		while (a < z && strchr(" \t\r\"'`,+;#/*<>(){}[]|", p[a]))
+			a++;
+		while (z > a && strchr(" \t\r\"'`,+;\\)]}", p[z - 1]))
+			z--;
+		if (z == a)
+			continue;
+		if (z - a >= 5 && memcmp(p + a, "-----", 5) == 0)
+			break; /* END, or the next marker in a list */
+		{
+			const char *dash = memmem(p + a, z - a, "-----", 5);
+			if (dash) /* a body and the END on one line */
+				z = (size_t)(dash - p);
+		}
+		if (memchr(p + a, ':', z - a) && b64 == 0)
+			continue; /* Proc-Type:, DEK-Info:, Version: */
+		for (k = a; k < z; k++) {
+			unsigned char c = (unsigned char)p[k];
+			if (!(isalnum(c) || c == '+' || c == '/' || c == '='))
+				only = false;
+		}
+		if (!only || z - a < 16) {
+			if (b64 >= 40)
+				break;
+			if (!only)
+				return false; /* prose or code: no body */
+			continue;
+		}
+		b64 += z - a;
+		if (memmem(p + s, e - s, "-----", 5))
+			break;
 	}
-	return b64 >= 32;
+	return b64 >= 40;
 }
 
 static bool
@@ -550,11 +538,177 @@ confirm(const struct rule_def *d, const char *b, size_t ms, size_t me,
 		return false;
 	case CHK_GENERIC:
 		(void)me;
-		if (key_is_reference(b + ov[2], ov[3] - ov[2]))
-			return false;
-		return generic_value_ok(v, n);
+		return false; /* generic_check() reports itself */
 	}
 	return false;
+}
+
+/* The indentation of the line holding off. */
+static size_t
+indent_of(const struct scan_text *t, size_t off)
+{
+	size_t s, e, k;
+
+	scan_line_bounds(t, off, &s, &e);
+	for (k = s; k < e && (t->buf[k] == ' ' || t->buf[k] == '\t'); k++)
+		;
+	return k - s;
+}
+
+/* A YAML block scalar or !!binary value continued on the lines below
+ * (more indented than the key's line): [*vs, *ve) spans them. */
+static bool
+block_below(const struct scan_text *t, size_t keyoff, size_t le, size_t *vs,
+    size_t *ve)
+{
+	size_t ind = indent_of(t, keyoff), p = le + 1, first = 0, last = 0;
+
+	while (p < t->len) {
+		size_t s, e, k;
+		scan_line_bounds(t, p, &s, &e);
+		for (k = s; k < e && (t->buf[k] == ' ' || t->buf[k] == '\t');
+		     k++)
+			;
+		if (k == e) { /* blank line inside a block */
+			p = e + 1;
+			continue;
+		}
+		if (k - s <= ind)
+			break;
+		if (first == 0)
+			first = k;
+		last = e;
+		p = e + 1;
+		if (last - first > 65536)
+			break;
+	}
+	if (first == 0)
+		return false;
+	*vs = first;
+	*ve = last;
+	return true;
+}
+
+/* !!binary: decode, then judge the bytes: text as a literal, anything
+ * else (random bytes: a key) as a secret when longer than a few bytes. */
+static bool
+binary_is_secret(const char *b64, size_t n, const char *word)
+{
+	unsigned char *out;
+	size_t olen = 0, k;
+	bool text = true, ok;
+
+	if (n < 8 || (out = malloc(n)) == NULL)
+		return n >= 8; /* cannot judge: refuse */
+	if (sodium_base642bin(out, n, b64, n, " \t\r\n", &olen, NULL,
+		sodium_base64_VARIANT_ORIGINAL) != 0) {
+		free(out);
+		return false; /* not base64 at all: not what it says */
+	}
+	for (k = 0; k < olen; k++)
+		if (out[k] < 0x20 || out[k] >= 0x7f) {
+			if (out[k] != '\n' && out[k] != '\r' && out[k] != '\t')
+				text = false;
+		}
+	while (olen && (out[olen - 1] == '\n' || out[olen - 1] == '\r'))
+		olen--;
+	ok = text ? scan_literal_is_secret((const char *)out, olen, word,
+			true) :
+		    olen >= 8;
+	sodium_memzero(out, n);
+	free(out);
+	return ok;
+}
+
+/*
+ * KEY <assign> VALUE where KEY's words say "secret" (values.c): the value
+ * is unquoted (and a YAML tag or block scalar is followed), a reference
+ * passes, a template's surviving literals are judged one by one, and a
+ * literal must look like a credential. Reports each secret it finds.
+ */
+static int
+generic_check(struct run *run, size_t i, size_t ms, size_t me, size_t le,
+    const PCRE2_SIZE *ov)
+{
+	const struct scan_text *t = run->t;
+	const char *b = t->buf, *word;
+	size_t ks = ov[2], ke = ov[3], vs = ov[4], ve = ov[5];
+	bool quoted = false, templated;
+	struct scan_span lits[8];
+	size_t nl, k;
+
+	if (ks == PCRE2_UNSET || vs == PCRE2_UNSET)
+		return 0;
+	if ((word = scan_key_secret_word(b + ks, ke - ks)) == NULL)
+		return 0;
+	if (ve > vs && (b[vs] == '"' || b[vs] == '\'' || b[vs] == '`')) {
+		/* "x", 'x', `x`, and TOML's """x""" and '''x''' */
+		size_t q = ve - vs >= 6 && b[vs + 1] == b[vs] &&
+			b[vs + 2] == b[vs] ? 3 : 1;
+		quoted = true;
+		vs += q;
+		if (ve >= vs + q && b[ve - 1] == b[vs - 1])
+			ve -= q;
+	} else {
+		/* trailing punctuation of the surrounding code or data */
+		while (ve > vs && strchr(",;", b[ve - 1]))
+			ve--;
+		while (ve > vs && strchr(")]}", b[ve - 1])) {
+			char open = b[ve - 1] == ')' ? '(' :
+			    b[ve - 1] == ']' ? '[' : '{';
+			size_t o = 0, c = 0, q;
+			for (q = vs; q < ve; q++) {
+				o += b[q] == open;
+				c += b[q] == b[ve - 1];
+			}
+			if (c <= o)
+				break;
+			ve--;
+		}
+		if (ve - vs >= 8 && memcmp(b + vs, "!!binary", 8) == 0) {
+			size_t bs = vs + 8, be = le, x, y;
+			while (bs < be && (b[bs] == ' ' || b[bs] == '\t'))
+				bs++;
+			if (bs >= be || b[bs] == '|' || b[bs] == '>') {
+				if (!block_below(t, ks, le, &x, &y))
+					return 0;
+				bs = x;
+				be = y;
+			}
+			if (!binary_is_secret(b + bs, be - bs, word))
+				return 0;
+			return report(run, i, ms, me > le ? le : me, bs, be);
+		}
+		if (b[vs] == '!')
+			return 0; /* !vault and other tags: not plaintext */
+		if ((ve - vs <= 2 && (b[vs] == '|' || b[vs] == '>'))) {
+			size_t x, y, e2;
+			if (!block_below(t, ks, le, &x, &y))
+				return 0;
+			/* the first line of the block */
+			for (e2 = x; e2 < y && b[e2] != '\n'; e2++)
+				;
+			if (!scan_literal_is_secret(b + x, e2 - x, word, true))
+				return 0;
+			return report(run, i, ms, me, x, e2);
+		}
+	}
+	if (ve <= vs)
+		return 0;
+	nl = scan_template_literals(b + vs, ve - vs, lits, 8, &templated);
+	if (templated) {
+		for (k = 0; k < nl; k++) {
+			size_t a = vs + lits[k].off;
+			if (scan_literal_is_secret(b + a, lits[k].len, word,
+				true) &&
+			    report(run, i, ms, me, a, a + lits[k].len) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (!scan_literal_is_secret(b + vs, ve - vs, word, quoted))
+		return 0;
+	return report(run, i, ms, me, vs, ve);
 }
 
 /* Confirm rule i on the line around off (or the window for keys). */
@@ -603,6 +757,10 @@ check_hit(struct run *run, size_t i, size_t off)
 			if (!pkey_has_body(t->buf + ov[1], win - (ov[1] - ms)))
 				continue;
 			ss = se = me; /* the armor header is the excerpt */
+		} else if (d->chk == CHK_GENERIC) {
+			if (generic_check(run, i, ms, me, le, ov) < 0)
+				return -1;
+			continue;
 		} else if (!confirm(d, t->buf, ms, me, ov, ss, se))
 			continue;
 		if (report(run, i, ms, me, ss, se) < 0)
@@ -642,7 +800,8 @@ static const char *const anchors[NRULES] = {
 	"glpat-|gldt-|glrt-|glptt-", "xox", "hooks.slack.com/",
 	"sk_|rk_", "AIza", "AccountKey=", "hvs.|s.", "eyJ", "npm_", "_auth",
 	"\"auth\"", "://", "curl",
-	"pass|pwd|secret|token|api|access_|accesskey|private|credential",
+	"pass|pwd|pw|secret|token|cred|auth|salt|psk|key",
+	"--pass|--token|--secret|--api|--client|--auth|--access",
 	"kind", "sops", "ENC[", "secretGenerator", "SealedSecret",
 };
 

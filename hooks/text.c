@@ -139,25 +139,3 @@ scan_entropy(const char *s, size_t n)
 	return h;
 }
 
-bool
-scan_is_placeholder(const char *s, size_t n)
-{
-	static const char *const words[] = { "${", "{{", "$(", "%(",
-		"your-", "your_", "xxxx", "****", "....", "example",
-		"placeholder", "changeme", "redacted", "dummy", "replace_me",
-		"replace-me", "set-me", "secrets.", "vault:", "ref+", NULL };
-	size_t i;
-
-	if (n == 0)
-		return true;
-	if (s[0] == '$' || s[0] == '%' || s[0] == '@')
-		return true; /* $VAR, %VAR%, @Variable */
-	if ((s[0] == '<' && memchr(s, '>', n)) ||
-	    (s[0] == '[' && memchr(s, ']', n)))
-		return true; /* <set-me>, [PASSWORD] */
-	for (i = 0; words[i]; i++)
-		if (has_ci(s, n, words[i]))
-			return true;
-	return false;
-}
-

@@ -30,7 +30,5 @@ bool scan_line_allowed(const struct scan_text *t, size_t off);
 void scan_redact(char *out, size_t outlen, const char *text, size_t textlen,
     size_t sec, size_t seclen);
 double scan_entropy(const char *s, size_t n);
-/* ${X}, {{ x }}, <set-me>, xxxx, your-..., changeme-ish placeholders */
-bool scan_is_placeholder(const char *s, size_t n);
 
 #endif

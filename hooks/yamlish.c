@@ -391,7 +391,10 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 		ent.vallen = vn;
 		if (!quoted && vn == 1 && (v[0] == '{' || v[0] == '['))
 			ent.vallen = 0;
-		if (!quoted && vn > 2 && (v[0] == '{' || v[0] == '[')) {
+		/* {{ template }}: a value to judge as a whole, not a flow
+		 * mapping (Helm, Jinja, Go templates) */
+		if (!quoted && vn > 2 && (v[0] == '{' || v[0] == '[') &&
+		    !(v[0] == '{' && (v[1] == '{' || v[1] == '%'))) {
 			/* a flow collection as the value: read its insides */
 			ent.vallen = 0;
 			if (push(y, &ent) < 0 ||

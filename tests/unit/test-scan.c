@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "hooks/report.h"
 #include "hooks/scan.h"
+#include "hooks/values.h"
 #include "hooks/yamlish.h"
 
 static struct scan_engine *eng;
@@ -151,11 +152,22 @@ test_private_keys(void **state)
 			"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDAC4AWkdwKYSd8\n"
 			"-----END PRIVATE KEY-----\n",
 	    "private-key", 1);
-	/* armor around prose is not a key; a lone header is (cut off) */
+	/* armor around prose is not a key, nor a lone header followed by
+	 * code, a list of markers or a regex; a body cut off before its
+	 * END line is */
 	clean("k.md", "paste it:\n-----BEGIN PRIVATE KEY-----\nanything\n"
 		      "-----END PRIVATE KEY-----\n");
-	expect("k.c", "x\n-----BEGIN RSA PRIVATE KEY-----\ny = 1;\n",
+	clean("k.c", "x\n-----BEGIN RSA PRIVATE KEY-----\ny = 1;\n");
+	clean("m.py", "M = [\n  \"-----BEGIN RSA PRIVATE KEY-----\",\n"
+		      "  \"-----BEGIN EC PRIVATE KEY-----\",\n]\n");
+	clean("r.go", "re := `-----BEGIN [A-Z ]*PRIVATE KEY-----`\n");
+	expect("cut.pem", "x\n-----BEGIN RSA PRIVATE KEY-----\n"
+			  "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDAC4AWkdwKYSd8\n",
 	    "private-key", 2);
+	expect("j.json", "{\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n"
+			 "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDAC4AWkdwKYSd8"
+			 "\\n-----END PRIVATE KEY-----\\n\"}\n",
+	    "private-key", 1);
 	clean("p.asc", "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQINBF\n"
 		       "-----END PGP PUBLIC KEY BLOCK-----\n");
 }
