@@ -76,6 +76,8 @@ dist_check_SCRIPTS += tests/e2e/t0304-scan-exec.sh
 print-pkglibexecdir:
 	@echo $(pkglibexecdir)
 dist_check_SCRIPTS += tests/e2e/t0305-scan-fastpath.sh tests/e2e/t0306-scan-uring.sh
+dist_check_SCRIPTS += tests/e2e/t0320-scan-families.sh
+EXTRA_DIST += tests/fixtures/scan
 
 # the scanner's own git readers (index, objects, deltas)
 fuzz_programs += tests/fuzz/fuzz-index
