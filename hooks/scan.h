@@ -65,4 +65,17 @@ int scan_buffer(struct scan_worker *w, const char *path, const char *buf,
     size_t len, struct scan_results *out);
 size_t scan_engine_max_size(const struct scan_engine *e);
 
+/* Files on disk (walk.c) ------------------------------------------------ */
+
+struct scan_walk_opts {
+	int threads;			/* 0: one */
+	const struct scan_ignore *ignore; /* or NULL */
+};
+/* Scan the named files and, recursively, directories (.git skipped,
+ * symbolic links not followed) with o->threads threads. 0, or -1 with
+ * err set when a file or directory could not be read. */
+int scan_walk_run(const struct scan_engine *e, char *const *paths,
+    int npaths, const struct scan_walk_opts *o, struct scan_results *out,
+    char *err, size_t errlen);
+
 #endif

@@ -9,7 +9,7 @@ hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/install.c hooks/report.h hooks/git/libgit2.c \
 	hooks/report.c hooks/sopslint.c hooks/git/git.h hooks/git/index.c \
 	hooks/git/objects.c hooks/git/pack.c hooks/git/diff.c \
-	hooks/wtread.h hooks/wtread.c hooks/values.h hooks/values.c
+	hooks/wtread.h hooks/wtread.c hooks/values.h hooks/values.c hooks/walk.c
 hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) \
 	$(HS_CFLAGS) $(DEFLATE_CFLAGS) $(URING_CFLAGS) $(ZLIB_CFLAGS)
 hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) \

@@ -48,4 +48,28 @@ git add gh.py
 t_fail "pre-commit refuses a GitHub token" git commit -qm gh
 t_check "the finding is the GitHub token" \
 	grep -q 'gh.py:1: github-token' "$T_TMP/out" "$T_TMP/err"
+
+# pre-commit run --all-files (what CI runs) scans every tracked file: a
+# plaintext Secret committed past the hook is caught, and passes once sealed
+t_need_prog age-keygen
+R2=$T_TMP/app2
+git init -q "$R2"
+cd "$R2" || exit 2
+cp "$R/.pre-commit-config.yaml" .
+printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: Pl4in-Committed-Pw\n' >db.yaml
+mkdir -p docs && echo 'nothing secret' >docs/readme.md
+git add -A && git commit -qm "committed before the hook" --no-verify
+t_fail "run --all-files fails on a committed plaintext Secret" \
+	pre-commit run --all-files
+t_check "... naming the Secret's file and line" \
+	grep -q 'db.yaml:6: k8s-secret' "$T_TMP/out" "$T_TMP/err"
+t_check "... and not showing the value" \
+	sh -c "! grep -q 'Pl4in-Committed-Pw' '$T_TMP/out' '$T_TMP/err'"
+age-keygen -o "$T_TMP/k.txt" 2>/dev/null
+t_ok "seal encrypt -i seals it" "$SEAL" encrypt \
+	-r "$(age-keygen -y "$T_TMP/k.txt")" -i db.yaml
+git add db.yaml && git commit -qm sealed --no-verify
+t_ok "run --all-files passes once it is sealed" pre-commit run --all-files
+t_check "... and the seal hook ran" \
+	sh -c "cat '$T_TMP/out' '$T_TMP/err' | grep -q 'seal scan.*Passed'"
 t_done

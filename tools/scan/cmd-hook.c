@@ -21,7 +21,7 @@
 static const char *const usage[] = {
 	"install [--force]",
 	"uninstall",
-	"pre-commit",
+	"pre-commit [FILE...]",
 	NULL,
 };
 
@@ -31,7 +31,10 @@ static const char desc[] =
     "               which keeps it as pre-commit.seal-backup\n"
     "  uninstall    remove seal's hook (restoring any backup)\n"
     "  pre-commit   what the hook runs: seal scan --staged, report on "
-    "stderr\n";
+    "stderr;\n"
+    "               with FILEs (the pre-commit framework's list), those "
+    "files\n"
+    "               as they are on disk\n";
 
 static const char footer[] =
     "Exit status: 0 ok, 1 commit refused (or install refused), 2 trouble.\n"
@@ -63,13 +66,32 @@ cmd_hook(int argc, char **argv)
 	if (strcmp(act, "pre-commit") != 0 && strcmp(act, "install") != 0 &&
 	    strcmp(act, "uninstall") != 0)
 		return opt_misuse(&cmd, "unknown action '%s'", act);
-	if (argc > 1)
+	if (argc > 1 && strcmp(act, "pre-commit") != 0)
 		return opt_misuse(&cmd, "unexpected argument '%s'", argv[1]);
 	if (strcmp(act, "pre-commit") == 0) {
 		static char a0[] = "scan", a1[] = "--staged",
-			    a2[] = "--hook-mode";
+			    a2[] = "--hook-mode", a3[] = "--";
 		char *args[] = { a0, a1, a2, NULL };
-		return cmd_scan(3, args);
+		char **fargs;
+		int i, nf = argc - 1;
+
+		if (nf == 0)
+			return cmd_scan(3, args);
+		/* the pre-commit framework names the files (staged ones
+		 * during a commit, with unstaged edits stashed; every file
+		 * under run --all-files): scan them as they are on disk */
+		if ((fargs = calloc((size_t)nf + 4, sizeof(*fargs))) == NULL) {
+			error("out of memory");
+			return EXIT_TROUBLE;
+		}
+		fargs[0] = a0;
+		fargs[1] = a2;
+		fargs[2] = a3;
+		for (i = 0; i < nf; i++)
+			fargs[3 + i] = argv[1 + i];
+		rc = cmd_scan(nf + 3, fargs);
+		free(fargs);
+		return rc;
 	}
 	/* the hook runs this very binary, by absolute path */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);

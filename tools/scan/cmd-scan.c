@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,38 +128,6 @@ load_config(struct cli *c, struct scan_repo *repo)
 
 /* paths mode ------------------------------------------------------------- */
 
-static struct {
-	char **v;
-	size_t n, cap;
-	int rc;
-} walk;
-
-static int
-walk_cb(const char *p, const struct stat *st, int type, struct FTW *ftw)
-{
-	const char *base = p + ftw->base;
-
-	(void)st;
-	if (type == FTW_D && strcmp(base, ".git") == 0)
-		return FTW_SKIP_SUBTREE;
-	if (type != FTW_F)
-		return 0;
-	if (walk.n == walk.cap) {
-		size_t ncap = walk.cap ? walk.cap * 2 : 256;
-		char **nv = realloc(walk.v, ncap * sizeof(*nv));
-		if (nv == NULL)
-			return FTW_STOP;
-		walk.v = nv;
-		walk.cap = ncap;
-	}
-	if (strncmp(p, "./", 2) == 0)
-		p += 2;
-	if ((walk.v[walk.n] = strdup(p)) == NULL)
-		return FTW_STOP;
-	walk.n++;
-	return 0;
-}
-
 /* A file a secretGenerator names, from disk: 1 read, 0 absent, -1 error. */
 static int
 disk_ref(void *arg, const char *path, char **buf, size_t *len)
@@ -174,53 +141,21 @@ disk_ref(void *arg, const char *path, char **buf, size_t *len)
 	return read_file(path, 16u << 20, buf, len) < 0 ? -1 : 1;
 }
 
+/* PATH... (and the hook given file names): files on disk, all cores */
 static int
 scan_paths(struct cli *c, const struct scan_engine *e, char **paths,
     int npaths, struct scan_results *out)
 {
-	struct scan_worker *w = scan_worker_new(e);
-	size_t i;
-	int k, rc = 0;
+	struct scan_walk_opts wo = { .threads = c->jobs, .ignore = c->ig };
+	char err[512];
 
-	if (w == NULL) {
-		error("out of memory");
+	if (scan_walk_run(e, paths, npaths, &wo, out, err, sizeof(err)) < 0) {
+		error("%s%s", err, c->hook ? "; commit refused" : "");
 		return -1;
 	}
-	for (k = 0; k < npaths; k++) {
-		if (nftw(paths[k], walk_cb, 32, FTW_PHYS | FTW_ACTIONRETVAL) <
-		    0) {
-			error("cannot read '%s': %s", paths[k],
-			    strerror(errno));
-			rc = -1;
-		}
-	}
-	for (i = 0; i < walk.n && rc == 0; i++) {
-		char *buf = NULL;
-		size_t len = 0;
-		struct stat st;
-		if (scan_ignore_match(c->ig, walk.v[i]))
-			continue;
-		if (stat(walk.v[i], &st) == 0 &&
-		    (size_t)st.st_size > scan_engine_max_size(e)) {
-			rc = scan_too_large(out, walk.v[i],
-			    (uint64_t)st.st_size, scan_engine_max_size(e));
-			continue;
-		}
-		if (read_file(walk.v[i], 0, &buf, &len) < 0) {
-			rc = -1;
-			break;
-		}
-		rc = scan_buffer(w, walk.v[i], buf, len, out);
-		free(buf);
-	}
-	if (rc == 0 && out->nrefs && scan_check_refs(out, disk_ref, NULL) < 0)
-		rc = -1;
-	for (i = 0; i < walk.n; i++)
-		free(walk.v[i]);
-	free(walk.v);
-	memset(&walk, 0, sizeof(walk));
-	scan_worker_free(w);
-	return rc;
+	if (out->nrefs && scan_check_refs(out, disk_ref, NULL) < 0)
+		return -1;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -277,7 +212,7 @@ finish(struct cli *c, struct scan_results *res, const char *root)
 	}
 	if (c->hook && res->n)
 		fprintf(out, "seal: commit refused: %zu finding(s) in the "
-		    "staged files\n", res->n);
+		    "%s files\n", res->n, c->src ? "staged" : "named");
 	if (c->fmt != SCAN_FMT_TEXT || res->n)
 		scan_report(out, res, c->fmt);
 	fflush(out);
