@@ -26,6 +26,8 @@ void sops_rules_free(struct sops_rules *r);
 
 struct rules;
 struct rules_scratch;
+/* id names a built-in rule (rules.c or kube.c) */
+bool rules_builtin_id(const char *id);
 /* cache_dir: where to keep the compiled prefilter (NULL: no cache) */
 struct rules *rules_new(const char *cache_dir, char *err, size_t errlen);
 void rules_free(struct rules *r);

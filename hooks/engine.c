@@ -131,7 +131,7 @@ scan_buffer(struct scan_worker *w, const char *path, const char *buf,
 {
 	struct scan_text t = { .path = path, .buf = buf, .len = len };
 	char *narrow = NULL;
-	size_t nlen = 0;
+	size_t nlen = 0, first = out->n, i;
 	int rc = 0;
 
 	out->files++;
@@ -154,6 +154,13 @@ scan_buffer(struct scan_worker *w, const char *path, const char *buf,
 	if (rc == 0 && kube_prefilter(&t) &&
 	    kube_scan(w->e->opts.sops, &t, out) < 0)
 		rc = -1;
+	if (rc == 0 && scan_config_apply(w->e->opts.config, path, t.buf, t.len,
+			   t.binary, out, first) < 0)
+		rc = -1;
+	for (i = first; i < out->n; i++) { /* nothing points into buf */
+		out->v[i].sec = NULL;
+		out->v[i].seclen = 0;
+	}
 	free(t.lines);
 	free(narrow);
 	return rc;

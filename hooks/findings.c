@@ -127,6 +127,8 @@ scan_results_add(struct scan_results *r, const char *path, unsigned line,
 	f->what = what;
 	snprintf(f->excerpt, sizeof(f->excerpt), "%s", excerpt ? excerpt : "");
 	f->sealable = sealable;
+	f->sec = (const char *)secret;
+	f->seclen = secret ? secretlen : 0;
 	/* Line numbers stay out of the fingerprint: a baseline must survive
 	 * edits above the finding (detect-secrets and gitleaks users' main
 	 * complaint). The secret is hashed, never stored. */

@@ -23,6 +23,10 @@ struct scan_finding {
 	char excerpt[SCAN_EXCERPT_MAX + 1]; /* redacted */
 	char fp[SCAN_FP_HEX + 1];	     /* hex fingerprint */
 	bool sealable;		/* `seal encrypt -i` fixes it */
+	/* the secret's bytes in the buffer being scanned, only while
+	 * scan_buffer() runs (the repository's allowlists look at it) */
+	const char *sec;
+	size_t seclen;
 };
 
 /* A file a kustomize secretGenerator names (files:/envs:): it must be

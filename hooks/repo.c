@@ -131,6 +131,10 @@ scan_repo_read_file(struct scan_repo *r, enum scan_source src,
 	} else if ((rc = lg_read_path(r, src, rev, path, max, buf, len)) ==
 	    2) {
 		return 0;
+	} else if (rc == 3) {
+		snprintf(err, errlen, "unknown revision '%s'",
+		    rev ? rev : "HEAD");
+		return -1;
 	}
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot read '%s' from git", path);

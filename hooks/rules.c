@@ -368,6 +368,23 @@ rules_scratch_free(struct rules_scratch *s)
 	free(s);
 }
 
+bool
+rules_builtin_id(const char *id)
+{
+	static const char *const kube_ids[] = { "k8s-secret",
+		"kustomize-literal", "kustomize-secret-file", "unreadable",
+		"too-large", NULL };
+	size_t i;
+
+	for (i = 0; i < NRULES; i++)
+		if (defs[i].chk != CHK_HINT && strcmp(defs[i].id, id) == 0)
+			return true;
+	for (i = 0; kube_ids[i]; i++)
+		if (strcmp(kube_ids[i], id) == 0)
+			return true;
+	return strncmp(id, "sops-", 5) == 0;
+}
+
 /* filters ---------------------------------------------------------------- */
 
 static unsigned

@@ -42,12 +42,28 @@ void scan_baseline_free(struct scan_baseline *b);
 
 /* The engine (engine.c) ------------------------------------------------- */
 
+/* The repository's rules: .seal-scan.toml (userrules.c) ----------------- */
+
+struct scan_config;
+/* NULL with "line N: what" in err on anything invalid. */
+struct scan_config *scan_config_parse(const char *buf, size_t len, char *err,
+    size_t errlen);
+void scan_config_free(struct scan_config *c);
+/* Rules the repository may not disable, tune or allowlist. */
+bool scan_rule_protected(const char *id);
+/* Drop the findings [first, n) of one buffer that the config disables
+ * or allows, then add the config's own rules' findings. 0 or -1 (OOM). */
+int scan_config_apply(const struct scan_config *c, const char *path,
+    const char *buf, size_t len, bool binary, struct scan_results *out,
+    size_t first);
+
 struct scan_engine;
 struct scan_worker;
 
 struct scan_opts {
 	size_t max_size;	/* 0: SCAN_MAX_SIZE_DEFAULT */
 	const struct sops_rules *sops; /* the repo's creation rules, or NULL */
+	const struct scan_config *config; /* .seal-scan.toml, or NULL */
 	const char *cache_dir;	/* e.g. ~/.cache; NULL: compile every time */
 };
 

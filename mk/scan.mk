@@ -9,7 +9,8 @@ hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/install.c hooks/report.h hooks/git/libgit2.c \
 	hooks/report.c hooks/sopslint.c hooks/git/git.h hooks/git/index.c \
 	hooks/git/objects.c hooks/git/pack.c hooks/git/diff.c \
-	hooks/wtread.h hooks/wtread.c hooks/values.h hooks/values.c hooks/walk.c
+	hooks/wtread.h hooks/wtread.c hooks/values.h hooks/values.c hooks/walk.c \
+	hooks/userrules.c
 hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) \
 	$(HS_CFLAGS) $(DEFLATE_CFLAGS) $(URING_CFLAGS) $(ZLIB_CFLAGS)
 hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) \
@@ -77,6 +78,8 @@ print-pkglibexecdir:
 	@echo $(pkglibexecdir)
 dist_check_SCRIPTS += tests/e2e/t0305-scan-fastpath.sh tests/e2e/t0306-scan-uring.sh
 dist_check_SCRIPTS += tests/e2e/t0320-scan-families.sh
+dist_check_SCRIPTS += tests/e2e/t0321-scan-config.sh
+EXTRA_DIST += tests/fixtures/bad/scan-config doc/seal-scan-config.schema.json
 EXTRA_DIST += tests/fixtures/scan
 
 # the scanner's own git readers (index, objects, deltas)

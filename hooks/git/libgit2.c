@@ -163,6 +163,11 @@ lg_read_path(struct scan_repo *r, enum scan_source src, const char *rev,
 		e = git_index_get_bypath(r->lg->index, path, 0);
 		return e == NULL ? 2 : read_blob(repo, &e->id, max, buf, len);
 	}
+	/* an unknown revision is not an absent file */
+	if (git_revparse_single(&o, repo, rev ? rev : "HEAD") < 0)
+		return 3;
+	git_object_free(o);
+	o = NULL;
 	snprintf(spec, sizeof(spec), "%s:%s", rev ? rev : "HEAD", path);
 	if (git_revparse_single(&o, repo, spec) < 0)
 		return 2;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * fuzz-scan-config.c - libFuzzer target for the scanner's config parsers:
- * .sealignore (and matching against a few paths), the baseline file and
- * .sops.yaml creation rules. Each must accept or reject with a message,
+ * .sealignore (and matching against a few paths), the baseline file,
+ * .sops.yaml creation rules and .seal-scan.toml (the repository's rules,
+ * applied to a short buffer when they parse). Each must accept or reject with a message,
  * never crash or leak.
  */
 #include "config.h"
@@ -24,6 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct scan_ignore *ig;
 	struct scan_baseline *bl;
 	struct sops_rules *sr;
+	struct scan_config *cfg;
 
 	ig = scan_ignore_parse(buf, size, err, sizeof(err));
 	if (ig) {
@@ -45,5 +47,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sr == NULL && err[0] == '\0')
 		abort();
 	sops_rules_free(sr);
+	err[0] = '\0';
+	cfg = scan_config_parse(buf, size, err, sizeof(err));
+	if (cfg) {
+		static const char text[] = "token = \"acme_0123456789abcdef\"\n"
+					   "password: Xk9#mP2$vQ\n";
+		struct scan_results res = { 0 };
+		size_t i;
+		(void)scan_results_add(&res, "a/b.txt", 2, "generic-secret",
+		    "x", "", (const unsigned char *)text + 41, 10, false);
+		(void)scan_config_apply(cfg, "a/b.txt", text, sizeof(text) - 1,
+		    false, &res, 0);
+		for (i = 0; i < res.n; i++)
+			res.v[i].sec = NULL;
+		scan_results_free(&res);
+		scan_config_free(cfg);
+	} else if (err[0] == '\0')
+		abort();
 	return 0;
 }

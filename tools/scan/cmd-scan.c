@@ -28,6 +28,7 @@ static const char *const usage[] = {
 	"[--staged | --all [REV] | --history [RANGE] | PATH...]\n"
 	"                 [--format text|json|sarif] [--baseline FILE]\n"
 	"                 [--write-baseline FILE] [--ignore-file FILE]\n"
+	"                 [--config FILE | --config-from REV]\n"
 	"                 [--max-size BYTES] [-j N] [-q]",
 	NULL,
 };
@@ -44,6 +45,8 @@ struct cli {
 	const char *rev;
 	enum scan_format fmt;
 	const char *baseline, *write_baseline, *ignore_file;
+	const char *config_file, *config_from;
+	struct scan_config *config;
 	size_t max_size;
 	int jobs;
 	bool hook, quiet;
@@ -74,8 +77,11 @@ read_disk(const char *path, char **buf, size_t *len)
 }
 
 static int
-load_config(struct cli *c, struct scan_repo *repo)
+load_config(struct cli *c, struct scan_repo *crepo)
 {
+	/* the repository is read for --staged/--all/--history, and for
+	 * --config-from only in paths mode */
+	struct scan_repo *repo = c->src ? crepo : NULL;
 	char *buf = NULL, err[256];
 	size_t len = 0;
 	int got;
@@ -103,6 +109,42 @@ load_config(struct cli *c, struct scan_repo *repo)
 			cfg_error(c->ignore_file ? c->ignore_file :
 							  ".sealignore",
 			    err);
+			return -1;
+		}
+	}
+	/* .seal-scan.toml: given, from another revision, or like
+	 * .sealignore; any error in it stops the scan */
+	buf = NULL;
+	if (c->config_file) {
+		got = read_disk(c->config_file, &buf, &len);
+		if (got == 0) {
+			error("cannot read config '%s': %s", c->config_file,
+			    strerror(ENOENT));
+			return -1;
+		}
+	} else if (c->config_from)
+		got = scan_repo_read_file(crepo, SCAN_SRC_TREE, c->config_from,
+		    ".seal-scan.toml", &buf, &len, err, sizeof(err));
+	else if (repo)
+		got = scan_repo_read_file(repo, src, rev, ".seal-scan.toml",
+		    &buf, &len, err, sizeof(err));
+	else
+		got = read_disk(".seal-scan.toml", &buf, &len);
+	if (got < 0) {
+		if (crepo && !c->config_file)
+			error("%s", err);
+		return -1;
+	}
+	if (got > 0) {
+		c->config = scan_config_parse(buf, len, err, sizeof(err));
+		free(buf);
+		if (c->config == NULL) {
+			char name[300];
+			snprintf(name, sizeof(name), "%s%s%s",
+			    c->config_from ? c->config_from : "",
+			    c->config_from ? ":" : "",
+			    c->config_file ? c->config_file : ".seal-scan.toml");
+			cfg_error(name, err);
 			return -1;
 		}
 	}
@@ -303,6 +345,12 @@ parse_cli(struct cli *c, int argc, char **argv, int *nargs)
 		OPT_GROUP("Limits:"),
 		OPT_STRING('i', "ignore-file", &c->ignore_file, "F",
 		    "path globs to skip (default .sealignore)"),
+		OPT_STRING('c', "config", &c->config_file, "F",
+		    "the repository's rules (default .seal-scan.toml,\n"
+		    "as committed, or on disk for PATHs)"),
+		OPT_STRING(0, "config-from", &c->config_from, "REV",
+		    "read .seal-scan.toml from REV (the base\n"
+		    "branch in CI)"),
 		OPT_SIZE('m', "max-size", &c->max_size, "N",
 		    "refuse files over N bytes (default 32 MiB)"),
 		OPT_INT('j', "jobs", &c->jobs, 1, "N",
@@ -327,6 +375,9 @@ parse_cli(struct cli *c, int argc, char **argv, int *nargs)
 		if (c->src == SCAN_SRC_INDEX)
 			c->src = SCAN_SRC_TREE;
 	}
+	if (c->config_file && c->config_from)
+		return opt_misuse(&cmd, "--config and --config-from are "
+					"exclusive");
 	if (c->jobs == 0) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		c->jobs = cpus > 0 ? (int)cpus : 1;
@@ -353,6 +404,7 @@ make_engine(const struct cli *c)
 	so.cache_dir = cache[0] ? cache : NULL;
 	so.max_size = c->max_size;
 	so.sops = c->sops;
+	so.config = c->config;
 	if ((e = scan_engine_new(&so, err, sizeof(err))) == NULL)
 		error("%s", err);
 	return e;
@@ -394,7 +446,8 @@ cmd_scan(int argc, char **argv)
 	if ((rc = parse_cli(&c, argc, argv, &n)) >= 0)
 		return rc;
 	rc = EXIT_TROUBLE;
-	if (c.src && scan_repo_open(&repo, err, sizeof(err)) < 0) {
+	if ((c.src || c.config_from) &&
+	    scan_repo_open(&repo, err, sizeof(err)) < 0) {
 		error("%s", err);
 		goto out;
 	}
@@ -410,5 +463,6 @@ out:
 	scan_repo_free(repo);
 	scan_ignore_free(c.ig);
 	sops_rules_free(c.sops);
+	scan_config_free(c.config);
 	return rc;
 }
