@@ -115,15 +115,25 @@ static const struct rule_def defs[] = {
 	    "([^\\s\"']+)",
 	    2, CHK_USERPASS, false },
 	{ "generic-secret", "secret assigned in the clear",
-	    /* a secret-sounding word, then an assignment close by; which
-	     * key names count is decided in values.c, word by word */
-	    "(?:pass|pwd|pw|secret|token|cred|auth|salt|psk|"
-	    "(?:api|access|private|app|master|encrypt\\w{0,3}|crypt\\w{0,3}|"
-	    "sign\\w{0,3}|session|client|license|account|shared|hmac|jwt|"
-	    "consumer|subscription|storage|webhook|admin|root|service|deploy|"
-	    "ingest|sdk|server|partner|merchant|integration|management)"
-	    "[_.-]?key)"
-	    "[A-Za-z0-9_.-]{0,40}[\"'`*\\]]{0,3}\\s*(?:=|:)",
+	    /* a secret word, only the tails values.c accepts after it
+	     * (_key, _prod, 2...), then an assignment: token_count = ...
+	     * costs nothing; which names count is decided word by word
+	     * in values.c */
+	    "(?:pass(?:word|wd|wort|phrase|code)?|pwd|pw|pword|secrets?|"
+	    "tokens?|cred(?:s|entials?)?|auth|salt|psk|senha|contrasena|"
+	    "motdepasse|"
+	    "(?:api|access|private|app|application|master|encrypt(?:ion)?|"
+	    "crypt(?:o)?|cipher|aes|sign(?:ing)?|session|client|license|"
+	    "licence|account|shared|hmac|jwt|consumer|subscription|storage|"
+	    "webhook|admin|root|service|write|read|deploy|ingest|sdk|server|"
+	    "partner|merchant|integration|management|secret|auth)"
+	    "[_.-]?keys?)"
+	    "(?:[_.-]?(?:key|value|str|string|b64|base64|plain|plaintext|"
+	    "raw|txt|text|data|hex|prod|production|dev|development|staging|"
+	    "stage|test|testing|qa|uat|live|local|old|new|backup|primary|"
+	    "secondary|current|next|prev|previous|main|default|override|"
+	    "literal|bytes|base|phrase|[0-9]{1,4})){0,3}"
+	    "[\"'`*\\]]{0,3}[ \\t]*(?:=|:)",
 	    CI,
 	    "(?i)(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]*(?:pass|pwd|pw|secret|"
 	    "token|cred|auth|salt|psk|key)[A-Za-z0-9_.-]*)[\"'`*\\]]{0,3}"

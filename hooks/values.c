@@ -452,7 +452,7 @@ static const char *const secret_long[] = { "password", "passwd",
 	"secretkey", "accesskey", "signingkey", "masterkey", "authkey",
 	"appkey", NULL };
 static const char *const secret_short[] = { "pass", "pwd", "pw", "pword",
-	"auth", "creds", "cred", "salt", "pin", "psk", "passwort",
+	"auth", "creds", "cred", "salt", "psk", "passwort",
 	"contrasena", "senha", "motdepasse", NULL };
 /* "key" is a secret after one of these */
 static const char *const key_quals[] = { "api", "access", "secret",
