@@ -13,6 +13,19 @@ EXTRA_DIST += \
 	deploy/flux/flux-kustomization.yaml \
 	tests/e2e/k8s-validate.py \
 	tests/e2e/deploy-check.py \
-	tests/fixtures/deploy/argocd-repo-server.yaml
+	tests/fixtures/deploy/argocd-repo-server.yaml \
+	deploy/README.md \
+	deploy/image/Containerfile \
+	deploy/kustomize/README.md \
+	deploy/kustomize/exec-plugin/kustomization.yaml \
+	deploy/kustomize/exec-plugin/deployment.yaml \
+	deploy/kustomize/exec-plugin/unseal.yaml \
+	deploy/kustomize/krm-exec/kustomization.yaml \
+	deploy/kustomize/krm-exec/deployment.yaml \
+	deploy/kustomize/krm-exec/unseal.yaml \
+	deploy/kustomize/krm-container/kustomization.yaml \
+	deploy/kustomize/krm-container/deployment.yaml \
+	deploy/kustomize/krm-container/unseal.yaml
 
 dist_check_SCRIPTS += tests/e2e/t0590-deploy-kit.sh
+

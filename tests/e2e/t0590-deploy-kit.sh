@@ -3,7 +3,8 @@
 # t0590-deploy-kit.sh - the kit in deploy/ is made of valid objects that
 # say what they promise: the Argo CD component built by real kustomize
 # over a stand-in of Argo CD's repo-server Deployment, the same sidecar
-# rendered from the Helm values, the plugin file and the Flux manifests.
+# rendered from the Helm values, the plugin file, the Flux manifests, the
+# Containerfile and the kustomize examples (run with this build's unseal).
 # Objects are checked offline against the Kubernetes
 # API's models (tests/e2e/k8s-validate.py, python3-kubernetes): kubectl
 # apply --dry-run=client needs an API server for discovery, and this
@@ -124,11 +125,158 @@ assert all(x.endswith(".agekey") for x in s["stringData"]), s["stringData"]
 t_check "the Flux guide says Flux skips the MAC and what seal scan catches" sh -c \
 	'grep -q "does not verify the SOPS MAC" "$0" && grep -q "seal scan" "$0"' "$D/flux/README.md"
 
+# ---- the Containerfile ---------------------------------------------------
+t_ok "Containerfile: multi-stage, final stage from scratch with unseal, kustomize and plugin.yaml only, non-root" \
+	"$PY" - "$D/image/Containerfile" "$SEAL_SRCDIR" <<'PY'
+import os, re, sys
+lines, cur = [], ""
+for l in open(sys.argv[1]):
+    l = l.rstrip("\n")
+    if l.lstrip().startswith("#"):
+        continue
+    cur += l[:-1] + " " if l.endswith("\\") else l
+    if not l.endswith("\\"):
+        if cur.strip():
+            lines.append(cur.strip())
+        cur = ""
+stages = [i for i, l in enumerate(lines) if l.upper().startswith("FROM ")]
+assert len(stages) >= 2, "not multi-stage"
+final = lines[stages[-1]:]
+assert final[0].split()[1] == "scratch", final[0]
+copies = [l for l in final if l.upper().startswith("COPY ")]
+dests = sorted(l.split()[-1] for l in copies)
+assert dests == ["/home/argocd/cmp-server/config/plugin.yaml",
+                 "/usr/local/bin/kustomize", "/usr/local/bin/unseal"], dests
+for l in copies:
+    if "--from=" not in l:
+        src = l.split()[1]
+        assert os.path.exists(os.path.join(sys.argv[2], src)), src
+assert not any(l.upper().startswith(("RUN ", "ADD ")) for l in final), "RUN/ADD in the final stage"
+user = [l.split()[1] for l in final if l.upper().startswith("USER ")]
+assert user and user[-1].split(":")[0].isdigit() and user[-1].split(":")[0] != "0", user
+entry = [l for l in final if l.upper().startswith("ENTRYPOINT ")]
+assert entry and '"krm"' in entry[-1], "the container route runs unseal krm"
+# the configure options the build stage uses exist, and it links unseal
+# static-PIE without the functions it does not call
+conf = open(os.path.join(sys.argv[2], "configure.ac")).read()
+for opt in re.findall(r"--(?:enable|disable)-([a-z-]+)", " ".join(lines)):
+    assert "[" + opt + "]" in conf, "configure has no --enable-/--disable-" + opt
+build = " ".join(lines[stages[0]:stages[1]])
+assert "-static-pie" in build and "--gc-sections" in build, "unseal not linked static-PIE"
+PY
+
+# ---- the kustomize examples, run with this build's unseal -----------------
+U=$SEAL_BUILDDIR/unseal
+t_check "this build has unseal" test -x "$U"
+"$SEAL" keygen -o k.agekey 2>/dev/null
+R=$("$SEAL" keygen -y k.agekey)
+mkdir keys && cp k.agekey keys/
+export UNSEAL_KEYS=$T_TMP/keys
+example() { # NAME: deploy/kustomize/NAME with its sealed file, in ./NAME
+	rm -rf "$1"
+	cp -R "$D/kustomize/$1" "$1"
+	cat >"$1/db-credentials.sealed.yaml" <<'YAML'
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db-credentials
+  namespace: shop
+stringData:
+  password: canary-kit-5a1c
+YAML
+	"$SEAL" encrypt -i -r "$R" "$1/db-credentials.sealed.yaml"
+}
+tamper() { # FILE: flip one character of the sealed password
+	"$PY" - "$1" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+m = re.search(r"password: ENC\[AES256_GCM,data:(.)", s)
+c = "A" if m.group(1) != "A" else "B"
+open(sys.argv[1], "w").write(s[:m.start(1)] + c + s[m.end(1):])
+PY
+}
+rendered() { # FILE: the kit's Deployment and its Secret, renamed and decrypted
+	"$PY" - "$1" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+s = [d for d in docs if d["kind"] == "Secret"]
+dep = [d for d in docs if d["kind"] == "Deployment"]
+assert len(s) == 1 and len(dep) == 1, [d["kind"] for d in docs]
+s, dep = s[0], dep[0]
+assert (s["metadata"]["name"], s["metadata"]["namespace"]) == \
+    ("prod-db-credentials", "shop"), s["metadata"]
+assert s["stringData"]["password"] == "canary-kit-5a1c", "not decrypted"
+assert "sops" not in s
+ref = dep["spec"]["template"]["spec"]["containers"][0]["envFrom"][0]["secretRef"]["name"]
+assert ref == "prod-db-credentials", ref
+assert dep["metadata"]["namespace"] == "shop"
+PY
+}
+
+# legacy exec plugin: kubectl kustomize finds it under KUSTOMIZE_PLUGIN_HOME
+kind=$("$PY" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1]))
+g, v = d["apiVersion"].split("/"); print("%s/%s/%s/%s" % (g, v, d["kind"].lower(), d["kind"]))' \
+	"$D/kustomize/exec-plugin/unseal.yaml")
+mkdir -p "plugins/$(dirname "$kind")"
+printf '#!/bin/sh\nexec "%s" krm "$@"\n' "$U" >"plugins/$kind"
+chmod +x "plugins/$kind"
+export KUSTOMIZE_PLUGIN_HOME=$T_TMP/plugins
+example exec-plugin
+t_ok "exec-plugin/: kubectl kustomize --enable-alpha-plugins runs unseal as the generator" \
+	kubectl kustomize --enable-alpha-plugins exec-plugin
+cp "$T_TMP/out" exec-plugin.out
+t_ok "... namespace: and namePrefix: apply to the decrypted Secret, references follow" \
+	rendered exec-plugin.out
+t_check "... no ENC[ or sops: left" bash -c '! grep -q -e "ENC\[" -e "sops:" exec-plugin.out'
+t_ok "... and the output is valid objects" $V exec-plugin.out
+tamper exec-plugin/db-credentials.sealed.yaml
+t_fail "a tampered file fails the build" kubectl kustomize --enable-alpha-plugins exec-plugin
+t_check "... with nothing rendered" test ! -s "$T_TMP/out"
+t_check "... and no plaintext in the message" bash -c '! grep -q canary-kit "$0"' "$T_TMP/err"
+example exec-plugin
+"$SEAL" keygen -o other.agekey 2>/dev/null
+RO=$("$SEAL" keygen -y other.agekey)
+cat >exec-plugin/db-credentials.sealed.yaml <<'YAML'
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db-credentials
+  namespace: shop
+stringData:
+  password: canary-kit-5a1c
+YAML
+"$SEAL" encrypt -i -r "$RO" exec-plugin/db-credentials.sealed.yaml
+t_fail "a file sealed for a key that is not there fails the build" \
+	kubectl kustomize --enable-alpha-plugins exec-plugin
+t_check "... with nothing rendered" test ! -s "$T_TMP/out"
+unset KUSTOMIZE_PLUGIN_HOME
+
+# KRM exec function: kubectl kustomize cannot run exec functions, kpt can
+example krm-exec
+t_check "krm-exec/: the function runs the installed unseal in KRM mode" "$PY" -c '
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+fn = yaml.safe_load(d["metadata"]["annotations"]["config.kubernetes.io/function"])
+assert fn["exec"]["path"].startswith("/") and fn["exec"]["path"].endswith("/unseal"), fn
+assert fn["exec"]["args"] == ["krm"], fn' "$D/kustomize/krm-exec/unseal.yaml"
+mkdir krm-exec/pkg && mv krm-exec/deployment.yaml krm-exec/pkg/
+t_ok "krm-exec/: kpt fn eval --exec runs its generator config" \
+	sh -c 'cd krm-exec && exec kpt fn eval pkg --exec "$0 krm" --fn-config unseal.yaml -o stdout' "$U"
+t_check "... the Secret comes out decrypted" grep -q canary-kit-5a1c "$T_TMP/out"
+t_check "... with no ENC[ or sops: left" bash -c '! grep -q -e "ENC\[" -e "sops:" "$0"' "$T_TMP/out"
+tamper krm-exec/db-credentials.sealed.yaml
+t_fail "... and a tampered file fails the function" \
+	sh -c 'cd krm-exec && exec kpt fn eval pkg --exec "$0 krm" --fn-config unseal.yaml -o stdout' "$U"
+unset UNSEAL_KEYS
+
 # ---- every file the docs name exists -------------------------------------
 missing=
 for f in argocd/plugin.yaml argocd/kustomization.yaml argocd/repo-server-patch.yaml \
 	argocd/helm-values.yaml argocd/key-secret.example.yaml \
-	flux/README.md flux/key-secret.example.yaml flux/flux-kustomization.yaml; do
+	flux/README.md flux/key-secret.example.yaml flux/flux-kustomization.yaml \
+	README.md image/Containerfile kustomize/README.md \
+	kustomize/exec-plugin/kustomization.yaml kustomize/krm-exec/kustomization.yaml \
+	kustomize/krm-container/kustomization.yaml; do
 	[ -f "$D/$f" ] || missing="$missing $f"
 done
 t_check "deploy/ holds every file README and SECURITY.md name${missing:+ (missing:$missing)}" \
