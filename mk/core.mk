@@ -11,7 +11,8 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/core/crypto.c \
 	libseal/stores/tree.h \
 	libseal/stores/tree.c
-libseal_libseal_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+libseal_libseal_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
+	-ffunction-sections -fdata-sections
 libseal_libseal_core_la_LIBADD = $(SODIUM_LIBS) $(CRYPTO_LIBS) $(YAML_LIBS) \
 	$(PCRE2_LIBS) $(ZLIB_LIBS)
 
