@@ -29,3 +29,7 @@ EXTRA_DIST += \
 
 dist_check_SCRIPTS += tests/e2e/t0590-deploy-kit.sh
 
+
+# the image without a container runtime; the deny-list t0503 and t0591 share
+dist_check_SCRIPTS += tests/e2e/t0591-unseal-image.sh
+EXTRA_DIST += tests/e2e/image-root.py tests/unseal-denylist.txt
