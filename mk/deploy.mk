@@ -33,3 +33,9 @@ dist_check_SCRIPTS += tests/e2e/t0590-deploy-kit.sh
 # the image without a container runtime; the deny-list t0503 and t0591 share
 dist_check_SCRIPTS += tests/e2e/t0591-unseal-image.sh
 EXTRA_DIST += tests/e2e/image-root.py tests/unseal-denylist.txt
+
+# ---- the unseal benchmark (bench/bench-unseal.sh; not run by make check)
+bench_programs += bench/bench-unseal-corpus
+bench_bench_unseal_corpus_SOURCES = bench/bench-unseal-corpus.c
+bench_bench_unseal_corpus_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+EXTRA_DIST += bench/bench-unseal.sh
