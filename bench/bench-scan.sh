@@ -3,7 +3,8 @@
 # bench-scan.sh - seal scan against Debian's git-secrets, side by side in
 # the same run, on the synthetic repository (20,000 files, 200 MB, 5
 # planted secrets) that ../shared/bench/gen_synthetic_repo.py makes:
-#   1. whole tree: `seal scan --all` vs `git secrets --scan`
+#   1. whole tree: `seal scan --all` (the index) and `seal scan .` (what a
+#      user types: walking the work tree) vs `git secrets --scan`
 #   2. a commit staging 1,000 files: what `seal hook install` puts in
 #      the hook (`seal-scan hook pre-commit`, run directly; SEAL_SCAN,
 #      default next to SEAL) vs `git secrets --pre_commit_hook`
@@ -68,6 +69,7 @@ cat $(git ls-files | head -20000) >/dev/null
 
 gs_all=$(median_ms git secrets --scan); gs_found=$(planted "$out")
 seal_all=$(median_ms "$SEAL" scan --all -q); seal_found=$(planted "$out")
+seal_path=$(median_ms "$SEAL" scan -q .); path_found=$(planted "$out")
 
 # stage 1,000 changed files (about 9.4 MB)
 git ls-files | head -1000 | while read -r f; do echo "# bench edit" >>"$f"; done
@@ -85,9 +87,12 @@ row() {
 	printf '%-32s %-5s %8s ms %7s ms %7sx\n' "$1" "$2" "$3" "$4" "$(ratio "$3" "$4")"
 }
 printf '\n%-32s %-5s %11s %10s %8s\n' "case" "" "git-secrets" "seal" "speedup"
-row "whole tree (20,000 files)" wall "$(wall "$gs_all")" "$(wall "$seal_all")"
+row "whole tree, --all (20,000 files)" wall "$(wall "$gs_all")" "$(wall "$seal_all")"
 row "" cpu "$(cpu "$gs_all")" "$(cpu "$seal_all")"
+row "whole tree, scan . (walk)" wall "$(wall "$gs_all")" "$(wall "$seal_path")"
+row "" cpu "$(cpu "$gs_all")" "$(cpu "$seal_path")"
 row "pre-commit, 1,000 staged files" wall "$(wall "$gs_pc")" "$(wall "$seal_pc")"
 row "" cpu "$(cpu "$gs_pc")" "$(cpu "$seal_pc")"
 printf '%-38s %11s %10s\n' "planted secrets found (of 5)" "$gs_found" "$seal_found"
+printf '%-38s %11s %10s\n' "... by scan . (of 5)" "" "$path_found"
 echo "# staged: 1000 files, $staged_bytes bytes; hook: ${SEAL_SCAN:-$SEAL} hook pre-commit"
