@@ -88,6 +88,9 @@ struct rd {
 	bool bad;
 };
 
+static int fail(struct rd *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static int
 fail(struct rd *r, const char *fmt, ...)
 {
@@ -273,17 +276,20 @@ read_string(struct rd *r, char **out)
 				break;
 			}
 			case '\n':
-				if (multi) { /* line-ending backslash */
-					r->line++;
-					while (r->p < r->e && isspace((unsigned char)
-								    *r->p)) {
-						if (*r->p == '\n')
-							r->line++;
-						r->p++;
-					}
-					break;
+				if (!multi) {
+					free(o);
+					return fail(r, "a basic string does not "
+						       "span lines");
 				}
-				/* fall through */
+				/* a line-ending backslash */
+				r->line++;
+				while (r->p < r->e && isspace((unsigned char)
+							    *r->p)) {
+					if (*r->p == '\n')
+						r->line++;
+					r->p++;
+				}
+				break;
 			default:
 				free(o);
 				return fail(r, "unknown escape '\\%c' (use a "
