@@ -114,3 +114,11 @@ dist_man_MANS += doc/seal-encrypt.1 doc/seal-decrypt.1 doc/seal-edit.1 \
 if FUZZING
 libseal_libseal_core_la_CFLAGS += -fsanitize=fuzzer-no-link
 endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-keys-registry
+endif
+tests_unit_test_keys_registry_SOURCES = tests/unit/test-keys-registry.c \
+	tests/unit/harness.h keys/registry.c keys/registry.h
+tests_unit_test_keys_registry_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_keys_registry_LDADD = $(UNIT_LDADD)
