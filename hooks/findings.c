@@ -200,12 +200,33 @@ scan_results_sort(struct scan_results *r)
 		qsort(r->v, r->n, sizeof(*r->v), finding_cmp);
 }
 
+/*
+ * A temporary file of seal's in-place writes (".NAME.seal-tmp.PID.XXXXXX",
+ * tools/common/util.h) holds plaintext while `seal decrypt -i` writes it,
+ * and a killed seal leaves it behind: never commit one, whatever it holds.
+ */
+int
+scan_check_name(struct scan_results *out, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (base[0] != '.' || strstr(base + 1, ".seal-tmp.") == NULL)
+		return 0;
+	return scan_results_add(out, path, 0, "seal-temp-file",
+	    "a temporary file left by an interrupted seal (it may hold "
+	    "plaintext); delete it, do not commit it",
+	    "", NULL, 0, false);
+}
+
 int
 scan_too_large(struct scan_results *out, const char *path, uint64_t size,
     size_t max)
 {
 	char ex[SCAN_EXCERPT_MAX + 1];
 
+	if (scan_check_name(out, path) < 0)
+		return -1;
 	snprintf(ex, sizeof(ex), "%llu bytes, limit %zu",
 	    (unsigned long long)size, max);
 	return scan_results_add(out, path, 0, "too-large",

@@ -65,6 +65,8 @@ int scan_results_add(struct scan_results *r, const char *path, unsigned line,
 int scan_results_merge(struct scan_results *a, struct scan_results *b);
 /* Sort by path, then line, then rule. */
 void scan_results_sort(struct scan_results *r);
+/* A file named as seal's temporary files are: record "seal-temp-file". */
+int scan_check_name(struct scan_results *out, const char *path);
 /* A file the engine will not read: record a "too-large" refusal. */
 int scan_too_large(struct scan_results *out, const char *path, uint64_t size,
     size_t max);

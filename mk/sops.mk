@@ -64,6 +64,7 @@ EXTRA_DIST += tests/interop/gen.mjs tests/interop/check.mjs tests/peers/package.
 	scripts/peers.sh scripts/build.sh scripts/test.sh scripts/demo.sh scripts/fuzz.sh
 dist_check_SCRIPTS += tests/e2e/t0220-sops-tamper.sh
 dist_check_SCRIPTS += tests/e2e/t0230-sops-edit.sh
+dist_check_SCRIPTS += tests/e2e/t0235-plaintext-files.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-sops

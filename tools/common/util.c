@@ -6,12 +6,15 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -246,10 +249,94 @@ check_private_file(const char *path)
 	return 0;
 }
 
-int
-atomic_open(struct atomic_file *af, const char *path)
+/*
+ * Is name ".NAME.seal-tmp.PID.XXXXXX"? Sets *pid.
+ */
+static bool
+tmp_name_pid(const char *name, long *pid)
 {
-	char *dcopy = NULL, *bcopy = NULL;
+	const char *m, *p;
+	char *end;
+	long v;
+
+	if (name[0] != '.' || (m = strstr(name + 1, ATOMIC_TMP_MARK)) == NULL)
+		return false;
+	/* the last marker: NAME may contain one itself */
+	while ((p = strstr(m + 1, ATOMIC_TMP_MARK)) != NULL)
+		m = p;
+	p = m + strlen(ATOMIC_TMP_MARK);
+	if (*p < '0' || *p > '9')
+		return false;
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (errno != 0 || v <= 0 || *end != '.' || strlen(end + 1) != 6)
+		return false;
+	*pid = v;
+	return true;
+}
+
+int
+atomic_sweep(const char *dir)
+{
+	struct dirent *de;
+	struct stat st;
+	int dfd, fd, n = 0;
+	DIR *d;
+	long pid;
+
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	d = fdopendir(dfd);
+	if (d == NULL) {
+		close(dfd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!tmp_name_pid(de->d_name, &pid) || pid == (long)getpid())
+			continue;
+		/* a live process (or a pid reused since) keeps its file */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		fd = openat(dfd, de->d_name,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* and a writer in another pid namespace still holds its lock */
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_uid == geteuid() && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    unlinkat(dfd, de->d_name, 0) == 0) {
+			warn("removed '%s/%s', left by an interrupted seal "
+			     "(pid %ld)",
+			    dir, de->d_name, pid);
+			n++;
+		}
+		close(fd);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Sweep each directory once per process. */
+static void
+sweep_once(const char *dir)
+{
+	static char *done[8];
+	static size_t ndone;
+	size_t i;
+
+	for (i = 0; i < ndone; i++)
+		if (strcmp(done[i], dir) == 0)
+			return;
+	atomic_sweep(dir);
+	if (ndone < sizeof(done) / sizeof(done[0]))
+		done[ndone++] = strdup(dir);
+}
+
+static int
+atomic_open_mode(struct atomic_file *af, const char *path, bool private)
+{
+	char *dcopy = NULL, *bcopy = NULL, *dir, *base;
 	struct stat st;
 	size_t n;
 
@@ -260,11 +347,16 @@ atomic_open(struct atomic_file *af, const char *path)
 	bcopy = strdup(path);
 	if (af->path == NULL || dcopy == NULL || bcopy == NULL)
 		goto oom;
-	n = strlen(path) + 32;
+	dir = dirname(dcopy);
+	base = basename(bcopy);
+	n = strlen(path) + sizeof(ATOMIC_TMP_MARK) + 40;
 	af->tmp = malloc(n);
 	if (af->tmp == NULL)
 		goto oom;
-	snprintf(af->tmp, n, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy));
+	sweep_once(dir);
+	snprintf(af->tmp, n, "%s/.%s" ATOMIC_TMP_MARK "%ld.XXXXXX", dir, base,
+	    (long)getpid());
+	/* mkostemp makes it 0600 (and umask can only take bits away) */
 	af->fd = mkostemp(af->tmp, O_CLOEXEC);
 	if (af->fd < 0) {
 		error("cannot create a temporary file next to '%s': %s", path,
@@ -273,9 +365,17 @@ atomic_open(struct atomic_file *af, const char *path)
 		af->tmp = NULL;
 		goto fail;
 	}
-	/* keep the mode of the file we replace (mkostemp made it 0600) */
-	if (stat(path, &st) == 0)
-		(void)fchmod(af->fd, st.st_mode & 07777);
+	(void)flock(af->fd, LOCK_EX);
+	/* the result keeps the mode of the file it replaces, unless it
+	 * holds plaintext: set after the rename, so the temporary file is
+	 * never more open than 0600 */
+	if (private) {
+		af->keep_mode = 1;
+		af->mode = 0600;
+	} else if (stat(path, &st) == 0) {
+		af->keep_mode = 1;
+		af->mode = st.st_mode & 07777;
+	}
 	free(dcopy);
 	free(bcopy);
 	return 0;
@@ -287,6 +387,18 @@ fail:
 	free(af->path);
 	af->path = NULL;
 	return -1;
+}
+
+int
+atomic_open(struct atomic_file *af, const char *path)
+{
+	return atomic_open_mode(af, path, false);
+}
+
+int
+atomic_open_private(struct atomic_file *af, const char *path)
+{
+	return atomic_open_mode(af, path, true);
 }
 
 int
@@ -324,18 +436,23 @@ atomic_commit(struct atomic_file *af)
 		error("cannot sync '%s': %s", af->tmp, strerror(errno));
 		goto out;
 	}
-	if (close(af->fd) != 0) {
-		af->fd = -1;
-		error("cannot close '%s': %s", af->tmp, strerror(errno));
-		goto out;
-	}
-	af->fd = -1;
 	if (rename(af->tmp, af->path) != 0) {
 		error("cannot replace '%s': %s", af->path, strerror(errno));
 		goto out;
 	}
 	free(af->tmp);
 	af->tmp = NULL;
+	if (af->keep_mode && fchmod(af->fd, (mode_t)af->mode) != 0) {
+		error("cannot set the mode of '%s': %s", af->path,
+		    strerror(errno));
+		goto out;
+	}
+	if (close(af->fd) != 0) {
+		af->fd = -1;
+		error("cannot close '%s': %s", af->path, strerror(errno));
+		goto out;
+	}
+	af->fd = -1;
 	dcopy = strdup(af->path);
 	if (dcopy != NULL) {
 		dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

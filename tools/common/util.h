@@ -57,19 +57,34 @@ void free_secure(void *p);
 int check_private_file(const char *path);
 
 /*
- * Crash-safe replacement of path: write to a temp file in the same
- * directory (0600 unless keep_mode and path exists), fsync it, rename over
- * path, fsync the directory. An interrupted write never leaves a truncated
- * file. The writer is a seal_write_fn; pass atomic_write_fn to the
- * library, then atomic_commit or atomic_abort.
+ * Crash-safe replacement of path: write to a temporary file in the same
+ * directory, fsync it, rename it over path, fsync the directory. An
+ * interrupted write never leaves a truncated file. The temporary file is
+ * always 0600 while it is written, locked (flock) and named
+ * ".NAME.seal-tmp.PID.XXXXXX" so that the pre-commit check flags it and
+ * the next atomic_open in that directory removes it once its process is
+ * gone (a SIGKILL leaves it behind). The result keeps the mode of the
+ * file it replaces; atomic_open_private makes it 0600 whatever the
+ * target's mode was (plaintext). The writer is a seal_write_fn; pass
+ * atomic_write_fn to the library, then atomic_commit or atomic_abort.
  */
 struct atomic_file {
 	char *path;
 	char *tmp;
 	int fd;
 	int failed;
+	int keep_mode; /* 1: give the result mode below after the rename */
+	unsigned mode;
 };
 int atomic_open(struct atomic_file *af, const char *path);
+int atomic_open_private(struct atomic_file *af, const char *path);
+/* The marker in the name of every temporary file of atomic_open. */
+#define ATOMIC_TMP_MARK ".seal-tmp."
+/*
+ * Remove the temporary files that dead seal processes left in dir (those
+ * of live processes stay). Called by atomic_open; returns how many.
+ */
+int atomic_sweep(const char *dir);
 int atomic_write_fn(void *arg, const void *buf, size_t len);
 int atomic_commit(struct atomic_file *af);
 void atomic_abort(struct atomic_file *af);

@@ -178,8 +178,9 @@ struct out {
 	int fd;
 };
 
+/* private: plaintext, the file is left 0600 whatever its mode was */
 static int
-out_open(struct out *o, const char *path)
+out_open(struct out *o, const char *path, bool private)
 {
 	struct stat st;
 
@@ -196,7 +197,8 @@ out_open(struct out *o, const char *path)
 		}
 		return 0;
 	}
-	if (atomic_open(&o->af, path) != 0)
+	if ((private ? atomic_open_private(&o->af, path)
+		     : atomic_open(&o->af, path)) != 0)
 		return -1;
 	o->atomic = true;
 	return 0;
@@ -284,7 +286,7 @@ do_encrypt(seal_ctx *ctx, const struct age_opts *o, int infd)
 		      "mean to use -a/--armor?");
 		goto out;
 	}
-	if (out_open(&out, o->out) != 0)
+	if (out_open(&out, o->out, false) != 0)
 		goto out;
 	rc = seal_age_encrypt(ctx, list, n, o->armor ? SEAL_AGE_ARMOR : 0,
 	    in_read, &src, out_write, &out);
@@ -365,7 +367,7 @@ do_decrypt(seal_ctx *ctx, const struct age_opts *o, int infd)
 		      "by seal keygen)");
 		goto out;
 	}
-	if (out_open(&out, o->out) != 0)
+	if (out_open(&out, o->out, true) != 0)
 		goto out;
 	hold.write = out_write;
 	hold.arg = &out;

@@ -501,18 +501,17 @@ sops_put(const struct sops_opts *o, const char *path, bool in_place,
 	struct atomic_file af;
 	const char *dest = in_place ? path : o->output;
 
+	/* plaintext goes out with write(2) from the caller's guarded
+	 * buffer, never through a stdio buffer, and lands in a 0600 file */
 	if (dest == NULL || strcmp(dest, "-") == 0) {
-		if (len > 0 && fwrite(buf, 1, len, stdout) != len) {
-			error("cannot write to stdout: %s", strerror(errno));
-			return sops_compat ? 3 : EXIT_TROUBLE;
-		}
-		if (fflush(stdout) != 0) {
+		int fd = 1;
+		if (fflush(stdout) != 0 || fd_write_fn(&fd, buf, len) != 0) {
 			error("cannot write to stdout: %s", strerror(errno));
 			return sops_compat ? 3 : EXIT_TROUBLE;
 		}
 		return 0;
 	}
-	if (atomic_open(&af, dest) != 0)
+	if (atomic_open_private(&af, dest) != 0)
 		return sops_compat ? 3 : EXIT_TROUBLE;
 	if (atomic_write_fn(&af, buf, len) != 0 || atomic_commit(&af) != 0) {
 		atomic_abort(&af);
