@@ -3,9 +3,9 @@
 # t0230-sops-edit.sh - seal edit in a real git repository: changing one
 # value of a 20-value Secret changes exactly three lines (that value,
 # the MAC, lastmodified); an unchanged edit leaves the file untouched; a
-# failing editor or an edit that does not parse leaves the original
-# untouched and says where the edit is. Also seal set / unset keep the
-# other ciphertexts.
+# failing editor, an edit that does not parse, and SIGINT/SIGTERM/SIGHUP
+# leave the original untouched and wipe the temporary directory. Also
+# seal set / unset keep the other ciphertexts.
 . "$SEAL_SRCDIR/tests/e2e/lib.sh"
 t_need_prog git
 t_need_prog age-keygen
@@ -42,19 +42,112 @@ EDITOR=true t_ok "an unchanged edit succeeds" "$SEAL" edit secret.yaml
 t_cmp "an unchanged edit leaves the file byte-identical" keep.yaml secret.yaml
 t_check "... and says so" grep -q unchanged "$T_TMP/err"
 
-EDITOR=false t_exit 2 "a failing editor is an error" "$SEAL" edit secret.yaml
-t_cmp "... the original is untouched" keep.yaml secret.yaml
-tmp=$(sed -n 's/.*your edit is in \([^;]*\);.*/\1/p' "$T_TMP/err" | head -1)
-t_check "... the edit is kept where the message says ($tmp)" test -f "$tmp"
-t_check "... privately (mode 600)" test "$(stat -c %a "$tmp")" = 600
-rm -rf "$(dirname "$tmp")"
+# ---- every way out wipes the temporary directory -------------------------
+# A fake editor notes its file (and its pid) so the test knows where the
+# plaintext was; its first argument names the behaviour.
+cat >"$T_TMP/fake-editor" <<'EOF'
+#!/bin/sh
+echo "$2" >"$T_TMP/edpath"
+echo $$ >"$T_TMP/edpid"
+case $1 in
+fail) exit 3 ;;
+sleep) exec sleep 30 ;;
+wait) i=0; while [ ! -e "$T_TMP/go" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done ;;
+broken) printf 'a: [\n' >"$2" ;;
+esac
+exit 0
+EOF
+chmod +x "$T_TMP/fake-editor"
+export T_TMP
+gone() { # the temporary directory of the last edit is gone
+	local p
+	p=$(cat "$T_TMP/edpath" 2>/dev/null) || return 1
+	[ -n "$p" ] && [ ! -e "$p" ] && [ ! -e "$(dirname "$p")" ]
+}
+started() { # wait (5 s at most) for the fake editor to start
+	local i=0
+	while [ ! -s "$T_TMP/edpid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$T_TMP/edpid" ]
+}
+reset_ed() { rm -f "$T_TMP/edpath" "$T_TMP/edpid" "$T_TMP/go"; }
 
-SOPS_EDITOR="sh -c 'printf \"a: [\\n\" >\"\$1\"' editor" \
-    t_exit 2 "an edit that does not parse is an error" "$SEAL" edit secret.yaml
+reset_ed
+EDITOR="$T_TMP/fake-editor fail" t_exit 2 "an editor exiting non-zero is an error" \
+    "$SEAL" edit secret.yaml
 t_cmp "... the original is untouched" keep.yaml secret.yaml
-tmp=$(sed -n 's/.*your edit is in \([^;]*\);.*/\1/p' "$T_TMP/err" | head -1)
-t_check "... the broken edit is kept ($tmp)" grep -q "a: \[" "$tmp"
-rm -rf "$(dirname "$tmp")"
+t_check "... the temporary directory is wiped" gone
+t_check "... and the message says the edit is discarded" grep -q "discarded" "$T_TMP/err"
+
+tmpdirs() { ls -d /dev/shm/seal-edit.* "${TMPDIR:-/tmp}"/seal-edit.* 2>/dev/null | sort; }
+tmpdirs >"$T_TMP/before.dirs"
+EDITOR="$T_TMP/no-such-editor" t_exit 2 "an editor that cannot start is an error" \
+    "$SEAL" edit secret.yaml
+t_check "... says it could not run it" grep -q "cannot run editor" "$T_TMP/err"
+t_cmp "... the original is untouched" keep.yaml secret.yaml
+tmpdirs >"$T_TMP/after.dirs"
+t_check "... no new temporary directory is left" \
+    sh -c "! comm -13 '$T_TMP/before.dirs' '$T_TMP/after.dirs' | grep -q ."
+
+reset_ed
+EDITOR="$T_TMP/fake-editor broken" t_exit 2 "an edit that does not parse is an error" \
+    "$SEAL" edit secret.yaml </dev/null
+t_cmp "... the original is untouched" keep.yaml secret.yaml
+t_check "... the temporary directory is wiped" gone
+
+# Signals while the editor runs. env --default-signal undoes the SIG_IGN
+# that a background job of a script inherits for SIGINT and SIGQUIT.
+for sig in TERM HUP; do
+	reset_ed
+	EDITOR="$T_TMP/fake-editor sleep" env --default-signal=INT,QUIT,TERM,HUP \
+	    "$SEAL" edit secret.yaml 2>"$T_TMP/err" &
+	pid=$!
+	if started; then
+		kill -$sig $pid
+		wait $pid; rc=$?
+		t_check "SIG$sig to seal while the editor runs: seal dies of it (exit $rc)" \
+		    test $rc -eq $((128 + $(kill -l $sig)))
+		t_check "... the editor got it too" sh -c "! kill -0 $(cat "$T_TMP/edpid") 2>/dev/null"
+		t_check "... the temporary directory is wiped" gone
+		t_cmp "... the original is untouched" keep.yaml secret.yaml
+	else
+		t_flunk "SIG$sig: the fake editor did not start"
+	fi
+	kill "$(cat "$T_TMP/edpid" 2>/dev/null)" 2>/dev/null
+	wait $pid 2>/dev/null
+done
+
+reset_ed
+EDITOR="$T_TMP/fake-editor wait" env --default-signal=INT,QUIT,TERM,HUP \
+    "$SEAL" edit secret.yaml 2>"$T_TMP/err" &
+pid=$!
+if started; then
+	kill -INT $pid
+	sleep 0.3
+	t_check "SIGINT to seal alone: seal waits for the editor (vi takes ^C)" kill -0 $pid
+	touch "$T_TMP/go"
+	wait $pid; rc=$?
+	t_check "... which exits 0: nothing changed (exit $rc)" test $rc -eq 0
+	t_check "... the temporary directory is wiped" gone
+else
+	t_flunk "SIGINT: the fake editor did not start"
+fi
+kill $pid 2>/dev/null
+
+reset_ed
+EDITOR="$T_TMP/fake-editor sleep" env --default-signal=INT,QUIT,TERM,HUP \
+    "$SEAL" edit secret.yaml 2>"$T_TMP/err" &
+pid=$!
+if started; then
+	kill -INT $pid "$(cat "$T_TMP/edpid")" # ^C: the terminal signals both
+	wait $pid; rc=$?
+	t_check "^C that kills the editor: seal dies of SIGINT too (exit $rc)" test $rc -eq 130
+	t_check "... the temporary directory is wiped" gone
+	t_cmp "... the original is untouched" keep.yaml secret.yaml
+else
+	t_flunk "^C: the fake editor did not start"
+fi
+kill "$(cat "$T_TMP/edpid" 2>/dev/null)" 2>/dev/null
+wait $pid 2>/dev/null
 
 sleep 1 # a new second, so lastmodified changes
 t_ok "seal set changes one value" \

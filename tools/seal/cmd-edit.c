@@ -3,13 +3,20 @@
  * cmd-edit.c - seal edit: decrypt into a private temporary file (0600,
  * in /dev/shm when available), run $SOPS_EDITOR / $EDITOR, and re-seal
  * with the same data key and IV stash, so only changed values change.
- * If the editor fails or the edit does not parse, the original stays
- * untouched and the temporary file is kept for the user.
+ * The temporary directory is wiped and removed on every way out: the
+ * editor failing to start or exiting non-zero, an edit that does not
+ * parse, and SIGINT/SIGTERM/SIGHUP while the editor runs (as git does,
+ * SIGINT and SIGQUIT are the editor's own business: seal waits for it;
+ * SIGTERM and SIGHUP are passed on to it; either way seal then cleans up
+ * and dies of the signal). Only SIGKILL can leave the plaintext behind,
+ * in memory-backed /dev/shm.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +41,10 @@ static const char desc[] =
     "Decrypt the file into a private temporary file (mode 0600, in\n"
     "/dev/shm when available, else $TMPDIR), open it in $SOPS_EDITOR or\n"
     "$EDITOR (default vi), and re-seal it when the editor exits. Values\n"
-    "you did not change keep their exact ciphertext. If the editor fails\n"
-    "or your edit does not parse, the file is left untouched and you are\n"
-    "told where your edit is.\n";
+    "you did not change keep their exact ciphertext. If the editor fails,\n"
+    "is interrupted, or your edit does not parse, the file is left\n"
+    "untouched and the temporary file is wiped (on a terminal, an edit\n"
+    "that does not parse reopens the editor first).\n";
 
 static const char footer[] =
     "Exit status: 0 saved or unchanged, 1 bad MAC or no matching key,\n"
@@ -99,31 +107,115 @@ write_temp(const char *file, const void *buf, size_t len)
 	return close(fd);
 }
 
-/* Overwrite with zeros, then remove the file and its directory. */
+/* Overwrite a regular file with zeros (it may sit on a disk). */
 static void
-wipe_temp(const char *dir, const char *file)
+zero_file(int dfd, const char *name)
 {
+	static const char zero[4096];
 	struct stat st;
-	int fd = open(file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	off_t left;
+	int fd = openat(dfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (fd >= 0) {
-		if (fstat(fd, &st) == 0 && st.st_size > 0) {
-			static const char zero[4096];
-			off_t left = st.st_size;
-			while (left > 0) {
-				size_t k = left > (off_t)sizeof(zero)
-				    ? sizeof(zero)
-				    : (size_t)left;
-				if (write(fd, zero, k) <= 0)
-					break;
-				left -= (off_t)k;
-			}
-			fsync(fd);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		for (left = st.st_size; left > 0;) {
+			size_t k = left > (off_t)sizeof(zero) ? sizeof(zero)
+							      : (size_t)left;
+			if (write(fd, zero, k) <= 0)
+				break;
+			left -= (off_t)k;
 		}
-		close(fd);
+		fsync(fd);
 	}
-	unlink(file);
+	close(fd);
+}
+
+/*
+ * Wipe and remove everything in our private directory (the edit, and
+ * whatever the editor left beside it: swap and backup files), then the
+ * directory itself.
+ */
+static void
+wipe_dir_at(int dfd, int depth)
+{
+	struct dirent *de;
+	DIR *d = fdopendir(dfd);
+
+	if (d == NULL) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (S_ISDIR(st.st_mode) && depth < 8) {
+			int sub = openat(dirfd(d), de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				wipe_dir_at(sub, depth + 1);
+			unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+			continue;
+		}
+		if (S_ISREG(st.st_mode))
+			zero_file(dirfd(d), de->d_name);
+		unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+}
+
+static void
+wipe_temp(const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (dfd >= 0)
+		wipe_dir_at(dfd, 0);
 	rmdir(dir);
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+static volatile sig_atomic_t got_signal;
+static const int edit_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+
+static void
+on_signal(int sig)
+{
+	if (got_signal == 0 || sig == SIGTERM || sig == SIGHUP)
+		got_signal = sig;
+}
+
+/* From here on a signal is only noted: the edit is cleaned up first. */
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: waitpid sees EINTR */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(edit_signals) / sizeof(*edit_signals); i++)
+		sigaction(edit_signals[i], &sa, NULL);
+}
+
+/* Die of the signal we were sent (after cleaning up). */
+static void
+reraise(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+	raise(sig);
+	_exit(128 + sig);
 }
 
 static int
@@ -131,6 +223,7 @@ run_editor(const char *file)
 {
 	const char *ed = getenv("SOPS_EDITOR");
 	char **argv = NULL, **full;
+	bool forwarded = false;
 	int n, status;
 	pid_t pid;
 
@@ -164,15 +257,63 @@ run_editor(const char *file)
 		error("cannot start the editor: %s", strerror(errno));
 		return -1;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	/* SIGINT and SIGQUIT are the editor's (vi takes ^C as a key);
+	 * SIGTERM and SIGHUP end the edit: pass them on, then wait */
+	for (;;) {
+		pid_t w = waitpid(pid, &status, 0);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			error("cannot wait for the editor: %s",
+			    strerror(errno));
+			keys_free_argv(argv);
+			return -1;
+		}
+		if ((got_signal == SIGTERM || got_signal == SIGHUP) &&
+		    !forwarded) {
+			kill(pid, got_signal);
+			forwarded = true;
+		}
+	}
 	keys_free_argv(argv);
+	if (got_signal == SIGINT || got_signal == SIGQUIT)
+		got_signal = 0; /* the editor's: it decided what to do */
+	if (got_signal != 0)
+		return -1;
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		error("the editor was killed by signal %d", sig);
+		if (sig == SIGINT || sig == SIGQUIT)
+			got_signal = sig; /* ^C: die of it as well */
+		return -1;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		error("the editor exited with status %d",
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		error("the editor exited with status %d%s",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+		    WIFEXITED(status) && WEXITSTATUS(status) == 127
+			? " (could it be started?)"
+			: "");
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * On a terminal, an edit that does not parse sends the user back to the
+ * editor, as sops does. true: go back; false: give up.
+ */
+static bool
+ask_reopen(void)
+{
+	char line[16];
+	ssize_t n;
+
+	if (!isatty(0) || !isatty(2))
+		return false;
+	fprintf(stderr, "Press Enter to return to the editor, or Ctrl-C "
+			"to give up the edit: ");
+	n = read(0, line, sizeof(line));
+	return n > 0 && got_signal == 0;
 }
 
 int
@@ -199,7 +340,6 @@ cmd_edit(int argc, char **argv)
 	size_t alen = 0;
 	char *dir = NULL, *file = NULL;
 	const char *path;
-	bool keep = false;
 	int ec, fmt;
 	seal_rc rc;
 
@@ -219,57 +359,62 @@ cmd_edit(int argc, char **argv)
 		ec = sops_fail(ctx, rc, false);
 		goto out;
 	}
+	catch_signals();
 	if (make_temp(path, &dir, &file) != 0 ||
 	    write_temp(
 	        file, before.buf ? (void *)before.buf : "", before.len) != 0) {
 		ec = EXIT_TROUBLE;
 		goto out;
 	}
-	if (run_editor(file) != 0) {
-		keep = true;
-		error("%s is untouched; your edit is in %s; fix it and run "
-		      "'seal encrypt' on it, or run 'seal edit %s' again",
-		    path, file, path);
-		ec = sops_compat ? 1 : EXIT_TROUBLE;
-		goto out;
-	}
-	if (read_file_secure(file, 64u << 20, &after, &alen) != 0) {
-		keep = true;
-		ec = EXIT_TROUBLE;
-		goto out;
-	}
-	if (alen == before.len &&
-	    (alen == 0 || sodium_memcmp(after, before.buf, alen) == 0)) {
-		sops_note("%s: file unchanged, nothing to do", path);
-		ec = sops_compat ? 200 : EXIT_OK;
-		goto out;
-	}
-	rc = seal_sops_load(ctx, after, alen, fmt, path, &edited);
-	if (rc == SEAL_OK)
-		rc = seal_sops_replace(ctx, f, edited);
-	if (rc != SEAL_OK) {
-		keep = true;
+	for (;;) {
+		if (got_signal != 0 || run_editor(file) != 0) {
+			if (got_signal == 0)
+				error("%s is untouched; the edit is discarded",
+				    path);
+			ec = sops_compat ? 1 : EXIT_TROUBLE;
+			goto out;
+		}
+		if (after != NULL) {
+			sodium_memzero(after, alen);
+			free_secure(after);
+			after = NULL;
+		}
+		if (read_file_secure(file, 64u << 20, &after, &alen) != 0) {
+			ec = EXIT_TROUBLE;
+			goto out;
+		}
+		if (alen == before.len &&
+		    (alen == 0 || sodium_memcmp(after, before.buf, alen) == 0)) {
+			sops_note("%s: file unchanged, nothing to do", path);
+			ec = sops_compat ? 200 : EXIT_OK;
+			goto out;
+		}
+		edited = NULL;
+		rc = seal_sops_load(ctx, after, alen, fmt, path, &edited);
+		if (rc == SEAL_OK) /* takes edited, leaves f as it was on error */
+			rc = seal_sops_replace(ctx, f, edited);
+		if (rc == SEAL_OK)
+			break;
 		error("%s", seal_ctx_errmsg(ctx));
-		error("%s is untouched; your edit is in %s; run 'seal edit "
-		      "%s' again and paste it back, or fix it there",
-		    path, file, path);
-		ec = sops_compat ? 1 : EXIT_TROUBLE;
-		goto out;
+		if (!ask_reopen()) {
+			error("%s is untouched; the edit is discarded", path);
+			ec = sops_compat ? 1 : EXIT_TROUBLE;
+			goto out;
+		}
 	}
 	if ((rc = seal_sops_reencrypt(ctx, f)) != SEAL_OK) {
-		keep = true;
 		ec = sops_fail(ctx, rc, false);
-		error("%s is untouched; your edit is in %s", path, file);
+		error("%s is untouched; the edit is discarded", path);
 		goto out;
 	}
-	ec = sops_emit(ctx, &o, path, f, true, NULL);
-	if (ec != 0) {
-		keep = true;
-		error("%s is untouched; your edit is in %s", path, file);
+	if (got_signal == 0) {
+		ec = sops_emit(ctx, &o, path, f, true, NULL);
+		if (ec != 0)
+			error("%s is untouched; the edit is discarded", path);
 	}
 out:
-	if (file != NULL && !keep)
-		wipe_temp(dir, file);
+	if (dir != NULL)
+		wipe_temp(dir);
 	free(file);
 	free(dir);
 	if (after != NULL) {
@@ -281,5 +426,7 @@ out:
 	seal_sops_free(f);
 	seal_ctx_free(ctx);
 	sops_opts_free(&o);
+	if (got_signal != 0)
+		reraise(got_signal);
 	return ec;
 }
