@@ -23,10 +23,10 @@ put_plain(FILE *f, const char *s)
 	}
 }
 
+/* The characters of a JSON string, without the quotes around them. */
 static void
-put_json(FILE *f, const char *s)
+put_json_chars(FILE *f, const char *s)
 {
-	fputc('"', f);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\')
@@ -38,6 +38,13 @@ put_json(FILE *f, const char *s)
 		else
 			fputc(c, f);
 	}
+}
+
+static void
+put_json(FILE *f, const char *s)
+{
+	fputc('"', f);
+	put_json_chars(f, s);
 	fputc('"', f);
 }
 
@@ -50,6 +57,34 @@ fix_for(const struct scan_finding *v)
 	    strcmp(v->rule, "unreadable") == 0)
 		return NULL;
 	return NULL;
+}
+
+/*
+ * The command that fixes a finding, as one JSON string: the same command
+ * the text report prints, the path in shell quotes inside it.
+ */
+static void
+put_json_fix(FILE *f, const struct scan_finding *v)
+{
+	const char *pre = "seal encrypt -i '", *post = "'";
+	const char *s;
+
+	if (strcmp(v->rule, "sops-plaintext") == 0) {
+		pre = "seal set '";
+		post = "' KEY VALUE";
+	}
+	fputc('"', f);
+	put_json_chars(f, pre);
+	for (s = v->path; *s; s++) {
+		if (*s == '\'') /* close, escape, reopen the shell quote */
+			put_json_chars(f, "'\\''");
+		else {
+			char one[2] = { *s, 0 };
+			put_json_chars(f, one);
+		}
+	}
+	put_json_chars(f, post);
+	fputc('"', f);
 }
 
 static void
@@ -127,11 +162,9 @@ json_out(FILE *f, const struct scan_results *r)
 		fprintf(f, ",\"excerpt\":");
 		put_json(f, v->excerpt);
 		fprintf(f, ",\"fingerprint\":\"%s\",\"fix\":", v->fp);
-		if (fix_for(v)) {
-			fprintf(f, "\"seal encrypt -i ");
-			put_json(f, v->path); /* quoted inside: fine for JSON */
-			fprintf(f, "\"");
-		} else
+		if (fix_for(v))
+			put_json_fix(f, v);
+		else
 			fprintf(f, "null");
 		fputc('}', f);
 	}

@@ -65,6 +65,27 @@ t_check() {
 	local name=$1; shift
 	if "$@"; then t_pass "$name"; else t_flunk "$name" "failed: $*"; fi
 }
+# t_json name file [sarif]: the file holds one valid JSON document (a
+# --format json or sarif report); with "sarif", a SARIF 2.1.0 log whose
+# results each carry a ruleId, a message text and a location.
+t_json() {
+	if python3 - "$2" "${3:-}" <<'PYEOF' 2>"$T_TMP/json.err"; then
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+if sys.argv[2] == "sarif":
+    assert d["version"] == "2.1.0"
+    for r in d["runs"][0]["results"]:
+        assert r["ruleId"] and isinstance(r["message"]["text"], str)
+        assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+else:
+    for f in d["findings"]:
+        assert f["fix"] is None or isinstance(f["fix"], str), f
+PYEOF
+		t_pass "$1"
+	else
+		t_flunk "$1" "$(tail -3 "$T_TMP/json.err")" "$(head -c 600 "$2")"
+	fi
+}
 # Vectors are external test data: a skip locally, a failure in CI.
 t_need_vectors() {
 	if [ ! -d "$SEAL_VECTORS/$1" ]; then

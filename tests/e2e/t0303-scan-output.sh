@@ -20,6 +20,7 @@ t_check "the summary goes to stderr" grep -q '^seal scan: 3 file(s)' "$T_TMP/err
 
 if true; then # python3 comes with pre-commit (scripts/deps.sh)
 	t_exit 1 "--format json" "$SEAL" scan --format json .
+	t_json "... is valid JSON" "$T_TMP/out"
 	t_check "json parses and has both findings" python3 -c '
 import json,sys
 d=json.load(open(sys.argv[1]))
@@ -28,6 +29,7 @@ assert r==["generic-secret","stripe-key"], r
 assert all(len(f["fingerprint"])==16 for f in d["findings"])
 assert d["files_scanned"]==3' "$T_TMP/out"
 	t_exit 1 "--format sarif" "$SEAL" scan -f sarif .
+	t_json "... is valid SARIF" "$T_TMP/out" sarif
 	t_check "sarif 2.1.0 with results, rules and locations" python3 -c '
 import json,sys
 d=json.load(open(sys.argv[1]))
@@ -39,6 +41,37 @@ assert len(res)==2 and {r["ruleId"] for r in res}<=ids
 loc=res[0]["locations"][0]["physicalLocation"]
 assert loc["region"]["startLine"]>=1 and loc["artifactLocation"]["uri"]' "$T_TMP/out"
 fi
+
+# --- every finding type makes valid JSON and SARIF -------------------------
+mkdir -p types && cd types || exit 2
+printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  namespace: b\nstringData:\n  password: 9oBdiLp4JCR0thPH\n' \
+	>"plain \"q\" it's.yaml"
+enc='ENC[AES256_GCM,data:eA==,iv:eQ==,tag:eg==,type:str]'
+meta="sops:\n  mac: $enc\n  lastmodified: \"2024-01-01T00:00:00Z\"\n  age:\n  - recipient: age1x\n    enc: x\n"
+printf "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  namespace: b\ndata:\n  a: $enc\n  b: aHVudGVyMnBsYWlu\n$meta" \
+	>'half \ sealed.yaml'
+printf "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\ndata:\n  a: $enc\n" >nometa.yaml
+printf "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\ndata:\n  a: ENC[AES256_GCM,data:!!]\n$meta" >malformed.yaml
+printf 'secretGenerator:\n- name: db\n  literals:\n  - password=9oBdiLp4JCR0thPH\n' >kustomization.yaml
+printf 'leftover\n' >.x.yaml.seal-tmp.77.AbCdEf
+printf '\tstripe = "sk_live_aPOGjCe1BU8pW7r6mxlxKZnu"\n' >"tab\tname.py"
+t_exit 1 "--format json over every finding type" "$SEAL" scan --format json .
+cp "$T_TMP/out" "$T_TMP/types.json"
+t_json "... is valid JSON, fix a string or null" "$T_TMP/types.json"
+t_check "... with the rules expected" python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+rules={f["rule"] for f in d["findings"]}
+want={"k8s-secret","sops-plaintext","sops-metadata-missing","sops-enc-malformed",
+      "kustomize-literal","seal-temp-file","stripe-key"}
+assert want<=rules, want-rules
+fix={f["rule"]:f["fix"] for f in d["findings"]}
+assert fix["k8s-secret"].startswith("seal encrypt -i "), fix
+assert fix["sops-plaintext"].startswith("seal set "), fix' "$T_TMP/types.json"
+t_exit 1 "--format sarif over every finding type" "$SEAL" scan --format sarif .
+t_json "... is valid SARIF" "$T_TMP/out" sarif
+cd .. && rm -r types
+
 t_exit 2 "an unknown format is trouble" "$SEAL" scan --format xml .
 t_exit 2 "--staged with paths is a usage error" "$SEAL" scan --staged x
 t_exit 2 "a bad --max-size" "$SEAL" scan --max-size 0 .
