@@ -5,7 +5,8 @@
  * id_rsa when present), SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, the output of
  * SOPS_AGE_KEY_CMD (split into argv, never run through a shell), and the
  * default keys.txt under $XDG_CONFIG_HOME or ~/.config. Every source
- * found is used. Key files readable by group or others are refused.
+ * found is used. Key files readable by group or others are refused
+ * (keys_private_file_read, keys/keyfile.h).
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include <sodium.h>
 
 #include "keys/discover.h"
+#include "keys/keyfile.h"
 #include "tools/common/util.h"
 
 #define KEYFILE_MAX (1u << 20)
@@ -53,10 +55,11 @@ merge_file(seal_ctx *ctx, seal_identity **set, const char *path, bool quiet)
 	char what[600];
 	int rc;
 
-	if (check_private_file(path) != 0)
+	if (keys_private_file_read(ctx, path, KEYFILE_MAX, &buf, &len) !=
+	    SEAL_OK) {
+		error("%s", seal_ctx_errmsg(ctx));
 		return -1;
-	if (read_file_secure(path, KEYFILE_MAX, &buf, &len) != 0)
-		return -1;
+	}
 	snprintf(what, sizeof(what), "'%s'", path);
 	if (quiet) {
 		seal_identity *id = NULL;
@@ -67,8 +70,7 @@ merge_file(seal_ctx *ctx, seal_identity **set, const char *path, bool quiet)
 	} else {
 		rc = merge_text(ctx, set, (char *)buf, len, what);
 	}
-	sodium_memzero(buf, len);
-	free_secure(buf);
+	keys_private_file_free(buf, len);
 	return rc;
 }
 

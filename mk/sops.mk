@@ -37,6 +37,8 @@ seal_SOURCES += \
 	tools/seal/cluster-keys.c \
 	tools/seal/cluster-files.c \
 	tools/common/progress.c \
+	keys/keyfile.h \
+	keys/keyfile.c \
 	tools/seal/sops-common.h \
 	tools/seal/sops-common.c \
 	tools/seal/sops-open.c \
@@ -75,6 +77,7 @@ tests_unit_test_sops_LDADD = $(UNIT_LDADD)
 dist_check_SCRIPTS += tests/e2e/t0240-sops-cli.sh
 dist_check_SCRIPTS += tests/e2e/t0400-cluster.sh
 EXTRA_DIST += tests/e2e/sops-config-check.py tests/interop/open-all.mjs
+dist_check_SCRIPTS += tests/e2e/t0245-key-files.sh
 
 # ---- fuzzing (--enable-fuzzing CC=clang) --------------------------------
 fuzz_programs += tests/fuzz/fuzz-json tests/fuzz/fuzz-dotenv tests/fuzz/fuzz-enc

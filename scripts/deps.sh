@@ -9,7 +9,7 @@ libsodium-dev libssl-dev libyaml-dev libgit2-dev libpcre2-dev zlib1g-dev
 libdeflate-dev liburing-dev
 libcmocka-dev clang libclang-rt-14-dev age pre-commit git-secrets
 hyperfine nodejs npm python3 python3-yaml python3-kubernetes xxd openssh-client
-strace"
+strace util-linux"
 # Hyperscan needs x86-64 with SSSE3; elsewhere the scanner uses PCRE2 only.
 case "$(uname -m)" in x86_64) pkgs="$pkgs libhyperscan-dev" ;; esac
 missing=""

@@ -227,28 +227,6 @@ free_secure(void *p)
 		sodium_free(p);
 }
 
-int
-check_private_file(const char *path)
-{
-	struct stat st;
-
-	if (strcmp(path, "-") == 0)
-		return 0;
-	if (stat(path, &st) != 0) {
-		error("cannot open '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode))
-		return 0; /* a pipe or /dev/fd: nothing to check */
-	if (st.st_mode & 077) {
-		error("'%s' is readable by others (mode %04o); refusing to use "
-		      "a private key from it; run: chmod 600 '%s'",
-		    path, (unsigned)(st.st_mode & 07777), path);
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * Is name ".NAME.seal-tmp.PID.XXXXXX"? Sets *pid.
  */

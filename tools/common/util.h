@@ -51,12 +51,6 @@ int read_file_secure(const char *path, size_t max, unsigned char **out,
 void free_secure(void *p);
 
 /*
- * Refuse a private key file readable by group or others (or not a regular
- * file). Prints an error naming the file and what to run. 0 ok, -1 refused.
- */
-int check_private_file(const char *path);
-
-/*
  * Crash-safe replacement of path: write to a temporary file in the same
  * directory, fsync it, rename it over path, fsync the directory. An
  * interrupted write never leaves a truncated file. The temporary file is

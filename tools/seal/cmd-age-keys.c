@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "keys/keyfile.h"
 #include "tools/seal/cmd-age.h"
 #include "tools/common/cmd.h"
 #include "tools/common/util.h"
@@ -36,19 +37,21 @@ age_load_identity_file(seal_ctx *ctx, const char *path, seal_identity **out)
 	seal_rc rc;
 
 	*out = NULL;
-	if (check_private_file(path) != 0 ||
-	    read_file_secure(path, MAX_KEY_FILE, &buf, &len) != 0)
+	rc = keys_private_file_read(ctx, path, MAX_KEY_FILE, &buf, &len);
+	if (rc != SEAL_OK) {
+		error("%s", seal_ctx_errmsg(ctx));
 		return EXIT_TROUBLE;
+	}
 	if (len >= 14 && (memcmp(buf, "age-encryption", 14) == 0 ||
 			     memcmp(buf, "-----BEGIN AGE", 14) == 0)) {
-		free_secure(buf);
+		keys_private_file_free(buf, len);
 		error("'%s' is an encrypted identity file; decrypt it first "
 		      "with: seal age -d -o KEYFILE '%s'",
 		    path, path);
 		return EXIT_TROUBLE;
 	}
 	rc = seal_identity_parse(ctx, (const char *)buf, len, out);
-	free_secure(buf);
+	keys_private_file_free(buf, len);
 	if (rc != SEAL_OK) {
 		error("cannot read identities from '%s': %s", age_disp(path),
 		    seal_ctx_errmsg(ctx));
