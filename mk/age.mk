@@ -32,6 +32,15 @@ endif
 tests_unit_test_age_SOURCES = tests/unit/test-age.c tests/unit/harness.h
 tests_unit_test_age_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_age_LDADD = $(UNIT_LDADD)
+# free() wrapped: no copy of an OpenSSH key's body goes back unwiped
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-sshkey-wipe
+endif
+tests_unit_test_sshkey_wipe_SOURCES = tests/unit/test-sshkey-wipe.c \
+	tests/unit/harness.h
+tests_unit_test_sshkey_wipe_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sshkey_wipe_LDFLAGS = -Wl,--wrap=free
+tests_unit_test_sshkey_wipe_LDADD = $(UNIT_LDADD)
 
 dist_check_SCRIPTS += tests/e2e/t0100-age-interop.sh
 EXTRA_DIST += tests/e2e/pty-pass.py

@@ -236,10 +236,12 @@ openssh_body(const char *buf, size_t len, size_t *outlen)
 	    strlen(OPENSSH_END));
 	if (e == NULL)
 		return NULL;
-	clean = malloc((size_t)(e - b) + 1);
+	/* the base64 body is the key itself: it stays in guarded memory
+	 * and is wiped when freed */
+	clean = seal__secalloc((size_t)(e - b) + 1);
 	out = seal__secalloc((size_t)(e - b) + 1);
 	if (clean == NULL || out == NULL) {
-		free(clean);
+		seal__secfree(clean);
 		seal__secfree(out);
 		return NULL;
 	}
@@ -250,7 +252,7 @@ openssh_body(const char *buf, size_t len, size_t *outlen)
 		seal__secfree(out);
 		out = NULL;
 	}
-	free(clean);
+	seal__secfree(clean);
 	return out;
 }
 
