@@ -99,6 +99,7 @@ seal__yaml_anchor_set(struct rd *r, const char *name, struct seal__node *n,
 	}
 	r->an[i].node = n;
 	r->an[i].count = count;
+	r->an[i].measured = false;
 	return i;
 }
 

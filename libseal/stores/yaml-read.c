@@ -317,6 +317,60 @@ unanchor_copy(struct seal__node *n)
 		unanchor_copy(n->items[i].val);
 }
 
+/* Nesting levels and text bytes of a finished subtree (at most
+ * max_depth deep: every collection and alias is checked against it). */
+static void
+measure(const struct seal__node *n, unsigned *height, size_t *bytes)
+{
+	unsigned h = 0, ch;
+	size_t b = n->text != NULL ? n->len : 0, cb, i;
+
+	for (i = 0; i < n->nitems; i++) {
+		b += n->items[i].keylen;
+		if (n->items[i].val == NULL)
+			continue;
+		measure(n->items[i].val, &ch, &cb);
+		b += cb;
+		if (ch > h)
+			h = ch;
+	}
+	*height = n->kind == SEAL_N_MAP || n->kind == SEAL_N_SEQ ? h + 1 : 0;
+	*bytes = b;
+}
+
+/*
+ * An alias copies its anchor's subtree: the copy counts toward the node,
+ * depth and size limits as if it were written out, so that a short chain
+ * of aliases cannot build what the limits refuse in plain text.
+ */
+static seal_rc
+alias_within_limits(struct rd *r, struct anchor *a, const char *name,
+    uint32_t line)
+{
+	char q[48];
+	seal_rc rc;
+
+	if ((rc = seal__yaml_count_node(r, a->count, line)) != SEAL_OK)
+		return rc;
+	if (!a->measured) {
+		measure(a->node, &a->height, &a->bytes);
+		a->measured = true;
+	}
+	seal__quote(q, sizeof(q), name, strlen(name));
+	if (r->depth + a->height > r->lim.max_depth)
+		return seal__err(r->ctx, SEAL_ELIMIT,
+		    "line %u: alias '*%s' nests deeper than %u levels "
+		    "(after alias expansion)",
+		    line, q, r->lim.max_depth);
+	if (a->bytes > r->lim.max_bytes ||
+	    r->expanded > r->lim.max_bytes - a->bytes)
+		return seal__err(r->ctx, SEAL_ELIMIT,
+		    "line %u: aliases expand to more than %zu bytes",
+		    line, r->lim.max_bytes);
+	r->expanded += a->bytes;
+	return SEAL_OK;
+}
+
 static seal_rc
 on_alias(struct rd *r, yaml_event_t *ev)
 {
@@ -346,7 +400,9 @@ on_alias(struct rd *r, yaml_event_t *ev)
 		return seal__yaml_add_key(r, f, n->text, n->len, SEAL_S_PLAIN,
 		    line);
 	}
-	if ((rc = seal__yaml_count_node(r, r->an[i].count, line)) != SEAL_OK)
+	rc = alias_within_limits(
+	    r, &r->an[i], (const char *)ev->data.alias.anchor, line);
+	if (rc != SEAL_OK)
 		return rc;
 	/* only an anchor kept in the tree can be written back as one: not
 	 * a key's */

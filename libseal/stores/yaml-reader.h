@@ -34,6 +34,9 @@ struct anchor {
 	char *name;
 	struct seal__node *node;
 	size_t count;	/* nodes in the subtree; 0 while still open */
+	bool measured;	/* height and bytes below are known */
+	unsigned height; /* collection levels in the subtree (0: scalar) */
+	size_t bytes;	/* key and scalar bytes in the subtree */
 };
 
 /* maps up to this many items are checked for duplicates linearly */
@@ -66,6 +69,7 @@ struct rd {
 	bool dash_before;	/* the last event ended on an item's "-" */
 	unsigned long evno;
 	size_t nodes;
+	size_t expanded;	/* key and scalar bytes copied by aliases */
 	struct seal__doc *doc;
 	size_t prev_end;	/* byte offset of the previous event's end */
 	uint32_t prev_line;	/* its line */
