@@ -196,6 +196,57 @@ count_node(struct jp *p)
 	return SEAL_OK;
 }
 
+/* objects up to this many keys are checked for duplicates linearly */
+#define DUP_LINEAR 16
+
+static int
+item_cmp(const void *pa, const void *pb)
+{
+	const struct seal__item *a = *(const struct seal__item *const *)pa;
+	const struct seal__item *b = *(const struct seal__item *const *)pb;
+	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
+	int c = memcmp(a->key, b->key, n);
+
+	if (c != 0)
+		return c;
+	if (a->keylen != b->keylen)
+		return a->keylen < b->keylen ? -1 : 1;
+	return a < b ? -1 : a > b; /* equal keys in document order */
+}
+
+/*
+ * Duplicate keys of a large object, in O(n log n): sort pointers to its
+ * items by key (no hash an attacker could flood). Reports the first
+ * repeated key in document order, as the linear check would.
+ */
+static seal_rc
+dup_sorted(struct jp *p, const struct seal__node *m)
+{
+	const struct seal__item **v, *first = NULL;
+	size_t i;
+
+	v = malloc(m->nitems * sizeof(*v));
+	if (v == NULL)
+		return seal__err(p->ctx, SEAL_ENOMEM, "out of memory");
+	for (i = 0; i < m->nitems; i++)
+		v[i] = &m->items[i];
+	qsort(v, m->nitems, sizeof(*v), item_cmp);
+	for (i = 1; i < m->nitems; i++)
+		if (v[i]->keylen == v[i - 1]->keylen &&
+		    memcmp(v[i]->key, v[i - 1]->key, v[i]->keylen) == 0 &&
+		    (first == NULL || v[i] < first))
+			first = v[i];
+	free(v);
+	if (first != NULL) {
+		char q[80];
+		seal__quote(q, sizeof(q), first->key, first->keylen);
+		return seal__err(p->ctx, SEAL_EPARSE,
+		    "line %u: duplicate key '%s'", (unsigned)first->keyline,
+		    q);
+	}
+	return SEAL_OK;
+}
+
 static seal_rc
 jobject(struct jp *p, unsigned depth, struct seal__node **out)
 {
@@ -228,8 +279,8 @@ jobject(struct jp *p, unsigned depth, struct seal__node **out)
 		    p->t, p->sb.buf ? (char *)p->sb.buf : "", klen);
 		if (key == NULL)
 			return seal__err(p->ctx, SEAL_ENOMEM, "out of memory");
-		if (klen == strlen(key) &&
-		    seal__map_find(m, key) != (size_t)-1) {
+		if (m->nitems < DUP_LINEAR &&
+		    seal__map_find_n(m, key, klen) != (size_t)-1) {
 			char q[80];
 			seal__quote(q, sizeof(q), key, klen);
 			return seal__err(p->ctx, SEAL_EPARSE,
@@ -255,6 +306,8 @@ jobject(struct jp *p, unsigned depth, struct seal__node **out)
 		}
 		return jerr(p, "expected ',' or '}' in object");
 	}
+	if (m->nitems > DUP_LINEAR && (rc = dup_sorted(p, m)) != SEAL_OK)
+		return rc;
 	*out = m;
 	return SEAL_OK;
 }

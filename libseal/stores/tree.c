@@ -389,7 +389,13 @@ seal__items_remove(struct seal__node *n, size_t i)
 size_t
 seal__map_find(const struct seal__node *map, const char *key)
 {
-	size_t i, klen = strlen(key);
+	return seal__map_find_n(map, key, strlen(key));
+}
+
+size_t
+seal__map_find_n(const struct seal__node *map, const char *key, size_t klen)
+{
+	size_t i;
 
 	if (map == NULL || map->kind != SEAL_N_MAP)
 		return (size_t)-1;

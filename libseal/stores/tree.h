@@ -207,6 +207,9 @@ void seal__items_remove(struct seal__node *n, size_t i);
 struct seal__node *seal__map_get(const struct seal__node *map, const char *key);
 /* Index of key in a MAP, or (size_t)-1. */
 size_t seal__map_find(const struct seal__node *map, const char *key);
+/* The same for a key of klen bytes (it may hold a NUL). */
+size_t seal__map_find_n(const struct seal__node *map, const char *key,
+    size_t klen);
 
 /* Append a new document; returns it, or NULL on out-of-memory. */
 struct seal__doc *seal__tree_add_doc(struct seal__tree *t);
