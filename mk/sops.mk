@@ -104,6 +104,7 @@ tests_unit_test_sops_bad_SOURCES = tests/unit/test-sops-bad.c tests/unit/harness
 tests_unit_test_sops_bad_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sops_bad_LDADD = $(UNIT_LDADD)
 dist_check_SCRIPTS += tests/e2e/t0250-sops-bad-input.sh
+dist_check_SCRIPTS += tests/e2e/t0255-input-limits.sh
 
 # ---- benchmarks (bench/bench-sops.sh; not run by make check) ------------
 bench_programs += bench/bench-sops-decrypt
