@@ -27,6 +27,13 @@ tests_unit_test_yaml_prop_SOURCES = tests/unit/test-yaml-prop.c \
 	tests/unit/harness.h tests/unit/yaml-equal.c tests/unit/yaml-equal.h
 tests_unit_test_yaml_prop_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_yaml_prop_LDADD = $(UNIT_LDADD)
+# its case over the sops vectors alone: skipped when they are missing
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-yaml-vectors
+endif
+tests_unit_test_yaml_vectors_SOURCES = $(tests_unit_test_yaml_prop_SOURCES)
+tests_unit_test_yaml_vectors_CFLAGS = $(UNIT_CFLAGS) -DSEAL_YAML_VECTORS
+tests_unit_test_yaml_vectors_LDADD = $(UNIT_LDADD)
 EXTRA_DIST += tests/fixtures/yaml tests/fixtures/bad/yaml
 
 # ---- fuzz target (--enable-fuzzing CC=clang) ----------------------------

@@ -42,7 +42,7 @@ if command -v strace >/dev/null 2>&1; then
 elif [ "${CI:-}" = true ]; then
 	t_flunk "strace is not installed in CI"
 else
-	echo "ok $((T_N += 1)) # SKIP strace not installed"
+	t_skip "strace not installed"
 fi
 
 # A Kubernetes Secret volume: read-only tmpfs, 0444 files behind ..data
@@ -67,6 +67,6 @@ if unshare -rm true 2>/dev/null; then
 elif [ "${CI:-}" = true ]; then
 	t_flunk "unshare -rm (a mount namespace) is not available in CI"
 else
-	echo "ok $((T_N += 1)) # SKIP no user and mount namespaces here"
+	t_skip "no user and mount namespaces here"
 fi
 t_done

@@ -110,7 +110,7 @@ t_exit 0 "globs drop files" "$SEAL" scan .
 rm .sealignore
 
 # --- .sops.yaml recipients --------------------------------------------------
-if [ -d "$SEAL_VECTORS/leaks" ]; then
+if t_have_vectors leaks; then
 	mkdir -p clusters/prod/app clusters/staging/app
 	cp "$SEAL_VECTORS/leaks/context/sops.yaml" .sops.yaml
 	cp "$SEAL_VECTORS/leaks/A066-sops-staging-recipient.yaml" clusters/staging/app/s.yaml

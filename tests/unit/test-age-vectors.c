@@ -289,16 +289,6 @@ summary(void **state)
 	assert_int_equal((size_t)(n_native + n_pq), nvecs);
 }
 
-static void
-missing(void **state)
-{
-	(void)state;
-	if (getenv("CI") != NULL && strcmp(getenv("CI"), "true") == 0)
-		fail_msg("vectors folder %s/age missing in CI",
-		    seal_test_vectors());
-	skip();
-}
-
 int
 main(void)
 {
@@ -309,14 +299,15 @@ main(void)
 	size_t i;
 	int failed;
 
+	seal_test_need_vectors("age");
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	if (sodium_init() < 0)
 		return 99;
 	snprintf(dir, sizeof(dir), "%s/age", seal_test_vectors());
 	d = opendir(dir);
 	if (d == NULL) {
-		const struct CMUnitTest t[] = { cmocka_unit_test(missing) };
-		return cmocka_run_group_tests(t, NULL, NULL);
+		printf("1..1\nnot ok 1 - cannot open %s\n", dir);
+		return 1;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "README.md") == 0)
