@@ -136,10 +136,10 @@ scan_buffer(struct scan_worker *w, const char *path, const char *buf,
 
 	out->files++;
 	out->bytes += len;
+	if (len > w->e->opts.max_size) /* it checks the name too */
+		return scan_too_large(out, path, len, w->e->opts.max_size);
 	if (scan_check_name(out, path) < 0)
 		return -1;
-	if (len > w->e->opts.max_size)
-		return scan_too_large(out, path, len, w->e->opts.max_size);
 	if (memchr(buf, '\0', len < SCAN_BINARY_PROBE ? len :
 							SCAN_BINARY_PROBE)) {
 		narrow = narrow_utf16(buf, len, &nlen);
