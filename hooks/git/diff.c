@@ -44,17 +44,10 @@ tent_cmp(const void *a, const void *b)
 
 /* "<octal mode> <name>\0<20-byte id>"..., sorted by name for lookups */
 static int
-tree_load(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
-    struct tree *t)
+tree_parse(struct tree *t, size_t len)
 {
-	size_t len, cap = 0, off = 0;
-	uint64_t size;
-	int rc;
+	size_t cap = 0, off = 0;
 
-	memset(t, 0, sizeof(*t));
-	if ((rc = gix_read_object(r, oid, "tree", 64u << 20, &t->buf, &len,
-		 &size)) != GIX_OK)
-		return rc == 1 ? GIX_UNSUPPORTED : rc;
 	while (off < len) {
 		struct tent *e;
 		char *sp = memchr(t->buf + off, ' ', len - off), *nul;
@@ -90,6 +83,40 @@ tree_load(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 	}
 	qsort(t->v, t->n, sizeof(*t->v), tent_cmp);
 	return GIX_OK;
+}
+
+static int
+tree_load(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
+    struct tree *t)
+{
+	size_t len;
+	uint64_t size;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = gix_read_object(r, oid, "tree", 64u << 20, &t->buf, &len,
+		 &size)) != GIX_OK)
+		return rc == 1 ? GIX_UNSUPPORTED : rc;
+	return tree_parse(t, len);
+}
+
+static void tree_free(struct tree *t);
+
+int
+gix_tree_check(const char *buf, size_t len, size_t *n)
+{
+	struct tree t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	if ((t.buf = malloc(len + 1)) == NULL)
+		return GIX_NOMEM;
+	memcpy(t.buf, buf, len);
+	t.buf[len] = '\0';
+	rc = tree_parse(&t, len);
+	*n = t.n;
+	tree_free(&t);
+	return rc;
 }
 
 static void

@@ -112,6 +112,15 @@ int gix_head_tree(const struct gix_repo *r, uint8_t tree[GIX_OIDLEN]);
 int gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
     const char *type, size_t max, char **buf, size_t *len, uint64_t *size);
 
+/*
+ * A loose object's bytes as read from objects/xx/...: the zlib stream of
+ * "<type> <size>\0<content>" (whole = false: only its first bytes, when
+ * the file is too big to be under max). As gix_read_object.
+ */
+int gix_loose_decode(const unsigned char *in, size_t inlen, bool whole,
+    const char *type, size_t max, char **out, size_t *outlen,
+    uint64_t *size);
+
 /* hooks/git/pack.c: an object from a pack (as gix_read_object); a zlib stream
  * started as raw deflate, its header checked */
 int gix_pack_read(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
@@ -129,6 +138,13 @@ int gix_zstart(struct z_stream_s *z, const unsigned char *in, size_t inlen);
 /* A pack delta applied to base: GIX_OK with *out (malloc'd). */
 int gix_delta_apply(const char *base, size_t blen, const char *delta,
     size_t dlen, char **out, size_t *olen);
+
+/*
+ * hooks/git/diff.c: a tree object's content ("<octal mode> <name>\0<20-byte
+ * id>"...) parsed as the staged walk reads it: GIX_OK with the number of
+ * entries, or GIX_CORRUPT. For tests and fuzzing.
+ */
+int gix_tree_check(const char *buf, size_t len, size_t *n);
 
 /* Called for each staged file: path, blob id, mode. Non-zero stops. */
 typedef int (*gix_staged_fn)(void *arg, const struct gix_entry *e);

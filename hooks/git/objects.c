@@ -592,11 +592,9 @@ gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
     const char *type, size_t max, char **out, size_t *outlen,
     uint64_t *size)
 {
-	char p[GIX_MAX_PATH + 64], hdr[64], *obj = NULL, *nul;
+	char p[GIX_MAX_PATH + 64];
 	unsigned char *in = NULL;
-	size_t inlen, hl, hs;
-	unsigned long long n;
-	z_stream z;
+	size_t inlen;
 	int rc;
 	bool whole;
 
@@ -608,19 +606,33 @@ gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 		return gix_pack_read(r, oid, type, max, out, outlen, size);
 	if (rc != GIX_OK)
 		return rc;
+	rc = gix_loose_decode(in, inlen, whole, type, max, out, outlen, size);
+	free(in);
+	return rc;
+}
+
+int
+gix_loose_decode(const unsigned char *in, size_t inlen, bool whole,
+    const char *type, size_t max, char **out, size_t *outlen,
+    uint64_t *size)
+{
+	char hdr[64], *obj = NULL, *nul;
+	size_t hl, hs;
+	unsigned long long n;
+	z_stream z;
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
 #ifdef HAVE_LIBDEFLATE
 	if (whole && (rc = gix_loose_guess(in, inlen, type, max, out, outlen,
-			  size)) != 2) {
-		free(in);
+			  size)) != 2)
 		return rc;
-	}
 #else
 	(void)whole;
 #endif
-	if ((rc = gix_zstart(&z, in, inlen)) != GIX_OK) {
-		free(in);
+	if ((rc = gix_zstart(&z, in, inlen)) != GIX_OK)
 		return rc;
-	}
 	if ((rc = object_header(&z, type, hdr, sizeof(hdr), &hl, &nul, &n)) !=
 	    GIX_OK)
 		goto out;
@@ -648,6 +660,5 @@ gix_read_object(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 out:
 	inflateEnd(&z);
 	free(obj);
-	free(in);
 	return rc;
 }
