@@ -90,6 +90,29 @@ tests_fuzz_fuzz_index_LDFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_index_LDADD = hooks/libhooks.la libseal/libseal-core.la \
 	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
 EXTRA_DIST += tests/fuzz/corpus/index tests/fixtures/bad/index
+# loose objects, pack entries (deltas resolved), deltas, trees
+fuzz_programs += tests/fuzz/fuzz-loose tests/fuzz/fuzz-pack \
+	tests/fuzz/fuzz-delta tests/fuzz/fuzz-tree
+tests_fuzz_fuzz_loose_SOURCES = tests/fuzz/fuzz-loose.c
+tests_fuzz_fuzz_loose_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_loose_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_loose_LDADD = $(tests_fuzz_fuzz_index_LDADD)
+tests_fuzz_fuzz_pack_SOURCES = tests/fuzz/fuzz-pack.c
+tests_fuzz_fuzz_pack_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_pack_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_pack_LDADD = $(tests_fuzz_fuzz_index_LDADD)
+tests_fuzz_fuzz_delta_SOURCES = tests/fuzz/fuzz-delta.c
+tests_fuzz_fuzz_delta_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_delta_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_delta_LDADD = $(tests_fuzz_fuzz_index_LDADD)
+tests_fuzz_fuzz_tree_SOURCES = tests/fuzz/fuzz-tree.c
+tests_fuzz_fuzz_tree_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_tree_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_tree_LDADD = $(tests_fuzz_fuzz_index_LDADD)
+EXTRA_DIST += tests/fuzz/corpus/loose tests/fixtures/bad/loose \
+	tests/fuzz/corpus/pack tests/fixtures/bad/pack \
+	tests/fuzz/corpus/delta tests/fixtures/bad/delta \
+	tests/fuzz/corpus/tree tests/fixtures/bad/tree
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-scan-index
@@ -98,4 +121,15 @@ tests_unit_test_scan_index_SOURCES = tests/unit/test-scan-index.c \
 	tests/unit/harness.h
 tests_unit_test_scan_index_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_scan_index_LDADD = hooks/libhooks.la $(UNIT_LDADD) \
+	$(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+
+# malloc wrapped: a delta over the limit is refused before it is built
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-scan-pack
+endif
+tests_unit_test_scan_pack_SOURCES = tests/unit/test-scan-pack.c \
+	tests/unit/harness.h
+tests_unit_test_scan_pack_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_scan_pack_LDFLAGS = -Wl,--wrap=malloc
+tests_unit_test_scan_pack_LDADD = hooks/libhooks.la $(UNIT_LDADD) \
 	$(GIT2_LIBS) $(HS_LIBS) -lpthread -lm

@@ -126,6 +126,15 @@ int gix_loose_decode(const unsigned char *in, size_t inlen, bool whole,
 int gix_pack_read(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
     const char *type, size_t max, char **out, size_t *outlen,
     uint64_t *size);
+/*
+ * The entry at offset `at` of one pack, deltas resolved within it (a
+ * REF_DELTA base is looked up in pk's index): as gix_read_object, with
+ * *type the object type (1 commit, 2 tree, 3 blob, 4 tag). Each object
+ * of a delta chain is checked against max before it is inflated or
+ * built; 1 and *size when one is over. For tests and fuzzing.
+ */
+int gix_pack_entry(const struct gix_pack *pk, uint64_t at, size_t max,
+    int *type, char **out, size_t *len, uint64_t *size);
 int gix_inflate(const unsigned char *in, size_t inlen, char *out, size_t n);
 int gix_inflate_some(const unsigned char *in, size_t inlen, char *out,
     size_t cap, size_t *got);

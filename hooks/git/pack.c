@@ -387,38 +387,81 @@ bad:
 	return GIX_CORRUPT;
 }
 
-static int pack_object(const struct gix_repo *r, const struct gix_pack *pk,
+/*
+ * The sizes a delta declares (its base's, its result's) from the first
+ * bytes of its zlib stream at `at`, without inflating the rest.
+ */
+static int
+delta_header(const struct gix_pack *pk, uint64_t at, size_t *src, size_t *dst)
+{
+	unsigned char head[32];
+	const unsigned char *p = head, *end;
+	z_stream z;
+	int rc, zr;
+
+	if (at >= pk->packlen)
+		return GIX_CORRUPT;
+	if ((rc = gix_zstart(&z, pk->pack + at, pk->packlen - at)) != GIX_OK)
+		return rc;
+	z.next_out = head;
+	z.avail_out = sizeof(head);
+	while (z.avail_out > 0 && (zr = inflate(&z, Z_SYNC_FLUSH)) == Z_OK)
+		;
+	end = head + (sizeof(head) - z.avail_out);
+	inflateEnd(&z);
+	if (delta_size(&p, end, src) < 0 || delta_size(&p, end, dst) < 0)
+		return GIX_CORRUPT;
+	return GIX_OK;
+}
+
+/* a chain being resolved: the result's limit, and the size that broke it */
+struct chain {
+	const struct gix_repo *r;
+	size_t max;
+	uint64_t big;
+};
+
+static int pack_object(struct chain *ch, const struct gix_pack *pk,
     uint64_t at, int depth, int *type, char **out, size_t *len);
 
 static int
-pack_base_by_id(const struct gix_repo *r, const uint8_t *oid, int depth,
-    int *type, char **out, size_t *len)
+pack_base_by_id(struct chain *ch, const uint8_t *oid, int depth, int *type,
+    char **out, size_t *len)
 {
 	size_t i;
 
-	for (i = 0; i < r->npacks; i++) {
-		uint64_t at = pack_find(&r->packs[i], oid);
+	for (i = 0; i < ch->r->npacks; i++) {
+		uint64_t at = pack_find(&ch->r->packs[i], oid);
 		if (at)
-			return pack_object(r, &r->packs[i], at, depth, type, out,
-			    len);
+			return pack_object(ch, &ch->r->packs[i], at, depth, type,
+			    out, len);
 	}
 	return GIX_UNSUPPORTED; /* a thin base elsewhere: libgit2's job */
 }
 
-/* the object at offset `at`, deltas resolved */
+/*
+ * The object at offset `at`, deltas resolved. Every object of the chain
+ * is checked against the limit before it is inflated or built: a base
+ * by its header, a delta by the result size it declares (and its own
+ * length: a delta spends at most 8 bytes per byte it yields). Over the
+ * limit: 1, with ch->big the size that broke it.
+ */
 static int
-pack_object(const struct gix_repo *r, const struct gix_pack *pk,
-    uint64_t at, int depth, int *type, char **out, size_t *len)
+pack_object(struct chain *ch, const struct gix_pack *pk, uint64_t at,
+    int depth, int *type, char **out, size_t *len)
 {
 	const unsigned char *p = pk->pack + at, *end = pk->pack + pk->packlen;
 	uint64_t sz;
 	unsigned c, shift = 4;
 	int t, rc;
 	char *base = NULL, *delta = NULL;
-	size_t blen;
+	size_t blen, dsrc, ddst;
+	uint64_t base_at = 0;
 
 	if (depth > PACK_MAX_DEPTH)
 		return GIX_UNSUPPORTED;
+	if (at >= pk->packlen)
+		return GIX_CORRUPT;
 	c = *p++;
 	t = (c >> 4) & 7;
 	sz = c & 15;
@@ -429,9 +472,13 @@ pack_object(const struct gix_repo *r, const struct gix_pack *pk,
 		sz |= (uint64_t)(c & 127) << shift;
 		shift += 7;
 	}
-	if (sz > PACK_MAX_OBJ)
-		return GIX_UNSUPPORTED;
 	if (t >= 1 && t <= 4) {
+		if (sz > ch->max) {
+			ch->big = sz;
+			return 1;
+		}
+		if (sz > PACK_MAX_OBJ)
+			return GIX_UNSUPPORTED;
 		*type = t;
 		*len = (size_t)sz;
 		return pack_inflate(pk, (uint64_t)(p - pk->pack), (size_t)sz,
@@ -451,15 +498,30 @@ pack_object(const struct gix_repo *r, const struct gix_pack *pk,
 		}
 		if (off == 0 || off >= at || at - off < 12)
 			return GIX_CORRUPT;
-		rc = pack_object(r, pk, at - off, depth + 1, type, &base,
-		    &blen);
+		base_at = at - off;
 	} else if (t == 7) { /* REF_DELTA: base by id */
 		if ((size_t)(end - p) < GIX_OIDLEN + 20)
 			return GIX_CORRUPT;
-		rc = pack_base_by_id(r, p, depth + 1, type, &base, &blen);
 		p += GIX_OIDLEN;
 	} else
 		return GIX_CORRUPT;
+	/* this delta's result, before its base is even read */
+	if ((rc = delta_header(pk, (uint64_t)(p - pk->pack), &dsrc, &ddst)) !=
+	    GIX_OK)
+		return rc;
+	if (ddst > ch->max) {
+		ch->big = ddst;
+		return 1;
+	}
+	if (sz > PACK_MAX_OBJ || sz > (uint64_t)ddst * 8 + 64)
+		return GIX_CORRUPT;
+	if (t == 6) {
+		rc = pack_object(ch, pk, base_at, depth + 1, type, &base,
+		    &blen);
+	} else {
+		rc = pack_base_by_id(
+		    ch, p - GIX_OIDLEN, depth + 1, type, &base, &blen);
+	}
 	if (rc != GIX_OK)
 		return rc;
 	rc = pack_inflate(pk, (uint64_t)(p - pk->pack), (size_t)sz, &delta);
@@ -467,6 +529,29 @@ pack_object(const struct gix_repo *r, const struct gix_pack *pk,
 		rc = gix_delta_apply(base, blen, delta, (size_t)sz, out, len);
 	free(base);
 	free(delta);
+	return rc;
+}
+
+int
+gix_pack_entry(const struct gix_pack *pk, uint64_t at, size_t max, int *type,
+    char **out, size_t *len, uint64_t *size)
+{
+	struct gix_repo r;
+	struct chain ch;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.packs = (struct gix_pack *)pk;
+	r.npacks = 1;
+	ch.r = &r;
+	ch.max = max;
+	ch.big = 0;
+	*out = NULL;
+	rc = pack_object(&ch, pk, at, 0, type, out, len);
+	if (rc == 1)
+		*size = ch.big;
+	else if (rc == GIX_OK)
+		*size = *len;
 	return rc;
 }
 
@@ -484,7 +569,12 @@ gix_pack_read(const struct gix_repo *r, const uint8_t oid[GIX_OIDLEN],
 		uint64_t at = pack_find(&r->packs[i], oid);
 		if (at == 0)
 			continue;
-		rc = pack_object(r, &r->packs[i], at, 0, &t, &buf, &len);
+		struct chain ch = { r, max, 0 };
+		rc = pack_object(&ch, &r->packs[i], at, 0, &t, &buf, &len);
+		if (rc == 1) {
+			*size = ch.big;
+			return 1;
+		}
 		if (rc != GIX_OK)
 			return rc;
 		if (t < 1 || t > 4 || strcmp(names[t], type) != 0) {
