@@ -95,4 +95,46 @@ t_ok "unseal krm CONFIG prints the documents" bash -c "cd app && '$U' krm unseal
 t_check "decrypted by krm CONFIG" grep -q 'canary-kust-db' "$T_TMP/out"
 printf 'apiVersion: x/v1\nkind: X\nmetadata:\n  name: s\n' >app/empty.yaml
 t_exit 1 "a config without files: fails" bash -c "cd app && '$U' krm empty.yaml"
+# secretFrom (KSOPS's field): a Secret from sealed dotenv, JSON and
+# binary files
+mkdir sf
+printf 'DB_USER=admin\nDB_PASS=canary-kust-env\n' >app.env
+"$SEAL" encrypt --age "$RA" app.env >sf/app.env
+printf '\000\001bin\377' >tls.bin
+"$SEAL" encrypt --age "$RA" --input-type binary tls.bin >sf/tls.bin
+printf '{"a": "canary-kust-json"}\n' >c.json
+"$SEAL" encrypt --age "$RA" c.json >sf/c.json
+cat >sf/unseal.yaml <<'Y'
+apiVersion: unseal.seal.dev/v1
+kind: Unseal
+metadata:
+  name: s
+secretFrom:
+  - metadata:
+      name: app
+      namespace: team-a
+    type: Opaque
+    envs: [app.env]
+    files: [c.json, tls.key=tls.bin]
+Y
+printf 'namespace: team-a\nnamePrefix: p-\ngenerators:\n- unseal.yaml\n' >sf/kustomization.yaml
+t_ok "secretFrom builds" kubectl kustomize --enable-alpha-plugins sf
+cp "$T_TMP/out" sf.out
+t_check "the Secret from files has every key" python3 - <<'P'
+import base64, re
+s = open("sf.out").read()
+d = dict(re.findall(r"^  ([A-Za-z_.]+): (\S+)$", s, re.M))
+assert base64.b64decode(d["DB_PASS"]) == b"canary-kust-env", d
+assert base64.b64decode(d["DB_USER"]) == b"admin", d
+assert b"canary-kust-json" in base64.b64decode(d["c.json"]), d
+assert base64.b64decode(d["tls.key"]) == b"\x00\x01bin\xff", d
+assert "name: p-app" in s and "namespace: team-a" in s, s
+P
+sed -i 's/      namespace: team-a/      labels: {}/' sf/unseal.yaml
+t_fail "secretFrom without a namespace is refused" kubectl kustomize --enable-alpha-plugins sf
+t_check "nothing rendered (secretFrom)" test ! -s "$T_TMP/out"
+cp app.env sf/app.env
+sed -i 's/      labels: {}/      namespace: team-a/' sf/unseal.yaml
+t_fail "secretFrom of a clear file is refused" kubectl kustomize --enable-alpha-plugins sf
+t_check "the plaintext is not shown" bash -c "! grep -q canary-kust-env '$T_TMP/err'"
 t_done

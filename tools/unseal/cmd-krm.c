@@ -27,6 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "tools/common/cmd.h"
 #include "tools/common/util.h"
 #include "tools/unseal/unseal.h"
@@ -42,6 +44,7 @@ static const char desc[] =
 static const struct unseal_mode mode = {"unseal krm", usage, desc, true};
 
 #define MAX_FILES 10000u
+#define PUTS(o, lit) obuf_put((o), (lit), sizeof(lit) - 1)
 
 /* A path in files: must be relative and stay below the kustomization. */
 static bool
@@ -114,6 +117,226 @@ gen_files(struct unseal_run *r, seal_sops_file *cfg, const char *prefix,
 	return ec;
 }
 
+/* A scalar of the config as a NUL-terminated copy in buf, or NULL. */
+static const char *
+cfg_str(struct unseal_run *r, seal_sops_file *cfg, const char *path,
+    char *buf, size_t cap)
+{
+	const char *t;
+	size_t len;
+
+	if (seal_sops_doc_scalar(r->ctx, cfg, 0, path, &t, &len) != SEAL_OK ||
+	    len == 0 || len >= cap || memchr(t, '\0', len) != NULL)
+		return NULL;
+	memcpy(buf, t, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+static bool
+valid_key(const char *k, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 253)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!(k[i] == '-' || k[i] == '.' || k[i] == '_' ||
+		        (k[i] >= '0' && k[i] <= '9') ||
+		        (k[i] >= 'a' && k[i] <= 'z') ||
+		        (k[i] >= 'A' && k[i] <= 'Z')))
+			return false;
+	return true;
+}
+
+/* "key": "base64(value)" into sec (guarded memory throughout). */
+static int
+put_entry(struct obuf *sec, bool *first, const char *k, size_t klen,
+    const unsigned char *v, size_t vlen)
+{
+	size_t blen = sodium_base64_ENCODED_LEN(vlen,
+	    sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = sodium_malloc(blen);
+	int rc = -1;
+
+	if (b64 == NULL)
+		return -1;
+	sodium_bin2base64(b64, blen, v, vlen, sodium_base64_VARIANT_ORIGINAL);
+	if ((*first || obuf_put(sec, ", ", 2) == 0) &&
+	    obuf_put_quoted(sec, k, klen) == 0 && obuf_put(sec, ": ", 2) == 0 &&
+	    obuf_put_quoted(sec, b64, strlen(b64)) == 0)
+		rc = 0;
+	*first = false;
+	sodium_free(b64);
+	return rc;
+}
+
+/* Each KEY=VALUE line of a decrypted dotenv file as an entry. */
+static int
+put_env(struct obuf *sec, bool *first, const char *file,
+    const struct obuf *pt)
+{
+	const char *p = (const char *)pt->buf, *end = p + pt->len, *nl, *eq;
+
+	for (; p < end; p = nl + 1) {
+		const char *a = p, *e;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		e = nl;
+		if (e > a && e[-1] == '\r')
+			e--;
+		while (a < e && (*a == ' ' || *a == '\t'))
+			a++;
+		if (a == e || *a == '#')
+			continue;
+		if ((eq = memchr(a, '=', (size_t)(e - a))) == NULL ||
+		    !valid_key(a, (size_t)(eq - a))) {
+			error("%s: refused: a line that is not KEY=VALUE with a "
+			      "valid Secret key",
+			    file);
+			return EXIT_NEGATIVE;
+		}
+		if (put_entry(sec, first, a, (size_t)(eq - a),
+		        (const unsigned char *)eq + 1, (size_t)(e - eq - 1)))
+			return EXIT_TROUBLE;
+	}
+	return 0;
+}
+
+/*
+ * KSOPS's secretFrom: each entry makes a Secret (metadata.name and
+ * metadata.namespace, optional type) whose data holds the decrypted
+ * content of sealed files (files:, binaryFiles:, as KEY=PATH or PATH,
+ * the key then being its base name) and the KEY=VALUE lines of sealed
+ * dotenv files (envs:). Tenancy: the entry's namespace stands for the
+ * file's, checked as a sealed document's would be.
+ */
+static int
+gen_secrets(struct unseal_run *r, seal_sops_file *cfg, const char *prefix,
+    const char *root, const char *cfgname, size_t *nsecrets)
+{
+	static const char *const fields[] = {"files", "binaryFiles", "envs"};
+	char path[256], name[256], ns[256], type[256], ent[PATH_MAX];
+	const char *t;
+	size_t i, j, f, len;
+	seal_rc rc;
+	int ec = 0;
+
+	*nsecrets = 0;
+	for (i = 0; ec == 0; i++) {
+		struct obuf sec = {0};
+		bool first = true;
+
+		snprintf(path, sizeof(path), "%s[\"secretFrom\"][%zu]", prefix,
+		    i);
+		rc = seal_sops_doc_scalar(r->ctx, cfg, 0, path, &t, &len);
+		if (rc == SEAL_EINVAL)
+			break;
+		snprintf(path, sizeof(path),
+		    "%s[\"secretFrom\"][%zu][\"metadata\"][\"name\"]", prefix,
+		    i);
+		if (cfg_str(r, cfg, path, name, sizeof(name)) == NULL) {
+			error("%s: secretFrom[%zu]: no metadata.name", cfgname,
+			    i);
+			return EXIT_NEGATIVE;
+		}
+		snprintf(path, sizeof(path),
+		    "%s[\"secretFrom\"][%zu][\"metadata\"][\"namespace\"]",
+		    prefix, i);
+		if (cfg_str(r, cfg, path, ns, sizeof(ns)) == NULL) {
+			error("%s: secretFrom[%zu] (Secret/%s): refused: no "
+			      "metadata.namespace (strict tenancy)",
+			    cfgname, i, name);
+			return EXIT_NEGATIVE;
+		}
+		snprintf(path, sizeof(path), "%s[\"secretFrom\"][%zu][\"type\"]",
+		    prefix, i);
+		if (cfg_str(r, cfg, path, type, sizeof(type)) == NULL)
+			strcpy(type, "Opaque");
+		sec.max = r->max_output;
+		if (PUTS(&sec, "{\"apiVersion\": \"v1\", \"kind\": "
+			       "\"Secret\", \"metadata\": {\"name\": ") != 0 ||
+		    obuf_put_quoted(&sec, name, strlen(name)) != 0 ||
+		    PUTS(&sec, ", \"namespace\": ") != 0 ||
+		    obuf_put_quoted(&sec, ns, strlen(ns)) != 0 ||
+		    PUTS(&sec, "}, \"type\": ") != 0 ||
+		    obuf_put_quoted(&sec, type, strlen(type)) != 0 ||
+		    PUTS(&sec, ", \"data\": {") != 0)
+			goto over;
+		for (f = 0; f < 3 && ec == 0; f++) {
+			for (j = 0; ec == 0; j++) {
+				struct obuf pt = {0};
+				unsigned char *buf;
+				const char *file, *key, *eq;
+				size_t blen, klen;
+
+				snprintf(path, sizeof(path),
+				    "%s[\"secretFrom\"][%zu][\"%s\"][%zu]",
+				    prefix, i, fields[f], j);
+				if (cfg_str(r, cfg, path, ent, sizeof(ent)) ==
+				    NULL) {
+					if (seal_sops_doc_scalar(r->ctx, cfg, 0,
+					        path, &t, &len) != SEAL_EINVAL) {
+						error("%s: secretFrom[%zu].%s[%zu]: "
+						      "want a file name",
+						    cfgname, i, fields[f], j);
+						ec = EXIT_NEGATIVE;
+					}
+					break;
+				}
+				eq = f < 2 ? strchr(ent, '=') : NULL;
+				file = eq ? eq + 1 : ent;
+				key = eq ? ent : strrchr(file, '/');
+				key = key == NULL ? file : key == ent ? key
+								      : key + 1;
+				klen = eq ? (size_t)(eq - ent) : strlen(key);
+				if (!safe_rel(file) ||
+				    (f < 2 && !valid_key(key, klen))) {
+					error("%s: secretFrom[%zu].%s[%zu]: "
+					      "refused: '%s' (a relative path "
+					      "below the kustomization, a valid "
+					      "key)",
+					    cfgname, i, fields[f], j, ent);
+					ec = EXIT_NEGATIVE;
+					break;
+				}
+				if ((ec = read_under_root(root, file,
+				         r->max_file, &buf, &blen)) != 0)
+					break;
+				pt.max = r->max_output;
+				ec = unseal_content(r, file,
+				    f == 2 ? SEAL_SOPS_DOTENV : 0, buf, blen, ns,
+				    &pt);
+				free(buf);
+				if (ec == 0 && f < 2 &&
+				    put_entry(&sec, &first, key, klen, pt.buf
+				            ? pt.buf : (const unsigned char *)"",
+				        pt.len) != 0)
+					ec = EXIT_TROUBLE;
+				if (ec == 0 && f == 2)
+					ec = put_env(&sec, &first, file, &pt);
+				obuf_free(&pt);
+			}
+		}
+		if (ec == 0 && (obuf_put(&sec, "}}\n", 3) != 0 ||
+		                   obuf_separate(&r->out) != 0 ||
+		                   obuf_put(&r->out, sec.buf, sec.len) != 0)) {
+			obuf_free(&sec);
+			goto over;
+		}
+		obuf_free(&sec);
+		(*nsecrets)++;
+	}
+	if (ec != 0)
+		r->failures++;
+	return ec;
+over:
+	error("the output is over the limit of %zu bytes (--max-output)",
+	    r->max_output);
+	r->failures++;
+	return EXIT_NEGATIVE;
+}
+
 static int
 legacy(struct unseal_run *r, const char *cfgpath, const char *root)
 {
@@ -132,9 +355,13 @@ legacy(struct unseal_run *r, const char *cfgpath, const char *root)
 		return EXIT_NEGATIVE;
 	}
 	free(buf);
+	size_t ns = 0;
 	ec = gen_files(r, cfg, "", root, cfgpath, &n);
-	if (ec == 0 && n == 0) {
-		error("%s: no files: list (name the sealed files to decrypt)",
+	if (ec == 0)
+		ec = gen_secrets(r, cfg, "", root, cfgpath, &ns);
+	if (ec == 0 && n + ns == 0) {
+		error("%s: no files: or secretFrom: list (name the sealed "
+		      "files to decrypt)",
 		    cfgpath);
 		ec = EXIT_NEGATIVE;
 	}
@@ -213,6 +440,12 @@ krm_function(struct unseal_run *r, const char *root)
 	r->out.json = true;
 	ec = gen_files(r, rl, "[\"functionConfig\"]", root, "functionConfig",
 	    &n);
+	if (ec == 0) {
+		size_t ns = 0;
+		ec = gen_secrets(r, rl, "[\"functionConfig\"]", root,
+		    "functionConfig", &ns);
+		n += ns;
+	}
 	if (ec != 0)
 		goto out;
 	if (n == 0) {

@@ -76,7 +76,7 @@ obuf_put_quoted(struct obuf *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, run = 0;
-	char esc[6];
+	char esc[8];
 
 	if (obuf_put(o, "\"", 1) != 0)
 		return -1;
@@ -93,12 +93,12 @@ obuf_put_quoted(struct obuf *o, const char *s, size_t n)
 		case '\r': e = "\\r"; break;
 		default:
 			if (c < 0x20 || c == 0x7f) {
-				esc[0] = '\\';
-				esc[1] = 'x';
-				esc[2] = hex[c >> 4];
-				esc[3] = hex[c & 15];
+				/* \u00XX: JSON and YAML both read it */
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[c >> 4];
+				esc[5] = hex[c & 15];
 				e = esc;
-				elen = 4;
+				elen = 6;
 			}
 		}
 		if (e == NULL) {

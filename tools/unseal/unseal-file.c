@@ -427,7 +427,8 @@ exit_for(seal_rc rc)
 static int
 unseal_group(struct unseal_run *r, const char *name, int fmt,
     const unsigned char *b, size_t len, size_t first, size_t ndocs,
-    struct obuf *out, struct unseal_tokens *tokens)
+    struct obuf *out, struct unseal_tokens *tokens, const char *ns_given,
+    int out_fmt)
 {
 	seal_limits lim = {r->max_file, r->max_depth, r->max_nodes, r->max_docs};
 	seal_sops_file *f = NULL;
@@ -462,10 +463,10 @@ unseal_group(struct unseal_run *r, const char *name, int fmt,
 		FAIL(EXIT_TROUBLE, "out of memory");
 	/* tenancy, on the documents as sealed */
 	for (d = 0; d < ndocs; d++) {
-		const char *v = scalar(r->ctx, f, d,
+		const char *v = ns_given ? ns_given : scalar(r->ctx, f, d,
 		    "[\"metadata\"][\"namespace\"]", nsbuf, sizeof(nsbuf));
 		doc_label(r->ctx, f, d, label, sizeof(label));
-		if (v == NULL)
+		if (v == NULL || strlen(v) >= sizeof(ns[d]))
 			FAIL(EXIT_NEGATIVE,
 			    "%s: document %zu%s: refused: no metadata.namespace "
 			    "in the sealed source (strict tenancy); add it and "
@@ -558,7 +559,7 @@ unseal_group(struct unseal_run *r, const char *name, int fmt,
 		if (obuf_separate(out) != 0)
 			goto over;
 		sep = out->len;
-		rc = seal_sops_write(r->ctx, f, 0, 0, obuf_write_fn, out);
+		rc = seal_sops_write(r->ctx, f, out_fmt, 0, obuf_write_fn, out);
 		if (rc != SEAL_OK && out->over)
 			goto over;
 		if (rc != SEAL_OK)
@@ -652,7 +653,7 @@ unseal_bytes(struct unseal_run *r, const char *name, int format,
 			r->docs++;
 			goto out;
 		}
-		ec = unseal_group(r, name, fmt, buf, len, 0, 1, out, tokens);
+		ec = unseal_group(r, name, fmt, buf, len, 0, 1, out, tokens, NULL, 0);
 		goto out;
 	}
 	s = split_docs(buf, len, &starts, &n, r->max_docs);
@@ -690,7 +691,7 @@ unseal_bytes(struct unseal_run *r, const char *name, int format,
 			j++;
 		}
 		if ((s = unseal_group(r, name, fmt, buf + a, b - a, i, j - i,
-		         out, tokens)) != 0 &&
+		         out, tokens, NULL, 0)) != 0 &&
 		    ec == 0)
 			ec = s;
 	}
@@ -701,4 +702,27 @@ over:
 	FAIL(EXIT_NEGATIVE,
 	    "%s: the output is over the limit of %zu bytes (--max-output)",
 	    name, r->max_output);
+}
+
+int
+unseal_content(struct unseal_run *r, const char *name, int format,
+    const unsigned char *buf, size_t len, const char *ns, struct obuf *out)
+{
+	int fmt = format, ec = 0;
+
+	if (len > r->max_file)
+		FAIL(EXIT_NEGATIVE,
+		    "%s: %zu bytes, over the limit of %zu (--max-file-size)",
+		    name, len, r->max_file);
+	if (fmt == 0)
+		fmt = seal_sops_format_from_path(name);
+	if (fmt == 0)
+		fmt = SEAL_SOPS_BINARY;
+	if (!looks_sealed(buf, len))
+		FAIL(EXIT_NEGATIVE, "%s: refused: not sealed (a Secret is made "
+				    "only from sealed files)",
+		    name);
+	ec = unseal_group(r, name, fmt, buf, len, 0, 1, out, NULL, ns, fmt);
+out:
+	return ec;
 }

@@ -156,6 +156,14 @@ bool tokens_has_mac(const struct unseal_tokens *t, const char *tok,
 int unseal_bytes(struct unseal_run *r, const char *name, int format,
     const unsigned char *buf, size_t len, struct obuf *out,
     struct unseal_tokens *tokens);
+/*
+ * A sealed dotenv, JSON, YAML or binary file (format from name, binary if
+ * unknown) decrypted into out in its own format, for a Secret of
+ * namespace ns (the generator config's, checked as a document's
+ * metadata.namespace would be). A clear file is refused.
+ */
+int unseal_content(struct unseal_run *r, const char *name, int format,
+    const unsigned char *buf, size_t len, const char *ns, struct obuf *out);
 /* Is there an ENC[...] value or a sops block in these bytes (cheap)? */
 bool looks_sealed(const unsigned char *buf, size_t len);
 
