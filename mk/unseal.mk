@@ -32,3 +32,14 @@ dist_check_SCRIPTS += tests/e2e/t0501-unseal-render.sh \
 dist_bashcomp_DATA += contrib/completion/unseal
 dist_zshcomp_DATA += contrib/completion/_unseal
 
+# ---- fuzzing (--enable-fuzzing CC=clang): unseal's own stream handling
+fuzz_programs += tests/fuzz/fuzz-unseal
+tests_fuzz_fuzz_unseal_SOURCES = tests/fuzz/fuzz-unseal.c \
+	tools/unseal/output.c tools/unseal/keyring.c tools/unseal/policy.c \
+	tools/unseal/unseal-file.c tools/unseal/kustomize.c \
+	tools/unseal/cmd-render.c \
+	tools/common/util.c
+tests_fuzz_fuzz_unseal_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_unseal_LDFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_unseal_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+EXTRA_DIST += tests/fuzz/corpus/unseal tests/fixtures/bad/unseal
