@@ -758,8 +758,10 @@ scan_config_parse(const char *buf, size_t len, char *err, size_t errlen)
 		}
 		r.p++;
 		skip_ws(&r);
-		if (read_value(&r, &v) < 0)
+		if (read_value(&r, &v) < 0) {
+			val_free(&v); /* an array read halfway */
 			goto bad;
+		}
 		{
 			int rc = 0;
 			switch (sec) {
