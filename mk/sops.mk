@@ -79,6 +79,16 @@ dist_check_SCRIPTS += tests/e2e/t0400-cluster.sh
 EXTRA_DIST += tests/e2e/sops-config-check.py tests/interop/open-all.mjs
 dist_check_SCRIPTS += tests/e2e/t0245-key-files.sh
 
+# regexes fail closed; only RE2 syntax is written (libseal/sops/rule.c)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-sops-regex
+endif
+tests_unit_test_sops_regex_SOURCES = tests/unit/test-sops-regex.c \
+	tests/unit/harness.h
+tests_unit_test_sops_regex_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sops_regex_LDADD = $(UNIT_LDADD)
+dist_check_SCRIPTS += tests/e2e/t0260-sops-regex.sh
+
 # ---- fuzzing (--enable-fuzzing CC=clang) --------------------------------
 fuzz_programs += tests/fuzz/fuzz-json tests/fuzz/fuzz-dotenv tests/fuzz/fuzz-enc
 tests_fuzz_fuzz_json_SOURCES = tests/fuzz/fuzz-json.c

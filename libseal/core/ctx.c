@@ -54,6 +54,8 @@ seal_strerror(seal_rc rc)
 		return "payload authentication failed";
 	case SEAL_EHEADER:
 		return "malformed header";
+	case SEAL_EREGEX:
+		return "regex could not be evaluated";
 	}
 	return "unknown error";
 }

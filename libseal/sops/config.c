@@ -175,14 +175,12 @@ read_rule(seal_ctx *ctx, struct seal__creation_rule *r,
 		    file, (unsigned)r->line, nrules);
 	if (r->path_regex != NULL) {
 		int err;
-		PCRE2_SIZE off;
-		r->re = pcre2_compile((PCRE2_SPTR)r->path_regex,
-		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-		    &err, &off, NULL);
+		size_t off;
+		r->re = seal__re_compile(r->path_regex, &err, &off);
 		if (r->re == NULL)
 			return seal__err(ctx, SEAL_EFORMAT,
 			    "%s:%u: invalid path_regex at offset %zu", file,
-			    (unsigned)r->line, (size_t)off);
+			    (unsigned)r->line, off);
 	}
 	return SEAL_OK;
 bad:
@@ -274,40 +272,48 @@ seal__sops_config_free(struct seal__sops_config *c)
 	free(c);
 }
 
-const struct seal__creation_rule *
-seal__sops_config_match(
-    seal_ctx *ctx, const struct seal__sops_config *c, const char *path)
+seal_rc
+seal__sops_config_match(seal_ctx *ctx, const struct seal__sops_config *c,
+    const char *path, const struct seal__creation_rule **out)
 {
 	size_t i, dl = strlen(c->dir);
 	pcre2_match_data *md;
 	const char *rel = path;
+	char q[256];
 
+	*out = NULL;
 	if (strncmp(path, c->dir, dl) == 0 && path[dl] == '/')
 		rel = path + dl + 1;
 	else if (strcmp(c->dir, "/") == 0 && path[0] == '/')
 		rel = path + 1;
 	md = pcre2_match_data_create(1, NULL);
-	if (md == NULL) {
-		seal__err(ctx, SEAL_ENOMEM, "out of memory");
-		return NULL;
-	}
+	if (md == NULL)
+		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	seal__quote(q, sizeof(q), rel, strlen(rel));
 	for (i = 0; i < c->nrules; i++) {
 		const struct seal__creation_rule *r = &c->rules[i];
-		if (r->re == NULL ||
-		    pcre2_match(r->re, (PCRE2_SPTR)rel, strlen(rel), 0, 0, md,
-		        NULL) >= 0) {
+		int m = r->re == NULL ? 1
+		                      : seal__re_match(r->re, rel, strlen(rel), md);
+		if (m < 0) {
+			/* a rule that cannot decide does not fall through
+			 * to the next one (which may name other keys) */
 			pcre2_match_data_free(md);
-			return r;
+			return seal__err(ctx, SEAL_EREGEX,
+			    "creation_rules[%zu] (line %u): path_regex could "
+			    "not be evaluated on '%s' (the regex engine "
+			    "reached its step or memory limit); nothing was "
+			    "written: simplify the regex",
+			    i, (unsigned)r->line, q);
+		}
+		if (m == 1) {
+			pcre2_match_data_free(md);
+			*out = r;
+			return SEAL_OK;
 		}
 	}
 	pcre2_match_data_free(md);
-	{
-		char q[256];
-		seal__quote(q, sizeof(q), rel, strlen(rel));
-		seal__err(ctx, SEAL_EREFUSED,
-		    "no creation rule in the config matches '%s'", q);
-	}
-	return NULL;
+	return seal__err(ctx, SEAL_EREFUSED,
+	    "no creation rule in the config matches '%s'", q);
 }
 
 seal_rc

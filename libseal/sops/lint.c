@@ -29,7 +29,11 @@ struct lint_walk {
 	size_t idx[MAX_PATH_KEYS];
 	size_t depth;
 	bool oom;
+	/* the rule's regex gave up here: the lint has no verdict */
+	char *refail;
+	bool refail_comment;
 };
+
 
 static char *
 path_of(const struct lint_walk *w)
@@ -56,6 +60,18 @@ path_of(const struct lint_walk *w)
 		o = sizeof(buf) - 1;
 	buf[o] = '\0';
 	return strdup(buf);
+}
+
+/* Record the first place where the selection regex could not decide. */
+static void
+rule_failed(struct lint_walk *w, bool comment)
+{
+	if (w->refail != NULL)
+		return;
+	w->refail = path_of(w);
+	if (w->refail == NULL)
+		w->oom = true;
+	w->refail_comment = comment;
 }
 
 static void add_problem(struct lint_walk *w, enum seal__lint_code code,
@@ -133,7 +149,7 @@ walk(struct lint_walk *w, const struct seal__node *n,
 {
 	size_t i, idx = 0;
 
-	if (n == NULL)
+	if (n == NULL || w->refail != NULL)
 		return;
 	if (n->kind == SEAL_N_SCALAR || n->kind == SEAL_N_COMMENT) {
 		leaf(w, n, &st, keyline);
@@ -149,22 +165,32 @@ walk(struct lint_walk *w, const struct seal__node *n,
 			continue;
 		if (it->val->kind == SEAL_N_COMMENT) {
 			leaf(w, it->val, &st, it->keyline);
-			seal__rule_state_comment(
-			    w->rule, &st, it->val->text, it->val->len);
+			if (seal__rule_state_comment(w->rule, &st,
+			        it->val->text, it->val->len) != 0) {
+				rule_failed(w, true);
+				return;
+			}
 			continue;
 		}
 		if (n->kind == SEAL_N_MAP) {
 			w->keys[w->depth] = it->key;
 			w->lens[w->depth] = it->keylen;
-			seal__rule_state_key(
-			    w->rule, &cst, it->key, it->keylen);
 		} else {
 			w->keys[w->depth] = NULL;
 			w->idx[w->depth] = idx++;
 		}
 		w->depth++;
+		if (n->kind == SEAL_N_MAP &&
+		    seal__rule_state_key(w->rule, &cst, it->key, it->keylen) !=
+		        0) {
+			rule_failed(w, false);
+			w->depth--;
+			return;
+		}
 		walk(w, it->val, cst, it->keyline);
 		w->depth--;
+		if (w->refail != NULL)
+			return;
 	}
 }
 
@@ -308,10 +334,13 @@ seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
 
 			if (it->val == NULL)
 				continue;
+			if (w.refail != NULL)
+				break;
 			if (it->val->kind == SEAL_N_COMMENT) {
 				leaf(&w, it->val, &st, it->keyline);
-				seal__rule_state_comment(
-				    &rule, &st, it->val->text, it->val->len);
+				if (seal__rule_state_comment(&rule, &st,
+				        it->val->text, it->val->len) != 0)
+					rule_failed(&w, true);
 				continue;
 			}
 			if (is_dotenv_meta(fmt, it) ||
@@ -319,13 +348,22 @@ seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
 			        memcmp(it->key, "sops", 4) == 0 &&
 			        fmt != SEAL_FMT_DOTENV))
 				continue;
-			seal__rule_state_key(&rule, &cst, it->key, it->keylen);
 			w.keys[0] = it->key;
 			w.lens[0] = it->keylen;
 			w.depth = 1;
-			walk(&w, it->val, cst, it->keyline);
+			if (seal__rule_state_key(
+			        &rule, &cst, it->key, it->keylen) != 0)
+				rule_failed(&w, false);
+			else
+				walk(&w, it->val, cst, it->keyline);
 			w.depth = 0;
 		}
+	}
+	if (w.refail != NULL && !w.oom) {
+		char q[1100];
+		snprintf(q, sizeof(q), "'%s'", w.refail);
+		rc = seal__rule_fail(ctx, &rule, file, q, w.refail_comment);
+		goto out;
 	}
 	if (w.oom) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
@@ -333,6 +371,7 @@ seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
 	}
 	l->whole = l->nproblems == 0;
 out:
+	free(w.refail);
 	seal__rule_free(&rule);
 	free(blocks);
 	if (rc != SEAL_OK) {

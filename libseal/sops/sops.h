@@ -133,8 +133,39 @@ enum seal__rule_kind seal__rule_from_name(const char *name, size_t len);
 seal_rc seal__rule_init(seal_ctx *ctx, struct seal__rule *r,
     enum seal__rule_kind kind, const char *arg);
 void seal__rule_free(struct seal__rule *r);
-/* Does a key (suffix/regex kinds) or a comment (comment kinds) match? */
-bool seal__rule_match(const struct seal__rule *r, const char *s, size_t len);
+/*
+ * Does a key (suffix/regex kinds) or a comment (comment kinds) match?
+ * 1 yes, 0 no, -1 the regex engine gave up (a limit): never read -1 as
+ * "no".
+ */
+int seal__rule_match(const struct seal__rule *r, const char *s, size_t len);
+/* The SEAL_EREGEX error for a match that failed, naming file (NULL: the
+ * caller prefixes it) and where ("'data.key'"); comment: the subject was
+ * a comment (its text, maybe secret, is never quoted). */
+seal_rc seal__rule_fail(seal_ctx *ctx, const struct seal__rule *r,
+    const char *file, const char *where, bool comment);
+
+/*
+ * Every regex that decides what is encrypted (selection rules, path_regex)
+ * is compiled by seal__re_compile and matched by seal__re_match under
+ * these explicit limits: PCRE2's match() calls, backtracking depth, and
+ * heap (KiB). seal__re_match returns 1, 0, or -1 when PCRE2 gave up.
+ */
+#define SEAL__RE_MATCH_LIMIT	1000000u
+#define SEAL__RE_DEPTH_LIMIT	10000u
+#define SEAL__RE_HEAP_LIMIT_KIB 8192u
+void *seal__re_compile(const char *pat, int *err, size_t *off);
+void seal__re_free(void *code);
+int seal__re_match(const void *code, const char *s, size_t len, void *md);
+void *seal__re_match_context(void);
+
+/*
+ * Is pat a regex that sops (Go's RE2 syntax) reads as seal (PCRE2) does?
+ * Refuses lookaround, backreferences, atomic groups, possessive or nested
+ * quantifiers, recursion, conditionals, \C and the escapes RE2 lacks or
+ * reads otherwise. false with *off and *why (a static phrase) set.
+ */
+bool seal__re2_check(const char *pat, size_t *off, const char **why);
 
 /*
  * Incremental predicate along a path. A walk keeps one state per depth:
@@ -148,10 +179,11 @@ struct seal__rule_state {
 	bool matched; /* some key in the path / some comment matched */
 };
 void seal__rule_state_root(struct seal__rule_state *st);
-void seal__rule_state_key(const struct seal__rule *r,
-    struct seal__rule_state *st, const char *key, size_t keylen);
-void seal__rule_state_comment(const struct seal__rule *r,
-    struct seal__rule_state *st, const char *text, size_t len);
+/* 0, or -1 when the regex could not be evaluated (seal__rule_fail) */
+int seal__rule_state_key(const struct seal__rule *r,
+    struct seal__rule_state *st, const char *key, size_t keylen) SEAL_WUR;
+int seal__rule_state_comment(const struct seal__rule *r,
+    struct seal__rule_state *st, const char *text, size_t len) SEAL_WUR;
 bool seal__rule_state_encrypt(
     const struct seal__rule *r, const struct seal__rule_state *st);
 
@@ -311,10 +343,13 @@ seal_rc seal__sops_config_parse(seal_ctx *ctx, const char *buf, size_t len,
 void seal__sops_config_free(struct seal__sops_config *c);
 /*
  * The first rule matching path (absolute, or relative to the config's
- * directory). NULL and SEAL_EREFUSED-style message when none matches.
+ * directory) in *out. SEAL_EREFUSED when none matches, SEAL_EREGEX when
+ * a path_regex could not be evaluated (never read as "no match"), with
+ * the message set; *out is then NULL.
  */
-const struct seal__creation_rule *seal__sops_config_match(
-    seal_ctx *ctx, const struct seal__sops_config *c, const char *path);
+seal_rc seal__sops_config_match(seal_ctx *ctx,
+    const struct seal__sops_config *c, const char *path,
+    const struct seal__creation_rule **out);
 /*
  * Find .sops.yaml walking up from dir (at most 100 levels), as sops
  * does. *out is a malloc'd path, or NULL if none (returns SEAL_OK).

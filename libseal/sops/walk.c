@@ -364,6 +364,18 @@ comment(struct walk *w, struct seal__node *n, bool selected)
 	return rc;
 }
 
+/* The selection regex gave up on the key (or a comment) at the current
+ * path: the walk stops, the caller writes nothing. */
+static seal_rc
+rule_failed(struct walk *w, bool comment)
+{
+	char wh[480];
+
+	what(w, wh, sizeof(wh));
+	/* run() puts the file's name in front */
+	return seal__rule_fail(w->ctx, w->o->rule, NULL, wh, comment);
+}
+
 static seal_rc
 walk_node(struct walk *w, struct seal__node *n, struct seal__rule_state st)
 {
@@ -391,14 +403,16 @@ walk_node(struct walk *w, struct seal__node *n, struct seal__rule_state st)
 			struct seal__rule_state nst = st;
 
 			/* the stack holds clear comment text */
-			if (w->mode != W_DECRYPT)
-				seal__rule_state_comment(w->o->rule, &nst,
-				    it->val->text, it->val->len);
+			if (w->mode != W_DECRYPT &&
+			    seal__rule_state_comment(w->o->rule, &nst,
+			        it->val->text, it->val->len) != 0)
+				return rule_failed(w, true);
 			if ((rc = comment(w, it->val, sel)) != SEAL_OK)
 				return rc;
-			if (w->mode == W_DECRYPT)
-				seal__rule_state_comment(w->o->rule, &nst,
-				    it->val->text, it->val->len);
+			if (w->mode == W_DECRYPT &&
+			    seal__rule_state_comment(w->o->rule, &nst,
+			        it->val->text, it->val->len) != 0)
+				return rule_failed(w, true);
 			st = nst;
 			continue;
 		}
@@ -406,14 +420,15 @@ walk_node(struct walk *w, struct seal__node *n, struct seal__rule_state st)
 		if (n->kind == SEAL_N_MAP) {
 			if (it->key == NULL)
 				continue;
-			seal__rule_state_key(
-			    w->o->rule, &cst, it->key, it->keylen);
-			if (aad_push(w, it->key, it->keylen) != 0)
-				return seal__err(
-				    w->ctx, SEAL_ENOMEM, "out of memory");
 			w->keys[w->depth] = it->key;
 			w->lens[w->depth] = it->keylen;
 			w->depth++;
+			if (seal__rule_state_key(
+			        w->o->rule, &cst, it->key, it->keylen) != 0)
+				return rule_failed(w, false);
+			if (aad_push(w, it->key, it->keylen) != 0)
+				return seal__err(
+				    w->ctx, SEAL_ENOMEM, "out of memory");
 		}
 		rc = walk_node(w, it->val, cst);
 		if (n->kind == SEAL_N_MAP)

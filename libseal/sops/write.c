@@ -91,6 +91,32 @@ seal_sops_params_age_count(const seal_sops_params *p)
 }
 
 seal_rc
+seal_sops_regex_check(seal_ctx *ctx, const char *what, const char *pattern)
+{
+	const char *why = NULL;
+	size_t off = 0;
+	void *re;
+	int err;
+
+	if (what == NULL)
+		what = "regex";
+	if (pattern == NULL)
+		return seal__err(ctx, SEAL_EINVAL, "%s needs a value", what);
+	if (!seal__re2_check(pattern, &off, &why))
+		return seal__err(ctx, SEAL_EINVAL,
+		    "%s: %s at offset %zu; sops reads regexes with Go's RE2 "
+		    "syntax and could not read this one back: rewrite it "
+		    "without that construct",
+		    what, why, off);
+	re = seal__re_compile(pattern, &err, &off);
+	if (re == NULL)
+		return seal__err(ctx, SEAL_EINVAL,
+		    "%s: invalid regex at offset %zu", what, off);
+	seal__re_free(re);
+	return SEAL_OK;
+}
+
+seal_rc
 seal_sops_params_set_rule(
     seal_ctx *ctx, seal_sops_params *p, const char *name, const char *arg)
 {
@@ -106,6 +132,12 @@ seal_sops_params_set_rule(
 		return seal__err(ctx, SEAL_EINVAL,
 		    "only one selection rule may be given (%s and %s)",
 		    seal__rule_name(p->rule), name);
+	/* the rule goes into the file's metadata: sops must read it back
+	 * as seal does */
+	if (arg != NULL && k != SEAL_RULE_UNENCRYPTED_SUFFIX &&
+	    k != SEAL_RULE_ENCRYPTED_SUFFIX &&
+	    (rc = seal_sops_regex_check(ctx, name, arg)) != SEAL_OK)
+		return rc;
 	/* compile once to report a bad regex early */
 	if ((rc = seal__rule_init(ctx, &test, k, arg)) != SEAL_OK)
 		return rc;

@@ -416,7 +416,11 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		} else {
 			snprintf(abspath, sizeof(abspath), "%s", name);
 		}
-		r = seal__sops_config_match(ctx, c, abspath);
+		rc = seal__sops_config_match(ctx, c, abspath, &r);
+		if (rc == SEAL_EREGEX) {
+			ec = sops_fail(ctx, rc, false);
+			goto out;
+		}
 		if (r == NULL && !cli_keys) {
 			ec = sops_compat
 			    ? (error("%s", seal_ctx_errmsg(ctx)), 5)

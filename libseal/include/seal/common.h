@@ -42,6 +42,8 @@ typedef enum seal_rc {
 	SEAL_EARMOR = -12,	 /* malformed ASCII armor */
 	SEAL_EPAYLOAD = -13,	 /* age payload (STREAM) failure */
 	SEAL_EHEADER = -14,	 /* age header failure */
+	SEAL_EREGEX = -15,	 /* a selection regex could not be evaluated
+				    (engine limit): trouble, never "no match" */
 } seal_rc;
 
 /* A short constant English description of rc ("authentication failed"). */

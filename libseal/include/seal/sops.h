@@ -150,6 +150,16 @@ SEAL_API size_t seal_sops_params_age_count(const seal_sops_params *p);
  */
 SEAL_API seal_rc seal_sops_params_set_rule(seal_ctx *ctx, seal_sops_params *p,
     const char *name, const char *arg) SEAL_WUR;
+/*
+ * Can sops read this regex back, meaning what seal means by it? Go's RE2
+ * syntax only: no lookaround, backreferences, atomic groups, possessive
+ * quantifiers, recursion, conditionals, \C... SEAL_OK, or SEAL_EINVAL
+ * with a message naming what (e.g. "encrypted_regex" or "path_regex"),
+ * the offset and the construct. seal_sops_params_set_rule applies it;
+ * whatever writes a .sops.yaml should too.
+ */
+SEAL_API seal_rc seal_sops_regex_check(
+    seal_ctx *ctx, const char *what, const char *pattern) SEAL_WUR;
 SEAL_API void seal_sops_params_set_mac_only_encrypted(
     seal_sops_params *p, int on);
 
