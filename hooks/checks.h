@@ -24,6 +24,22 @@ struct sops_rules *sops_rules_parse(const char *buf, size_t len,
     const char *dir, char *err, size_t errlen);
 void sops_rules_free(struct sops_rules *r);
 
+/*
+ * Every PCRE2 match of the scanner runs under explicit limits (steps,
+ * depth, heap). Returns pcre2_match's value; any negative value but
+ * PCRE2_ERROR_NOMATCH means "could not decide": a failed scan, never "no
+ * finding" (scan_re_failed records why).
+ */
+#define SCAN_RE_MATCH_LIMIT    10000000u
+#define SCAN_RE_DEPTH_LIMIT    10000u
+#define SCAN_RE_HEAP_LIMIT_KIB 65536u
+int scan_re_match(const void *code, const char *subject, size_t len,
+    size_t start, void *md);
+/* Record a regex failure (rc from scan_re_match) for path in out->err;
+ * returns -1. */
+int scan_re_failed(struct scan_results *out, const char *path,
+    const char *what, int rc);
+
 struct rules;
 struct rules_scratch;
 /* id names a built-in rule (rules.c or kube.c) */

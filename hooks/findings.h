@@ -43,6 +43,9 @@ struct scan_results {
 	size_t files, bytes;	/* scanned */
 	struct scan_ref *refs;
 	size_t nrefs, caprefs;
+	/* why a scan of a file failed (-1) when it is not out of memory:
+	 * "path: ..." one line; the caller prints it and exits 2 */
+	char err[512];
 };
 
 int scan_results_add_ref(struct scan_results *r, const char *from,

@@ -192,27 +192,37 @@ bad:
 	return NULL;
 }
 
-static const struct sops_rule *
-sops_rule_for(const struct sops_rules *r, const char *path)
+/* The creation rule for path in *hit (NULL: none). 0, or -1 when a
+ * path_regex could not decide (out->err says so) or out of memory. */
+static int
+sops_rule_for(const struct sops_rules *r, const char *path,
+    struct scan_results *out, const struct sops_rule **hit)
 {
 	size_t i, dl = strlen(r->dir);
 	pcre2_match_data *md;
-	const struct sops_rule *hit = NULL;
+	const char *full = path;
+	int rc = 0;
 
+	*hit = NULL;
 	if (dl && (strncmp(path, r->dir, dl) != 0 || path[dl] != '/'))
-		return NULL;
+		return 0;
 	if (dl)
 		path += dl + 1;
 	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
-		return NULL;
-	for (i = 0; i < r->n && hit == NULL; i++) {
-		if (r->v[i].path_re == NULL ||
-		    pcre2_match(r->v[i].path_re, (PCRE2_SPTR)path,
-			strlen(path), 0, 0, md, NULL) >= 0)
-			hit = &r->v[i];
+		return -1;
+	for (i = 0; i < r->n && *hit == NULL; i++) {
+		int m = r->v[i].path_re == NULL ? 1
+		    : scan_re_match(r->v[i].path_re, path, strlen(path), 0, md);
+		if (m >= 0) {
+			*hit = &r->v[i];
+		} else if (m != PCRE2_ERROR_NOMATCH) {
+			rc = scan_re_failed(out, full,
+			    ".sops.yaml path_regex", m);
+			break;
+		}
 	}
 	pcre2_match_data_free(md);
-	return hit;
+	return rc;
 }
 
 /* checks ------------------------------------------------------------------ */
@@ -346,40 +356,58 @@ suffix_is(const struct yl_ent *e, const char *s, size_t n)
 	    memcmp(e->key + e->keylen - n, s, n) == 0;
 }
 
-static bool
+/* Does the file's own rule regex match a key on e's path? 1 yes, 0 no,
+ * -1 it could not decide (out->err set): never read as "no". An invalid
+ * regex is a "yes" for encrypted_regex (expect encryption). */
+static int
 regex_hits(const char *re, size_t ren, const struct yl_doc *y,
-    const struct yl_ent *e)
+    const struct yl_ent *e, struct scan_results *out, const char *path)
 {
 	pcre2_code *c;
 	pcre2_match_data *md;
-	int ec;
+	int ec, hit = 0;
 	PCRE2_SIZE eo;
-	bool hit = false;
 
-	c = pcre2_compile((PCRE2_SPTR)re, ren, 0, &ec, &eo, NULL);
+	c = pcre2_compile((PCRE2_SPTR)re, ren,
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY, &ec,
+	    &eo, NULL);
 	if (c == NULL)
-		return true; /* unknown rule: expect encryption */
+		return 1; /* unknown rule: expect encryption */
 	md = pcre2_match_data_create(1, NULL);
-	for (; e && md && !hit; e = e->parent >= 0 ? &y->v[e->parent] : NULL)
-		if (e->key && pcre2_match(c, (PCRE2_SPTR)e->key, e->keylen, 0,
-				  0, md, NULL) >= 0)
-			hit = true;
+	if (md == NULL)
+		hit = -1;
+	for (; e && md && hit == 0;
+	     e = e->parent >= 0 ? &y->v[e->parent] : NULL) {
+		int m;
+		if (e->key == NULL)
+			continue;
+		m = scan_re_match(c, e->key, e->keylen, 0, md);
+		if (m >= 0)
+			hit = 1;
+		else if (m != PCRE2_ERROR_NOMATCH)
+			hit = scan_re_failed(out, path,
+			    "the file's own selection regex", m);
+	}
 	pcre2_match_data_free(md);
 	pcre2_code_free(c);
 	return hit;
 }
 
-/* Would sops have encrypted this value, by the file's own metadata? */
-static bool
+/* Would sops have encrypted this value, by the file's own metadata?
+ * 1 yes, 0 no, -1 cannot tell (out->err set). */
+static int
 should_encrypt(const struct sops_meta *m, const struct yl_doc *y,
-    const struct yl_ent *e)
+    const struct yl_ent *e, struct scan_results *out, const char *path)
 {
 	const struct yl_ent *a;
+	int h;
 
 	if (m->encre)
-		return regex_hits(m->encre, m->encre_n, y, e);
-	if (m->unencre)
-		return !regex_hits(m->unencre, m->unencre_n, y, e);
+		return regex_hits(m->encre, m->encre_n, y, e, out, path);
+	if (m->unencre) {
+		h = regex_hits(m->unencre, m->unencre_n, y, e, out, path);
+		return h < 0 ? -1 : !h;
+	}
 	for (a = e; a; a = a->parent >= 0 ? &y->v[a->parent] : NULL) {
 		if (m->encsuf && suffix_is(a, m->encsuf, m->encsuf_n))
 			return true;
@@ -465,7 +493,7 @@ check_doc(struct kctx *k, size_t from, size_t to)
 	const struct yl_ent *kind = NULL, *first_enc = NULL;
 	bool secret, sopsy;
 	size_t i;
-	int rc = 0;
+	int rc = 0, se;
 
 	for (i = from; i < to; i++) {
 		const struct yl_ent *e = &y->v[i];
@@ -523,9 +551,14 @@ check_doc(struct kctx *k, size_t from, size_t to)
 				    "malformed ENC[] value", false);
 			continue;
 		}
-		if (m.sops != NULL && (k->lint_done || should_encrypt(&m, y, e))) {
-			if (k->lint_done)
-				continue;
+		if (m.sops != NULL && k->lint_done)
+			continue;
+		if (m.sops != NULL &&
+		    (se = should_encrypt(&m, y, e, k->out, k->t->path)) != 0) {
+			if (se < 0) {
+				rc = -1;
+				break;
+			}
 			rc |= report(k, e, "sops-plaintext",
 			    "value in the clear in a sealed file", true);
 			continue;
@@ -557,8 +590,10 @@ check_doc(struct kctx *k, size_t from, size_t to)
 	}
 
 	if (rc == 0 && m.sops && k->sr) {
-		const struct sops_rule *r = sops_rule_for(k->sr, k->t->path);
-		if (r && r->nrecips && !same_recips(r->recips, r->nrecips,
+		const struct sops_rule *r = NULL;
+		if (sops_rule_for(k->sr, k->t->path, k->out, &r) < 0)
+			rc = -1;
+		else if (r && r->nrecips && !same_recips(r->recips, r->nrecips,
 		    m.recips, m.nrecips))
 			rc |= report(k, m.sops, "sops-wrong-recipients",
 			    "sealed for other recipients than .sops.yaml "

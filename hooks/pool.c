@@ -90,7 +90,8 @@ read_job(struct thr *t, size_t k, size_t max, struct bytes *b)
 	return rc;
 }
 
-/* Scan job k of the batch into t->res; -1 only when out of memory. */
+/* Scan job k of the batch into t->res; -1 when out of memory or a check
+ * could not decide (t->res.err says which). */
 static int
 scan_job(struct thr *t, size_t k, size_t max)
 {
@@ -131,9 +132,12 @@ worker(void *arg)
 	while (next_batch(t, max))
 		for (k = 0; k < t->nb; k++)
 			if (scan_job(t, k, max) < 0) {
+				/* out of memory, or a check that could not
+				 * decide (a regex at its limit): it says why */
 				t->rc = -1;
-				snprintf(t->err, sizeof(t->err),
-				    "out of memory");
+				snprintf(t->err, sizeof(t->err), "%.255s",
+				    t->res.err[0] ? t->res.err
+				                  : "out of memory");
 				goto out;
 			}
 out:

@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +266,49 @@ db_cache_store(const char *path, const hs_database_t *db)
 	free(bytes);
 }
 #endif
+
+/* the limits, one read-only match context for every thread */
+static pcre2_match_context *scan_mctx;
+static pthread_once_t scan_mctx_once = PTHREAD_ONCE_INIT;
+
+static void
+scan_mctx_init(void)
+{
+	scan_mctx = pcre2_match_context_create(NULL);
+	if (scan_mctx == NULL)
+		return;
+	pcre2_set_match_limit(scan_mctx, SCAN_RE_MATCH_LIMIT);
+	pcre2_set_depth_limit(scan_mctx, SCAN_RE_DEPTH_LIMIT);
+	pcre2_set_heap_limit(scan_mctx, SCAN_RE_HEAP_LIMIT_KIB);
+}
+
+int
+scan_re_match(const void *code, const char *subject, size_t len,
+    size_t start, void *md)
+{
+	pthread_once(&scan_mctx_once, scan_mctx_init);
+	if (scan_mctx == NULL)
+		return PCRE2_ERROR_NOMEMORY;
+	return pcre2_match((const pcre2_code *)code, (PCRE2_SPTR)subject, len,
+	    start, 0, (pcre2_match_data *)md, scan_mctx);
+}
+
+int
+scan_re_failed(struct scan_results *out, const char *path, const char *what,
+    int rc)
+{
+	PCRE2_UCHAR msg[120];
+
+	if (pcre2_get_error_message(rc, msg, sizeof(msg)) < 0)
+		snprintf((char *)msg, sizeof(msg), "error %d", rc);
+	if (out->err[0] == '\0')
+		snprintf(out->err, sizeof(out->err),
+		    "%.200s: %.80s: the regex engine gave up (%.80s); the scan "
+		    "cannot vouch for this file: split it, or list it in "
+		    ".sealignore if it holds no secret",
+		    path, what, (const char *)msg);
+	return -1;
+}
 
 struct rules *
 rules_new(const char *cache_dir, char *err, size_t errlen)
@@ -760,11 +804,17 @@ check_hit(struct run *run, size_t i, size_t off)
 	for (pos = ls; pos < le;) {
 		PCRE2_SIZE *ov;
 		size_t ms, me, ss, se;
-		int m = pcre2_match(run->r->re[i], (PCRE2_SPTR)t->buf, le, pos,
-		    0, run->s->md, NULL);
+		int m = scan_re_match(run->r->re[i], t->buf, le, pos,
+		    run->s->md);
 
-		if (m < 0)
+		if (m == PCRE2_ERROR_NOMATCH)
 			break;
+		if (m < 0) {
+			char what[80];
+			snprintf(what, sizeof(what), "line %u, rule '%s'",
+			    scan_line_of(t, ls), d->id);
+			return scan_re_failed(run->out, t->path, what, m);
+		}
 		ov = pcre2_get_ovector_pointer(run->s->md);
 		ms = ov[0];
 		me = ov[1];
@@ -903,8 +953,15 @@ rules_scan(const struct rules *r, struct rules_scratch *s,
 			run.base = off;
 			e = hs_scan(r->db, t->buf + off,
 			    (unsigned)n, 0, s->hs, on_hit, &run);
-			if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
+			if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED) {
+				if (out->err[0] == '\0')
+					snprintf(out->err, sizeof(out->err),
+					    "%s: the Hyperscan prefilter "
+					    "failed (error %d); the scan "
+					    "cannot vouch for this file",
+					    t->path, (int)e);
 				return -1;
+			}
 			if (run.rc < 0 || off + n >= t->len)
 				break;
 			off += n - 256;

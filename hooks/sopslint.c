@@ -86,6 +86,11 @@ sops_lint_scan(struct scan_text *t, struct scan_results *out, bool *handled)
 	if (parse(ctx, t->buf, t->len, NULL, &tree) != SEAL_OK)
 		goto out;
 	if (seal__sops_lint(ctx, tree, fmt, t->path, &l) != SEAL_OK) {
+		/* no verdict (a regex that could not decide, out of
+		 * memory): the scan fails, it does not pass the file */
+		if (out->err[0] == '\0')
+			snprintf(out->err, sizeof(out->err), "%s",
+			    seal_ctx_errmsg(ctx));
 		rc = -1;
 		goto out;
 	}

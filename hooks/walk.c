@@ -150,6 +150,16 @@ fail(struct shared *sh, const char *path, int e)
 	pthread_mutex_unlock(&sh->mu);
 }
 
+static void
+fail_msg(struct shared *sh, const char *msg)
+{
+	pthread_mutex_lock(&sh->mu);
+	if (!sh->failed)
+		snprintf(sh->err, sizeof(sh->err), "%.255s", msg);
+	sh->failed = 1;
+	pthread_mutex_unlock(&sh->mu);
+}
+
 static void *
 run(void *arg)
 {
@@ -251,7 +261,11 @@ run(void *arg)
 			break;
 		}
 		if (scan_buffer(w, path, buf, got, &t->res) < 0) {
-			fail(sh, path, 0);
+			/* a check that could not decide says why */
+			if (t->res.err[0] != '\0')
+				fail_msg(sh, t->res.err);
+			else
+				fail(sh, path, 0);
 			break;
 		}
 	}

@@ -133,3 +133,13 @@ tests_unit_test_scan_pack_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_scan_pack_LDFLAGS = -Wl,--wrap=malloc
 tests_unit_test_scan_pack_LDADD = hooks/libhooks.la $(UNIT_LDADD) \
 	$(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
+
+# a regex that cannot decide fails the scan (hooks/rules.c, kube.c)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-scan-regex
+endif
+tests_unit_test_scan_regex_SOURCES = tests/unit/test-scan-regex.c \
+	tests/unit/harness.h
+tests_unit_test_scan_regex_CFLAGS = $(UNIT_CFLAGS) $(PCRE2_CFLAGS)
+tests_unit_test_scan_regex_LDADD = hooks/libhooks.la $(UNIT_LDADD) \
+	$(GIT2_LIBS) $(HS_LIBS) $(PCRE2_LIBS) -lpthread -lm
