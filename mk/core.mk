@@ -71,6 +71,7 @@ tests_unit_test_options_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_options_LDADD = $(UNIT_LDADD)
 
 dist_check_SCRIPTS += tests/e2e/t0000-cli.sh tests/e2e/t0001-abi.sh \
-	tests/e2e/t0002-exit-codes.sh tests/e2e/t0003-vectors-skip.sh
+	tests/e2e/t0002-exit-codes.sh tests/e2e/t0003-vectors-skip.sh \
+	tests/e2e/t0004-no-handmade-crypto.sh
 EXTRA_DIST += tests/abi/symbols.txt
 TESTS += $(dist_check_SCRIPTS) $(check_PROGRAMS)

@@ -4,8 +4,6 @@
 libseal_libseal_core_la_SOURCES += \
 	libseal/sops/sops.h \
 	libseal/core/gcm.h \
-	libseal/core/gcm-ni.h \
-	libseal/core/gcm-ni.c \
 	libseal/sops/enc.c \
 	libseal/sops/canon.c \
 	libseal/sops/rule.c \

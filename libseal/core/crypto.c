@@ -16,7 +16,6 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
-#include "core/gcm-ni.h"
 #include "core/gcm.h"
 #include "core/core.h"
 
@@ -87,6 +86,9 @@ out:
 /*
  * OpenSSL 3 looks algorithms up by name on every implicit fetch; fetch
  * AES-256-GCM once (a measurable share of a small document's decrypt).
+ * The library leaves OpenSSL's initialisation (and whether openssl.cnf
+ * is read, which is the host program's policy: FIPS, providers) to the
+ * program; the seal tools start it without the config file.
  */
 static EVP_CIPHER *gcm;
 static pthread_once_t gcm_once = PTHREAD_ONCE_INIT;
@@ -94,26 +96,25 @@ static pthread_once_t gcm_once = PTHREAD_ONCE_INIT;
 static void
 gcm_fetch(void)
 {
-	/* reached only without AES-NI/PCLMULQDQ. The library leaves
-	 * OpenSSL's initialisation (and whether openssl.cnf is read, which
-	 * is the host program's policy: FIPS, providers) to the program;
-	 * the seal tools start it without the config file. */
 	gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
 }
 
 /*
- * A session keeps one cipher context per direction with the key schedule
- * set; each value re-initialises only the IV (EVP_CipherInit_ex with a
- * NULL key), which also resets the GHASH state. Setting up a context and
- * expanding the key for every value was most of the cost of the SOPS
- * walk on many small values.
+ * AES-256-GCM goes through OpenSSL's EVP interface only: no cipher,
+ * authenticator or tag logic of our own. A session is one cipher
+ * context whose key schedule is set once, when the session is made (the
+ * key is not kept); each value re-initialises only the direction and the IV
+ * (EVP_CipherInit_ex with a NULL key, after EVP_CTRL_GCM_SET_IVLEN when
+ * the length changes), which also resets the authenticator. GCM runs AES
+ * forwards in both directions, so one schedule serves encrypt and
+ * decrypt. Setting up a context and expanding the key for every value
+ * was most of the cost of the SOPS walk on many small values.
  */
+#define GCM_DEFAULT_IVLEN 32 /* SOPS */
+
 struct seal__gcm {
-	EVP_CIPHER_CTX *c[2]; /* [0] decrypt, [1] encrypt; made on first use */
-	size_t ivlen[2];
-	unsigned char key[32];
-	bool ni; /* AES-NI: no OpenSSL at all (gcm-ni.c) */
-	struct seal__gcm_ni k;
+	EVP_CIPHER_CTX *c;
+	size_t ivlen;
 };
 
 struct seal__gcm *
@@ -121,21 +122,22 @@ seal__gcm_new(const unsigned char key[32])
 {
 	struct seal__gcm *g;
 
+	pthread_once(&gcm_once, gcm_fetch);
+	if (gcm == NULL)
+		return NULL;
 	g = seal__secalloc(sizeof(*g));
 	if (g == NULL)
 		return NULL;
-	if (seal__gcm_ni_usable()) {
-		g->ni = true;
-		seal__gcm_ni_init(&g->k, key);
-		return g;
-	}
-	pthread_once(&gcm_once, gcm_fetch);
-	if (gcm == NULL) {
-		seal__secfree(g);
+	g->c = EVP_CIPHER_CTX_new();
+	if (g->c == NULL ||
+	    EVP_CipherInit_ex(g->c, gcm, NULL, NULL, NULL, 1) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(g->c, EVP_CTRL_GCM_SET_IVLEN,
+		GCM_DEFAULT_IVLEN, NULL) != 1 ||
+	    EVP_CipherInit_ex(g->c, NULL, NULL, key, NULL, 1) != 1) {
+		seal__gcm_free(g);
 		return NULL;
 	}
-	/* the key stays in the session only until both contexts exist */
-	memcpy(g->key, key, 32);
+	g->ivlen = GCM_DEFAULT_IVLEN;
 	return g;
 }
 
@@ -144,46 +146,28 @@ seal__gcm_free(struct seal__gcm *g)
 {
 	if (g == NULL)
 		return;
-	EVP_CIPHER_CTX_free(g->c[0]); /* clears the key schedule */
-	EVP_CIPHER_CTX_free(g->c[1]);
-	seal__secfree(g); /* wipes */
+	EVP_CIPHER_CTX_free(g->c); /* clears the key schedule */
+	seal__secfree(g);	   /* wipes */
 }
 
-/* The context for enc, positioned at a fresh message with iv and aad. */
+/* The context, positioned at a fresh message for enc with iv and aad. */
 static EVP_CIPHER_CTX *
 gcm_start(struct seal__gcm *g, int enc, const unsigned char *iv,
     size_t ivlen, const unsigned char *aad, size_t aadlen)
 {
-	EVP_CIPHER_CTX *c = g->c[enc];
+	EVP_CIPHER_CTX *c = g->c;
 	int outl;
 
 	if (ivlen == 0 || ivlen > 1024 || aadlen > INT_MAX)
 		return NULL;
-	if (c == NULL) {
-		c = EVP_CIPHER_CTX_new();
-		if (c == NULL)
+	if (ivlen != g->ivlen) {
+		if (EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, (int)ivlen,
+			NULL) != 1)
 			return NULL;
-		if (EVP_CipherInit_ex(c, gcm, NULL, NULL, NULL, enc) != 1 ||
-		    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, (int)ivlen,
-			NULL) != 1 ||
-		    EVP_CipherInit_ex(c, NULL, NULL, g->key, iv, enc) != 1) {
-			EVP_CIPHER_CTX_free(c);
-			return NULL;
-		}
-		g->c[enc] = c;
-		g->ivlen[enc] = ivlen;
-		if (g->c[!enc] != NULL)
-			sodium_memzero(g->key, sizeof(g->key));
-	} else {
-		if (ivlen != g->ivlen[enc]) {
-			if (EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN,
-				(int)ivlen, NULL) != 1)
-				return NULL;
-			g->ivlen[enc] = ivlen;
-		}
-		if (EVP_CipherInit_ex(c, NULL, NULL, NULL, iv, enc) != 1)
-			return NULL;
+		g->ivlen = ivlen;
 	}
+	if (EVP_CipherInit_ex(c, NULL, NULL, NULL, iv, enc) != 1)
+		return NULL;
 	if (aadlen > 0 &&
 	    EVP_CipherUpdate(c, NULL, &outl, aad, (int)aadlen) != 1)
 		return NULL;
@@ -201,13 +185,6 @@ seal__gcm_encrypt(struct seal__gcm *g, unsigned char *ct,
 
 	if (ptlen > INT_MAX)
 		return -1;
-	if (g->ni) {
-		if (ivlen == 0 || ivlen > 1024)
-			return -1;
-		seal__gcm_ni_encrypt(
-		    &g->k, ct, tag, pt, ptlen, iv, ivlen, aad, aadlen);
-		return 0;
-	}
 	c = gcm_start(g, 1, iv, ivlen, aad, aadlen);
 	if (c == NULL)
 		return -1;
@@ -220,6 +197,11 @@ seal__gcm_encrypt(struct seal__gcm *g, unsigned char *ct,
 	return 0;
 }
 
+/*
+ * The tag is checked by OpenSSL's EVP_DecryptFinal_ex, in constant time
+ * (CRYPTO_memcmp); on any failure the output is wiped, so no
+ * unauthenticated plaintext is ever released.
+ */
 int
 seal__gcm_decrypt(struct seal__gcm *g, unsigned char *pt,
     const unsigned char *ct, size_t ctlen, const unsigned char tag[16],
@@ -232,15 +214,9 @@ seal__gcm_decrypt(struct seal__gcm *g, unsigned char *pt,
 
 	if (ctlen > INT_MAX)
 		return -1;
-	if (g->ni) {
-		if (ivlen == 0 || ivlen > 1024)
-			return -1;
-		return seal__gcm_ni_decrypt(
-		    &g->k, pt, ct, ctlen, tag, iv, ivlen, aad, aadlen);
-	}
 	c = gcm_start(g, 0, iv, ivlen, aad, aadlen);
 	if (c == NULL)
-		return -1;
+		goto out;
 	memcpy(tagcopy, tag, 16);
 	if (ctlen > 0 && EVP_DecryptUpdate(c, pt, &outl, ct, (int)ctlen) != 1)
 		goto out;

@@ -12,9 +12,10 @@
 
 struct seal__gcm;
 
-/* A session for key (copied into the cipher contexts); NULL on failure. */
+/* A session for key (its schedule set in one OpenSSL cipher context; the
+ * key itself is not kept); NULL on failure. */
 struct seal__gcm *seal__gcm_new(const unsigned char key[32]);
-/* Frees both contexts, which clears the key schedule. NULL is a no-op. */
+/* Frees the context, which clears the key schedule. NULL is a no-op. */
 void seal__gcm_free(struct seal__gcm *g);
 /* As seal__aes256gcm_encrypt/decrypt, with the session's key. */
 int seal__gcm_encrypt(struct seal__gcm *g, unsigned char *ct,
