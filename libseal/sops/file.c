@@ -492,6 +492,22 @@ encrypt_now(seal_ctx *ctx, seal_sops_file *f, struct seal__stash *stash)
 	return rc;
 }
 
+/* Does any document say kind: Secret (a Kubernetes Secret)? */
+static bool
+has_kube_secret(const struct seal__tree *t)
+{
+	size_t d;
+
+	for (d = 0; d < t->ndocs; d++) {
+		const struct seal__node *k =
+		    seal__map_get(t->docs[d].root, "kind");
+		if (k != NULL && k->kind == SEAL_N_SCALAR && k->text != NULL &&
+		    strcmp(k->text, "Secret") == 0)
+			return true;
+	}
+	return false;
+}
+
 seal_rc
 seal_sops_encrypt(seal_ctx *ctx, seal_sops_file *f, const seal_sops_params *p)
 {
@@ -506,6 +522,15 @@ seal_sops_encrypt(seal_ctx *ctx, seal_sops_file *f, const seal_sops_params *p)
 		return seal__err(ctx, SEAL_EINVAL,
 		    "%s: no age recipients: give -r/--age or a .sops.yaml "
 		    "creation rule",
+		    f->name);
+	/* mac_only_encrypted leaves the clear values out of the MAC: a
+	 * Secret's metadata (name, namespace) could then be changed freely */
+	if (p->mac_only && f->fmt != SEAL_FMT_BINARY && has_kube_secret(f->t))
+		return seal__err(ctx, SEAL_EINVAL,
+		    "%s: mac_only_encrypted would take a Kubernetes Secret's "
+		    "metadata (name, namespace) out of the MAC; drop "
+		    "--mac-only-encrypted (or mac_only_encrypted in "
+		    ".sops.yaml) for Secrets",
 		    f->name);
 	seal__rule_free(&f->rule);
 	f->rule_kind = p->rule;

@@ -168,7 +168,9 @@ SEAL_API void seal_sops_params_set_mac_only_encrypted(
 /*
  * Seal a clear file: new random data key wrapped for p's age recipients,
  * every value the rule selects encrypted, MAC and lastmodified set.
- * SEAL_EREFUSED if the file is already sealed.
+ * SEAL_EREFUSED if the file is already sealed; SEAL_EINVAL for
+ * mac_only_encrypted on a file with a Kubernetes Secret (kind: Secret),
+ * whose metadata it would leave out of the MAC.
  */
 SEAL_API seal_rc seal_sops_encrypt(
     seal_ctx *ctx, seal_sops_file *f, const seal_sops_params *p) SEAL_WUR;
