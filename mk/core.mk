@@ -37,10 +37,9 @@ seal_SOURCES += tools/seal/main.c tools/common/cmd.h tools/common/util.c tools/c
 	tools/common/options.c tools/common/options.h
 seal_LDADD = libseal/libseal-core.la $(CORE_LIBS)
 
-# --enable-static-seal (configure.ac): -all-static or -static-pie here,
-# so that only this executable is static; libseal.la and the tests stay
-# shared.
-seal_LDFLAGS = $(AM_LDFLAGS) $(SEAL_STATIC_LDFLAGS)
+# PROG_LDFLAGS (configure.ac): -pie, or -static-pie with
+# --enable-static-pie; libseal.la and the tests stay shared either way.
+seal_LDFLAGS = $(AM_LDFLAGS) $(PROG_LDFLAGS)
 
 # `sops` symlink, kept out of bindir so it never shadows a real sops:
 # put $(pkglibexecdir) first on PATH (or point HELM_SECRETS_SOPS_PATH at
@@ -51,6 +50,11 @@ install-exec-hook:
 	$(LN_S) $(bindir)/seal $(DESTDIR)$(pkglibexecdir)/sops
 uninstall-hook:
 	rm -f $(DESTDIR)$(pkglibexecdir)/sops
+
+# for t0005-hardening: how the programs were linked
+.PHONY: print-prog-ldflags
+print-prog-ldflags:
+	@echo $(PROG_LDFLAGS)
 
 # ---- tests --------------------------------------------------------------
 UNIT_LDADD = libseal/libseal-core.la $(CORE_LIBS) $(CMOCKA_LIBS)
@@ -72,6 +76,7 @@ tests_unit_test_options_LDADD = $(UNIT_LDADD)
 
 dist_check_SCRIPTS += tests/e2e/t0000-cli.sh tests/e2e/t0001-abi.sh \
 	tests/e2e/t0002-exit-codes.sh tests/e2e/t0003-vectors-skip.sh \
+	tests/e2e/t0005-hardening.sh \
 	tests/e2e/t0004-no-handmade-crypto.sh
 EXTRA_DIST += tests/abi/symbols.txt
 TESTS += $(dist_check_SCRIPTS) $(check_PROGRAMS)

@@ -26,11 +26,11 @@ seal_scan_SOURCES = tools/scan/seal-scan.c tools/scan/cmd-scan.c \
 	tools/common/progress.c tools/common/progress.h \
 	tools/common/options.c tools/common/options.h
 seal_scan_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(HS_CFLAGS)
-if STATIC_SCAN
-# static (configure checked it links): no shared libraries to load at
-# each commit; libgit2's GSSAPI references are stubbed
+seal_scan_LDFLAGS = $(AM_LDFLAGS) $(PROG_LDFLAGS)
+if STATIC_PIE
+# --enable-static-pie (configure checked it links): libgit2's GSSAPI
+# references are stubbed, in this build only (no libgssapi.a)
 seal_scan_SOURCES += tools/scan/gss-stubs.c
-seal_scan_LDFLAGS = -all-static
 seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
 	$(SCAN_STATIC_LIBS)
 else
