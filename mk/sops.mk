@@ -85,7 +85,7 @@ tests_unit_test_sops_regex_SOURCES = tests/unit/test-sops-regex.c \
 	tests/unit/harness.h
 tests_unit_test_sops_regex_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sops_regex_LDADD = $(UNIT_LDADD)
-dist_check_SCRIPTS += tests/e2e/t0260-sops-regex.sh
+dist_check_SCRIPTS += tests/e2e/t0260-sops-regex.sh tests/e2e/t0261-sops-binding.sh
 
 # ---- fuzzing (--enable-fuzzing CC=clang) --------------------------------
 fuzz_programs += tests/fuzz/fuzz-json tests/fuzz/fuzz-dotenv tests/fuzz/fuzz-enc

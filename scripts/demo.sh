@@ -3,7 +3,8 @@
 # demo.sh - install what is missing, build, and walk through the main job
 # on a throwaway git repository: register a cluster key, try to commit a
 # plaintext Secret (the hook refuses), seal it, commit, decrypt it the way
-# the cluster would, and show that tampering is caught.
+# the cluster would, show what the MAC catches (a changed value) and what
+# it does not (a renamed key), and that only the cluster's key opens it.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bash "$top/scripts/deps.sh"
@@ -69,10 +70,37 @@ git log --oneline
 say "7. in the cluster, with only its own key: decrypt, MAC verified"
 SOPS_AGE_KEY_FILE=$demo/keys/prod-eu.agekey run "$seal" decrypt clusters/prod-eu/db.yaml
 
-say "8. a copy moved to another namespace does not decrypt"
-sed 's/namespace: payments/namespace: attacker/' clusters/prod-eu/db.yaml >/tmp/seal-demo-moved.yaml
-if SOPS_AGE_KEY_FILE=$demo/keys/prod-eu.agekey "$seal" decrypt /tmp/seal-demo-moved.yaml; then
-	echo "demo: tampering went unnoticed" >&2; rm -f /tmp/seal-demo-moved.yaml; exit 1
+say "8. what the MAC covers: every value, in order (a changed value is caught)"
+moved=$demo/moved.yaml
+sed 's/namespace: payments/namespace: attacker/' clusters/prod-eu/db.yaml >"$moved"
+if SOPS_AGE_KEY_FILE=$demo/keys/prod-eu.agekey "$seal" decrypt "$moved"; then
+	echo "demo: a changed value went unnoticed" >&2; exit 1
 fi
-rm -f /tmp/seal-demo-moved.yaml
+
+say "9. what it does not cover: key names (namespace: renamed into a label)"
+# The SOPS MAC hashes the values in document order, not the keys: moving
+# 'namespace: payments' under labels keeps every value and its order, so
+# the MAC still verifies and the Secret has no namespace any more. The
+# MAC does not bind a Secret to its namespace.
+awk '/^  namespace: payments$/ { print "  labels:"; print "    namespace: payments"; next } { print }' \
+	clusters/prod-eu/db.yaml >"$moved"
+diff clusters/prod-eu/db.yaml "$moved" || true
+if ! SOPS_AGE_KEY_FILE=$demo/keys/prod-eu.agekey run "$seal" decrypt "$moved"; then
+	echo "demo: expected the renamed key to keep the MAC valid" >&2; exit 1
+fi
+echo "(decrypts: the MAC verified, and metadata.namespace is gone)"
+
+say "10. what protects a tenant: its own key, and the decryptor's namespace policy"
+# Only the key a file is sealed for opens it: another cluster's (or
+# tenant's) key cannot, wherever the file is copied.
+run "$seal" keygen -o "$demo/keys/staging.agekey"
+if SOPS_AGE_KEY_FILE=$demo/keys/staging.agekey "$seal" decrypt clusters/prod-eu/db.yaml; then
+	echo "demo: another cluster's key opened the file" >&2; exit 1
+fi
+cat <<'TXT'
+(refused: sealed for prod-eu only.) In the cluster, the decryptor (unseal)
+refuses a Secret without metadata.namespace, or outside the namespaces its
+key is allowed, before anything is applied: that policy, with per-tenant
+keys, is what keeps a Secret in its namespace, not the MAC.
+TXT
 say "done: the throwaway repo $demo is removed"
