@@ -21,7 +21,15 @@ unseal_SOURCES = \
 	tools/common/options.c \
 	tools/common/options.h \
 	tools/common/cmd.h
+# PROG_LDFLAGS: -pie by default; -static-pie with --enable-static-pie
+# (configure.ac), where there is no shared libseal to link: the same
+# objects come from the convenience library instead.
+unseal_LDFLAGS = $(AM_LDFLAGS) $(PROG_LDFLAGS)
+if STATIC_PIE
+unseal_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+else
 unseal_LDADD = libseal/libseal.la $(SODIUM_LIBS) $(CRYPTO_LIBS)
+endif
 
 dist_man_MANS += doc/unseal.1 doc/unseal-render.1 doc/unseal-krm.1 \
 	doc/unseal-discover.1

@@ -408,8 +408,13 @@ bulk_rule(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
 	free(d);
 	snprintf(abspath, sizeof(abspath), "%s/%s", strcmp(dir, "/") == 0 ?
 	    "" : dir, base);
-	if (b->config != NULL)
-		*out = seal__sops_config_match(th->ctx, b->config, abspath);
+	/* a path_regex that cannot decide is trouble, not "no rule" */
+	if (b->config != NULL &&
+	    seal__sops_config_match(th->ctx, b->config, abspath, out) ==
+	        SEAL_EREGEX) {
+		bulk_say(f, "%s", seal_ctx_errmsg(th->ctx));
+		return EXIT_TROUBLE;
+	}
 	return 0;
 }
 
