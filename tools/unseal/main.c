@@ -246,8 +246,13 @@ unseal_start(struct unseal_run *r)
 		return EXIT_TROUBLE;
 	if (r->policy_path == NULL && r->keys_dir != NULL) {
 		snprintf(path, sizeof(path), "%s/policy.yaml", r->keys_dir);
-		if (stat(path, &st) == 0)
-			r->policy_path = strdup(path);
+		if (stat(path, &st) == 0) {
+			if ((r->policy_owned = strdup(path)) == NULL) {
+				error("out of memory");
+				return EXIT_TROUBLE;
+			}
+			r->policy_path = r->policy_owned;
+		}
 	}
 	if (r->policy_path != NULL &&
 	    policy_load(r->ctx, r->policy_path, &r->policy) != 0)
@@ -275,6 +280,7 @@ unseal_end(struct unseal_run *r)
 	obuf_free(&r->out);
 	keyring_free(r->keys);
 	policy_free(r->policy);
+	free(r->policy_owned);
 	seal_ctx_free(r->ctx);
 }
 

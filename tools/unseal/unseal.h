@@ -52,6 +52,7 @@ struct unseal_run {
 	/* keys and policy */
 	const char *keys_dir;
 	const char *policy_path;
+	char *policy_owned;	/* policy_path when found in the key directory */
 	struct unseal_keyring *keys;
 	struct unseal_policy *policy;
 	seal_ctx *ctx;
