@@ -35,6 +35,8 @@ rule_of(enum seal__lint_code c)
 		return "sops-enc-malformed";
 	case SEAL_LINT_PLAINTEXT:
 		return "sops-plaintext";
+	case SEAL_LINT_CLEAR_SECRET:
+		return "k8s-secret";
 	}
 	return "sops-bad-metadata";
 }
@@ -59,6 +61,8 @@ what_of(enum seal__lint_code c)
 		return "malformed ENC[] value";
 	case SEAL_LINT_PLAINTEXT:
 		return "value in the clear in a sealed file";
+	case SEAL_LINT_CLEAR_SECRET:
+		return "Kubernetes Secret value in the clear";
 	}
 	return "sops problem";
 }
@@ -100,6 +104,8 @@ sops_lint_scan(struct scan_text *t, struct scan_results *out, bool *handled)
 	for (i = 0; i < l->nproblems && rc == 0; i++) {
 		const struct seal__lint_problem *p = &l->problems[i];
 		char ex[SCAN_EXCERPT_MAX + 1];
+		if (p->code == SEAL_LINT_CLEAR_SECRET)
+			continue; /* kube.c reports these with their value */
 		const char *key = p->path ? p->path : "sops";
 		snprintf(ex, sizeof(ex), "%s", key);
 		/* the lint hands out no values: the excerpt is the key path

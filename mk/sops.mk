@@ -10,6 +10,7 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/sops/meta.c \
 	libseal/sops/flat.c \
 	libseal/sops/lint.c \
+	libseal/sops/report.c \
 	libseal/sops/config.c \
 	libseal/stores/out.h \
 	libseal/stores/json.c \

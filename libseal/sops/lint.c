@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sops/sops.h"
 
@@ -194,6 +195,109 @@ walk(struct lint_walk *w, const struct seal__node *n,
 	}
 }
 
+/* ---- Kubernetes ---------------------------------------------------------- */
+
+static bool
+scalar_is(const struct seal__node *n, const char *s)
+{
+	return n != NULL && n->kind == SEAL_N_SCALAR && n->text != NULL &&
+	    n->type != SEAL_T_NULL && strcasecmp(n->text, s) == 0;
+}
+
+/* Templates and substitutions render later; they are not the secret. */
+static bool
+is_template(const char *v, size_t n)
+{
+	return (n >= 2 && memcmp(v, "${", 2) == 0) ||
+	    memmem(v, n, "{{", 2) != NULL ||
+	    (n >= 2 && v[0] == '<' && v[n - 1] == '>');
+}
+
+/*
+ * Every value under data/stringData of a Secret without a sops block:
+ * what seal encrypt would seal (the default encrypted_regex), skipping
+ * empty values, ENC values and templates.
+ */
+static void
+clear_secret_walk(struct lint_walk *w, const struct seal__node *n,
+    uint32_t keyline)
+{
+	struct seal__lint_doc *d = &w->l->docs[w->doc];
+	size_t i, idx = 0;
+
+	if (n == NULL || n->kind == SEAL_N_COMMENT)
+		return;
+	if (n->kind == SEAL_N_SCALAR) {
+		char *path;
+		if (n->type == SEAL_T_NULL || n->len == 0 ||
+		    seal__enc_looks(n->text, n->len) ||
+		    is_template(n->text, n->len))
+			return;
+		d->nclear_secret++;
+		path = path_of(w);
+		add_problem(w, SEAL_LINT_CLEAR_SECRET,
+		    n->line ? n->line : keyline, path,
+		    "Kubernetes Secret value '%s' in the clear",
+		    path ? path : "?");
+		return;
+	}
+	if (w->depth >= MAX_PATH_KEYS)
+		return;
+	for (i = 0; i < n->nitems; i++) {
+		const struct seal__item *it = &n->items[i];
+		if (it->val == NULL || it->val->kind == SEAL_N_COMMENT)
+			continue;
+		if (n->kind == SEAL_N_MAP) {
+			w->keys[w->depth] = it->key;
+			w->lens[w->depth] = it->keylen;
+		} else {
+			w->keys[w->depth] = NULL;
+			w->idx[w->depth] = idx++;
+		}
+		w->depth++;
+		clear_secret_walk(w, it->val, it->keyline);
+		w->depth--;
+	}
+}
+
+static void
+k8s_doc(struct lint_walk *w, const struct seal__node *root)
+{
+	struct seal__lint_doc *d = &w->l->docs[w->doc];
+	const struct seal__node *md, *ns;
+	size_t i;
+
+	if (root == NULL) {
+		d->empty = true;
+		return;
+	}
+	d->line = root->line;
+	if (root->kind != SEAL_N_MAP ||
+	    !scalar_is(seal__map_get(root, "kind"), "Secret"))
+		return;
+	d->k8s_secret = true;
+	md = seal__map_get(root, "metadata");
+	ns = md && md->kind == SEAL_N_MAP ? seal__map_get(md, "namespace")
+					  : NULL;
+	d->k8s_namespace = ns != NULL && ns->kind == SEAL_N_SCALAR &&
+	    ns->type != SEAL_T_NULL && ns->len > 0;
+	if (d->has_sops)
+		return;
+	for (i = 0; i < root->nitems; i++) {
+		const struct seal__item *it = &root->items[i];
+		if (it->key == NULL || it->val == NULL ||
+		    !((it->keylen == 4 && memcmp(it->key, "data", 4) == 0) ||
+		        (it->keylen == 10 &&
+		            memcmp(it->key, "stringData", 10) == 0)))
+			continue;
+		w->keys[0] = it->key;
+		w->lens[0] = it->keylen;
+		w->depth = 1;
+		clear_secret_walk(w, it->val, it->keyline);
+		w->depth = 0;
+	}
+}
+
 static bool
 is_dotenv_meta(enum seal__format fmt, const struct seal__item *it)
 {
@@ -232,6 +336,40 @@ check_meta(struct lint_walk *w, const struct seal__node *sops)
 		add_problem(w, SEAL_LINT_NO_LASTMODIFIED,
 		    lm ? lm->line : sops->line, strdup("sops.lastmodified"),
 		    "'sops.lastmodified' is missing or not an RFC 3339 time");
+}
+
+/* This document's own sops block: recipients, rule, mac_only_encrypted. */
+static seal_rc
+doc_meta(struct lint_walk *w, const struct seal__node *sops, bool report)
+{
+	struct seal__lint_doc *d = &w->l->docs[w->doc];
+	struct seal__sops_meta m;
+	size_t i;
+
+	if (seal__sops_meta_scan(w->ctx, sops, w->file, &m) != SEAL_OK) {
+		if (report)
+			add_problem(w, SEAL_LINT_BAD_META, sops->line,
+			    strdup("sops"), "%s", seal_ctx_errmsg(w->ctx));
+		return SEAL_OK;
+	}
+	d->recipients = calloc(m.nage ? m.nage : 1, sizeof(char *));
+	if (d->recipients == NULL ||
+	    (m.rule_arg != NULL && (d->rule_arg = strdup(m.rule_arg)) == NULL)) {
+		seal__sops_meta_clear(&m);
+		return seal__err(w->ctx, SEAL_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < m.nage; i++)
+		if ((d->recipients[d->nrecipients] =
+		            strdup(m.age[i].recipient)) != NULL)
+			d->nrecipients++;
+	d->nother_keys = m.nother_keys;
+	d->rule = m.rule;
+	d->mac_only_encrypted = m.mac_only_encrypted;
+	if (report && m.nage == 0 && m.nother_keys == 0)
+		add_problem(w, SEAL_LINT_NO_KEYS, sops->line, strdup("sops"),
+		    "the sops metadata names no key");
+	seal__sops_meta_clear(&m);
+	return SEAL_OK;
 }
 
 static seal_rc
@@ -308,11 +446,21 @@ seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
 		l->sealed = true;
 		w.doc = i;
 		check_meta(&w, blocks[i]);
+		if ((rc = doc_meta(&w, blocks[i], have_rule)) != SEAL_OK)
+			goto out;
 		if (!have_rule) {
 			if ((rc = read_rule(&w, blocks[i], &rule)) != SEAL_OK)
 				goto out;
 			have_rule = true;
 		}
+	}
+	for (i = 0; i < t->ndocs; i++) {
+		w.doc = i;
+		k8s_doc(&w, t->docs[i].root);
+	}
+	if (w.oom) {
+		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
+		goto out;
 	}
 	if (!l->sealed)
 		goto out;
@@ -396,6 +544,13 @@ seal__lint_free(struct seal__lint *l)
 	for (i = 0; i < l->nrecipients; i++)
 		free(l->recipients[i]);
 	free(l->recipients);
+	for (i = 0; i < l->ndocs; i++) {
+		size_t j;
+		for (j = 0; j < l->docs[i].nrecipients; j++)
+			free(l->docs[i].recipients[j]);
+		free(l->docs[i].recipients);
+		free(l->docs[i].rule_arg);
+	}
 	free(l->problems);
 	free(l->docs);
 	free(l->rule_arg);
@@ -422,6 +577,8 @@ seal__lint_code_name(enum seal__lint_code code)
 		return "malformed-enc";
 	case SEAL_LINT_PLAINTEXT:
 		return "plaintext-value";
+	case SEAL_LINT_CLEAR_SECRET:
+		return "clear-secret-value";
 	}
 	return "unknown";
 }

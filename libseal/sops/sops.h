@@ -264,6 +264,7 @@ enum seal__lint_code {
 	SEAL_LINT_NO_KEYS,         /* no master key at all */
 	SEAL_LINT_BAD_ENC,         /* an ENC[...] value is malformed */
 	SEAL_LINT_PLAINTEXT, /* the file's rule says encrypt; it is clear */
+	SEAL_LINT_CLEAR_SECRET, /* unsealed Kubernetes Secret data value */
 };
 
 struct seal__lint_problem {
@@ -281,6 +282,17 @@ struct seal__lint_doc {
 	bool lastmodified; /* present and RFC 3339 */
 	size_t nenc;       /* well-formed ENC values (not comments) */
 	size_t nplain;     /* leaves that should be encrypted but are not */
+	bool empty;        /* no root (an empty document) */
+	bool k8s_secret;   /* kind: Secret (any case, as the scanner reads it) */
+	bool k8s_namespace; /* metadata.namespace is a non-empty scalar */
+	bool mac_only_encrypted; /* this document's sops block says so */
+	size_t nclear_secret;    /* unsealed Secret values in the clear */
+	uint32_t line;           /* first line of the document */
+	/* this document's own sops block (NULL/0 without one) */
+	char **recipients;
+	size_t nrecipients, nother_keys;
+	enum seal__rule_kind rule;
+	char *rule_arg;
 };
 
 struct seal__lint {

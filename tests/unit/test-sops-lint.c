@@ -154,8 +154,99 @@ test_not_sealed(void **state)
 	l = lint_json("{\"kind\": \"Secret\", \"data\": {\"a\": \"b\"}}");
 	assert_false(l->sealed);
 	assert_false(l->whole);
-	assert_int_equal(l->nproblems, 0);
+	/* a clear Secret: its values are named, nothing else */
+	assert_int_equal(l->nproblems, 1);
+	assert_int_equal(l->problems[0].code, SEAL_LINT_CLEAR_SECRET);
+	assert_string_equal(l->problems[0].path, "data.a");
+	assert_true(l->docs[0].k8s_secret);
+	assert_false(l->docs[0].k8s_namespace);
 	seal__lint_free(l);
+
+	l = lint_json("{\"kind\": \"ConfigMap\", \"data\": {\"a\": \"b\"}}");
+	assert_false(l->sealed);
+	assert_int_equal(l->nproblems, 0);
+	assert_false(l->docs[0].k8s_secret);
+	seal__lint_free(l);
+}
+
+/* The public report: what seal status and the hook read. */
+static seal_sops_report *
+report(const char *name, const char *text)
+{
+	seal_ctx *ctx = NULL;
+	seal_sops_report *r = NULL;
+
+	assert_int_equal(seal_ctx_new(&ctx), SEAL_OK);
+	assert_int_equal(
+	    seal_sops_lint(ctx, text, strlen(text), 0, name, &r), SEAL_OK);
+	assert_non_null(r);
+	seal_ctx_free(ctx);
+	return r;
+}
+
+static void
+test_report(void **state)
+{
+	char text[4096];
+	seal_sops_report *r;
+	const char *arg;
+
+	(void)state;
+	setup_encs();
+	/* clear Secret: templates, empty and null values are not secrets */
+	r = report("s.yaml", "kind: Secret\nmetadata:\n  namespace: prod\n"
+			     "stringData:\n  a: \"{{ .Values.a }}\"\n"
+			     "  b: ${B}\n  c: \"\"\n  d: ~\n  e: real\n");
+	assert_int_equal(seal_sops_report_flags(r), SEAL_SOPS_FILE_PARSED);
+	assert_int_equal(seal_sops_report_doc_flags(r, 0),
+	    SEAL_SOPS_DOC_SECRET | SEAL_SOPS_DOC_NAMESPACE |
+		SEAL_SOPS_DOC_CLEAR);
+	assert_int_equal(seal_sops_report_problem_count(r), 1);
+	assert_string_equal(seal_sops_report_problem_path(r, 0), "stringData.e");
+	assert_int_equal(seal_sops_report_problem_line(r, 0), 9);
+	assert_int_equal(seal_sops_report_problem_code(r, 0),
+	    SEAL_SOPS_LINT_CLEAR_SECRET);
+	assert_string_equal(seal_sops_lint_code_name(SEAL_SOPS_LINT_CLEAR_SECRET),
+	    "clear-secret-value");
+	seal_sops_report_free(r);
+
+	/* sealed Secret, no namespace, mac_only_encrypted, a recipient */
+	snprintf(text, sizeof(text),
+	    "kind: Secret\ndata:\n  password: %s\nsops:\n"
+	    "  age:\n  - recipient: age1abc\n    enc: x\n"
+	    "  lastmodified: \"2024-11-12T13:33:42Z\"\n  mac: %s\n"
+	    "  encrypted_regex: ^(data|stringData)$\n"
+	    "  mac_only_encrypted: true\n  version: 3.10.2\n",
+	    enc_a, enc_mac);
+	r = report("s.yaml", text);
+	assert_int_equal(seal_sops_report_flags(r),
+	    SEAL_SOPS_FILE_PARSED | SEAL_SOPS_FILE_SEALED |
+		SEAL_SOPS_FILE_WHOLE);
+	assert_int_equal(seal_sops_report_doc_flags(r, 0),
+	    SEAL_SOPS_DOC_SEALED | SEAL_SOPS_DOC_MAC | SEAL_SOPS_DOC_SECRET |
+		SEAL_SOPS_DOC_MAC_ONLY);
+	assert_int_equal(seal_sops_report_recipient_count(r, 0), 1);
+	assert_string_equal(seal_sops_report_recipient(r, 0, 0), "age1abc");
+	assert_null(seal_sops_report_recipient(r, 0, 1));
+	assert_string_equal(seal_sops_report_rule(r, 0, &arg), "encrypted_regex");
+	assert_string_equal(arg, "^(data|stringData)$");
+	assert_int_equal(seal_sops_report_doc_encrypted(r, 0), 1);
+	assert_int_equal(seal_sops_report_doc_flags(r, 1), 0);
+	seal_sops_report_free(r);
+
+	/* does not parse: said so, and suspect when it names a Secret */
+	r = report("t.yaml", "kind: Secret\ndata:\n  pw: {{ .Values.pw }}\n");
+	assert_int_equal(seal_sops_report_flags(r), SEAL_SOPS_FILE_SUSPECT);
+	assert_non_null(seal_sops_report_error(r));
+	assert_int_equal(seal_sops_report_doc_count(r), 0);
+	seal_sops_report_free(r);
+	r = report("t.yaml", "a: [\n");
+	assert_int_equal(seal_sops_report_flags(r), 0);
+	assert_non_null(seal_sops_report_error(r));
+	seal_sops_report_free(r);
+	r = report("t.json", "{\"kind\": \"Secret\", \"data\": {\"a\": }}");
+	assert_int_equal(seal_sops_report_flags(r), SEAL_SOPS_FILE_SUSPECT);
+	seal_sops_report_free(r);
 }
 
 static void
@@ -211,6 +302,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_half_sealed),
     cmocka_unit_test(test_bad_enc_and_meta),
     cmocka_unit_test(test_not_sealed),
+    cmocka_unit_test(test_report),
     cmocka_unit_test(test_default_rule),
     cmocka_unit_test(test_enc_parse),
 };

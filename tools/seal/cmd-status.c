@@ -13,7 +13,6 @@
 
 #include <sodium.h>
 
-#include "sops/sops.h"
 #include "tools/common/cmd.h"
 #include "tools/seal/bulk.h"
 #include "tools/seal/sops-common.h"
@@ -29,15 +28,21 @@ static const char desc[] =
     "Tell whether each file is sealed (has sops metadata), whether it is\n"
     "sealed whole (MAC and lastmodified present, every ENC value well\n"
     "formed, every value its own selection rule selects encrypted), and\n"
-    "for which age recipients. No key is needed. A directory is\n"
+    "for which age recipients. No key is needed. A Kubernetes Secret in\n"
+    "the clear is named as such; a sealed Secret without\n"
+    "metadata.namespace or with mac_only_encrypted gets a warning. This\n"
+    "is the judgement the pre-commit hook makes. A directory is\n"
     "summarised instead (every .yaml, .yml, .json and .env file in it):\n"
     "sealed, partly sealed, clear Kubernetes Secrets, and sealed files\n"
     "whose recipients differ from their .sops.yaml creation rule.\n";
 
 static const char footer[] =
+    "--json verdicts: sealed, partly-sealed, no-metadata, clear-secret,\n"
+    "not-sealed, unparsable.\n"
+    "\n"
     "Exit status: 0 every file fully sealed (for a directory: nothing\n"
-    "partly sealed, no clear Secret, no recipient mismatch), 1 otherwise,\n"
-    "2 trouble.\n";
+    "partly sealed, no clear Secret, no recipient mismatch), 1 otherwise\n"
+    "(or a file does not parse), 2 trouble.\n";
 
 static void
 json_str(const char *s)
@@ -55,59 +60,177 @@ json_str(const char *s)
 	putchar('"');
 }
 
-static void
-report(const char *path, const struct seal__lint *l, bool json)
+/* The file's verdict in one word: the field the hook is compared on. */
+static const char *
+verdict(const seal_sops_report *r)
 {
-	size_t i, nenc = 0;
+	unsigned f = seal_sops_report_flags(r);
+	size_t d;
 
-	for (i = 0; i < l->ndocs; i++)
-		nenc += l->docs[i].nenc;
-	if (json) {
-		printf("{\"file\": ");
-		json_str(path);
-		printf(", \"sealed\": %s, \"whole\": %s, \"encrypted_values\": "
-		       "%zu, \"recipients\": [",
-		    l->sealed ? "true" : "false", l->whole ? "true" : "false",
-		    nenc);
-		for (i = 0; i < l->nrecipients; i++) {
+	if (!(f & SEAL_SOPS_FILE_PARSED))
+		return "unparsable";
+	if (f & SEAL_SOPS_FILE_WHOLE)
+		return "sealed";
+	if (f & SEAL_SOPS_FILE_SEALED)
+		return "partly-sealed";
+	for (d = 0; d < seal_sops_report_doc_count(r); d++)
+		if (seal_sops_report_doc_flags(r, d) & SEAL_SOPS_DOC_CLEAR)
+			return "clear-secret";
+	return "not-sealed";
+}
+
+/* Policy warnings on a sealed Secret (what the pre-commit check flags). */
+static bool
+no_namespace(unsigned df)
+{
+	return (df & SEAL_SOPS_DOC_SEALED) && (df & SEAL_SOPS_DOC_SECRET) &&
+	    !(df & SEAL_SOPS_DOC_NAMESPACE);
+}
+
+static bool
+mac_only(unsigned df)
+{
+	return (df & SEAL_SOPS_DOC_SECRET) && (df & SEAL_SOPS_DOC_MAC_ONLY);
+}
+
+static void
+report_json(const char *path, const seal_sops_report *r)
+{
+	unsigned f = seal_sops_report_flags(r);
+	size_t i, d, nenc = 0, ndocs = seal_sops_report_doc_count(r);
+	const char *sep = "";
+
+	for (d = 0; d < ndocs; d++)
+		nenc += seal_sops_report_doc_encrypted(r, d);
+	printf("{\"file\": ");
+	json_str(path);
+	printf(", \"parses\": %s, \"verdict\": \"%s\"",
+	    f & SEAL_SOPS_FILE_PARSED ? "true" : "false", verdict(r));
+	if (!(f & SEAL_SOPS_FILE_PARSED)) {
+		printf(", \"error\": ");
+		json_str(seal_sops_report_error(r));
+	}
+	printf(", \"sealed\": %s, \"whole\": %s, \"encrypted_values\": "
+	       "%zu, \"recipients\": [",
+	    f & SEAL_SOPS_FILE_SEALED ? "true" : "false",
+	    f & SEAL_SOPS_FILE_WHOLE ? "true" : "false", nenc);
+	for (i = 0; ndocs && i < seal_sops_report_recipient_count(r, 0); i++) {
+		if (i)
+			printf(", ");
+		json_str(seal_sops_report_recipient(r, 0, i));
+	}
+	printf("], \"warnings\": [");
+	for (d = 0; d < ndocs; d++) {
+		unsigned df = seal_sops_report_doc_flags(r, d);
+		if (no_namespace(df)) {
+			printf("%s{\"document\": %zu, \"code\": "
+			       "\"secret-without-namespace\"}",
+			    sep, d + 1);
+			sep = ", ";
+		}
+		if (mac_only(df)) {
+			printf("%s{\"document\": %zu, \"code\": "
+			       "\"secret-mac-only-encrypted\"}",
+			    sep, d + 1);
+			sep = ", ";
+		}
+	}
+	printf("], \"documents\": [");
+	for (d = 0; d < ndocs; d++) {
+		unsigned df = seal_sops_report_doc_flags(r, d);
+		const char *arg, *rule = seal_sops_report_rule(r, d, &arg);
+		printf("%s{\"sealed\": %s, \"kubernetes_secret\": %s, "
+		       "\"namespace\": %s, \"mac_only_encrypted\": %s, "
+		       "\"clear_secret\": %s, \"rule\": ",
+		    d ? ", " : "", df & SEAL_SOPS_DOC_SEALED ? "true" : "false",
+		    df & SEAL_SOPS_DOC_SECRET ? "true" : "false",
+		    df & SEAL_SOPS_DOC_NAMESPACE ? "true" : "false",
+		    df & SEAL_SOPS_DOC_MAC_ONLY ? "true" : "false",
+		    df & SEAL_SOPS_DOC_CLEAR ? "true" : "false");
+		if (rule != NULL) {
+			json_str(rule);
+			printf(", \"rule_arg\": ");
+			json_str(arg);
+		} else
+			printf("null");
+		printf(", \"recipients\": [");
+		for (i = 0; i < seal_sops_report_recipient_count(r, d); i++) {
 			if (i)
 				printf(", ");
-			json_str(l->recipients[i]);
+			json_str(seal_sops_report_recipient(r, d, i));
 		}
-		printf("], \"problems\": [");
-		for (i = 0; i < l->nproblems; i++) {
-			const struct seal__lint_problem *p = &l->problems[i];
-			printf("%s{\"line\": %u, \"document\": %zu, \"code\": ",
-			    i ? ", " : "", (unsigned)p->line, p->doc + 1);
-			json_str(seal__lint_code_name(p->code));
-			printf(", \"path\": ");
-			json_str(p->path ? p->path : "");
-			printf(", \"message\": ");
-			json_str(p->text);
-			putchar('}');
+		printf("]}");
+	}
+	printf("], \"problems\": [");
+	for (i = 0; i < seal_sops_report_problem_count(r); i++) {
+		const char *p = seal_sops_report_problem_path(r, i);
+		printf("%s{\"line\": %u, \"document\": %zu, \"code\": ",
+		    i ? ", " : "", seal_sops_report_problem_line(r, i),
+		    seal_sops_report_problem_doc(r, i) + 1);
+		json_str(seal_sops_lint_code_name(
+		    seal_sops_report_problem_code(r, i)));
+		printf(", \"path\": ");
+		json_str(p ? p : "");
+		printf(", \"message\": ");
+		json_str(seal_sops_report_problem_text(r, i));
+		putchar('}');
+	}
+	printf("]}\n");
+}
+
+static void
+report_text(const char *path, const seal_sops_report *r)
+{
+	unsigned f = seal_sops_report_flags(r);
+	size_t i, d, nenc = 0, nrec, nclear = 0;
+	size_t ndocs = seal_sops_report_doc_count(r);
+
+	for (d = 0; d < ndocs; d++)
+		nenc += seal_sops_report_doc_encrypted(r, d);
+	if (!(f & SEAL_SOPS_FILE_SEALED)) {
+		for (i = 0; i < seal_sops_report_problem_count(r); i++)
+			if (seal_sops_report_problem_code(r, i) ==
+			    SEAL_SOPS_LINT_CLEAR_SECRET)
+				nclear++;
+		if (nclear == 0) {
+			printf("%s: not sealed\n", path);
+			return;
 		}
-		printf("]}\n");
+		printf("%s: not sealed: a Kubernetes Secret with %zu value%s "
+		       "in the clear; seal it with 'seal encrypt -i %s'\n",
+		    path, nclear, nclear == 1 ? "" : "s", path);
 		return;
 	}
-	if (!l->sealed) {
-		printf("%s: not sealed\n", path);
-		return;
-	}
+	nrec = ndocs ? seal_sops_report_recipient_count(r, 0) : 0;
 	printf("%s: %s, %zu encrypted value%s, for %zu age recipient%s%s", path,
-	    l->whole ? "sealed" : "PARTLY sealed", nenc, nenc == 1 ? "" : "s",
-	    l->nrecipients, l->nrecipients == 1 ? "" : "s",
-	    l->nrecipients ? ":" : "");
-	for (i = 0; i < l->nrecipients; i++)
-		printf(" %s", l->recipients[i]);
-	if (l->nother_keys)
-		printf(" (+%zu non-age keys)", l->nother_keys);
+	    f & SEAL_SOPS_FILE_WHOLE ? "sealed" : "PARTLY sealed", nenc,
+	    nenc == 1 ? "" : "s", nrec, nrec == 1 ? "" : "s", nrec ? ":" : "");
+	for (i = 0; i < nrec; i++)
+		printf(" %s", seal_sops_report_recipient(r, 0, i));
+	if (ndocs && seal_sops_report_other_keys(r, 0))
+		printf(" (+%zu non-age keys)", seal_sops_report_other_keys(r, 0));
 	putchar('\n');
-	for (i = 0; i < l->nproblems; i++) {
-		const struct seal__lint_problem *p = &l->problems[i];
-		printf("%s:%u: %s: %s\n", path, (unsigned)p->line,
-		    seal__lint_code_name(p->code), p->text);
+	for (i = 0; i < seal_sops_report_problem_count(r); i++)
+		printf("%s:%u: %s: %s\n", path,
+		    seal_sops_report_problem_line(r, i),
+		    seal_sops_lint_code_name(
+			seal_sops_report_problem_code(r, i)),
+		    seal_sops_report_problem_text(r, i));
+	for (d = 0; d < ndocs; d++) {
+		unsigned df = seal_sops_report_doc_flags(r, d);
+		if (no_namespace(df))
+			printf("%s:%u: warning: a sealed Secret without "
+			       "metadata.namespace lands in whatever namespace "
+			       "it is applied to; add one: seal set %s "
+			       "'[\"metadata\"][\"namespace\"]' '\"NAME\"'\n",
+			    path, seal_sops_report_doc_line(r, d), path);
+		if (mac_only(df))
+			printf("%s:%u: warning: mac_only_encrypted leaves "
+			       "metadata out of the MAC; re-seal without it "
+			       "('seal decrypt -i %s && seal encrypt -i %s')\n",
+			    path, seal_sops_report_doc_line(r, d), path, path);
 	}
-	if (!l->whole)
+	if (!(f & SEAL_SOPS_FILE_WHOLE))
 		printf("%s: fix with 'seal edit %s' (or decrypt and 'seal "
 		       "encrypt -i')\n",
 		    path, path);
@@ -118,38 +241,34 @@ one(seal_ctx *ctx, const struct sops_opts *o, const char *path)
 {
 	char *buf = NULL;
 	size_t len;
-	struct seal__tree *t = NULL;
-	struct seal__lint *l = NULL;
-	enum seal__format fmt;
-	seal__parse_fn parse;
+	seal_sops_report *r = NULL;
 	seal_rc rc;
 	int ec;
 
 	if (read_file(path, 64u << 20, &buf, &len) != 0)
 		return EXIT_TROUBLE;
-	fmt = (enum seal__format)sops_input_format(o, path);
-	if (fmt == SEAL_FMT_BINARY && len > 0 && buf[0] == '{' &&
-	    strstr(buf, "\"sops\"") != NULL)
-		fmt = SEAL_FMT_JSON;
-	parse = seal__store_parser(fmt);
-	if (parse == NULL) {
-		error("%s: unsupported format", path);
-		free(buf);
-		return EXIT_TROUBLE;
-	}
-	rc = parse(ctx, buf, len, NULL, &t);
-	if (rc == SEAL_OK)
-		rc = seal__sops_lint(ctx, t, fmt, path, &l);
-	if (rc != SEAL_OK) {
-		error("%s: %s", path, seal_ctx_errmsg(ctx));
-		ec = sops_exit(rc, true);
-	} else {
-		report(path, l, o->json);
-		ec = l->whole ? EXIT_OK : EXIT_NEGATIVE;
-	}
-	seal__lint_free(l);
-	seal__tree_free(t);
+	rc = seal_sops_lint(ctx, buf, len, sops_input_format(o, path), path,
+	    &r);
 	free(buf);
+	if (rc != SEAL_OK) {
+		error("%s", seal_ctx_errmsg(ctx));
+		return sops_exit(rc, false);
+	}
+	if (!(seal_sops_report_flags(r) & SEAL_SOPS_FILE_PARSED)) {
+		/* does not parse: a negative answer, never "not applicable" */
+		error("%s: %s", path, seal_sops_report_error(r));
+		if (o->json)
+			report_json(path, r);
+		seal_sops_report_free(r);
+		return EXIT_NEGATIVE;
+	}
+	if (o->json)
+		report_json(path, r);
+	else
+		report_text(path, r);
+	ec = seal_sops_report_flags(r) & SEAL_SOPS_FILE_WHOLE ? EXIT_OK
+							    : EXIT_NEGATIVE;
+	seal_sops_report_free(r);
 	return ec;
 }
 

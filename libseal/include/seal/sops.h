@@ -221,6 +221,110 @@ SEAL_API seal_rc seal_sops_extract(seal_ctx *ctx, const seal_sops_file *f,
     const char *path, int format, int indent, seal_write_fn write,
     void *arg) SEAL_WUR;
 
+/* ---- status: is it sealed, whole, for whom (no key needed) --------------- */
+
+/*
+ * seal_sops_lint() judges a file structurally, without any key and
+ * without decrypting: the one answer `seal status`, the pre-commit
+ * scanner and the hook share. The report is opaque; read it with the
+ * accessors below (indexes out of range give 0 or NULL).
+ */
+typedef struct seal_sops_report seal_sops_report;
+
+/*
+ * File flags (seal_sops_report_flags). SUSPECT: the file did not parse,
+ * and its text names a Secret, an ENC value or a sops: block, so it must
+ * be judged as possible plaintext by other means.
+ */
+#define SEAL_SOPS_FILE_PARSED  0x01u /* the store parsed the file */
+#define SEAL_SOPS_FILE_SEALED  0x02u /* some document has sops metadata */
+#define SEAL_SOPS_FILE_WHOLE   0x04u /* sealed and no problem at all */
+#define SEAL_SOPS_FILE_SUSPECT 0x08u /* see above */
+
+/*
+ * Document flags (seal_sops_report_doc_flags). CLEAR: an unsealed Secret
+ * with values in data/stringData (empty values, ENC values and templates
+ * such as "{{ .Values.x }}" or "${VAR}" aside).
+ */
+#define SEAL_SOPS_DOC_SEALED    0x001u /* carries a sops block */
+#define SEAL_SOPS_DOC_MAC       0x002u /* its mac is present */
+#define SEAL_SOPS_DOC_SECRET    0x004u /* kind: Secret (any case) */
+#define SEAL_SOPS_DOC_NAMESPACE 0x008u /* metadata.namespace is set */
+#define SEAL_SOPS_DOC_MAC_ONLY  0x010u /* mac_only_encrypted: true */
+#define SEAL_SOPS_DOC_CLEAR     0x020u /* see above */
+#define SEAL_SOPS_DOC_EMPTY     0x040u /* an empty document */
+
+/* Problem codes (seal_sops_report_problem_code). */
+#define SEAL_SOPS_LINT_NO_SOPS         1 /* no sops block (others have) */
+#define SEAL_SOPS_LINT_BAD_META        2 /* malformed sops block */
+#define SEAL_SOPS_LINT_NO_MAC          3 /* mac missing or empty */
+#define SEAL_SOPS_LINT_MAC_NOT_ENC     4 /* mac is not an ENC value */
+#define SEAL_SOPS_LINT_NO_LASTMODIFIED 5 /* lastmodified missing or bad */
+#define SEAL_SOPS_LINT_NO_KEYS         6 /* no master key at all */
+#define SEAL_SOPS_LINT_BAD_ENC         7 /* a malformed ENC[...] value */
+#define SEAL_SOPS_LINT_PLAINTEXT       8 /* clear; the rule says encrypt */
+#define SEAL_SOPS_LINT_CLEAR_SECRET    9 /* a value of an unsealed Secret */
+
+/*
+ * Judge buf, a file in format (0: from name's extension; a binary-format
+ * input that is a JSON object naming "sops" is read as JSON). name names
+ * the file in texts. A file that does not parse is not an error: the
+ * report says so (no SEAL_SOPS_FILE_PARSED; seal_sops_report_error()
+ * has the parser's message) and whether its text looks like a Secret or
+ * a sealed file. Errors: SEAL_ENOMEM, SEAL_EINVAL (unknown format).
+ */
+SEAL_API seal_rc seal_sops_lint(seal_ctx *ctx, const void *buf, size_t len,
+    int format, const char *name, seal_sops_report **out) SEAL_WUR;
+SEAL_API void seal_sops_report_free(seal_sops_report *r);
+SEAL_API unsigned seal_sops_report_flags(const seal_sops_report *r);
+/* Why the file did not parse (NULL when it did). */
+SEAL_API const char *seal_sops_report_error(const seal_sops_report *r);
+
+SEAL_API size_t seal_sops_report_doc_count(const seal_sops_report *r);
+SEAL_API unsigned seal_sops_report_doc_flags(
+    const seal_sops_report *r, size_t doc);
+/* The document's first line (1-based; 0 unknown). */
+SEAL_API unsigned seal_sops_report_doc_line(
+    const seal_sops_report *r, size_t doc);
+/* Well-formed ENC values in the document. */
+SEAL_API size_t seal_sops_report_doc_encrypted(
+    const seal_sops_report *r, size_t doc);
+/* The age recipients of the document's sops block. */
+SEAL_API size_t seal_sops_report_recipient_count(
+    const seal_sops_report *r, size_t doc);
+SEAL_API const char *seal_sops_report_recipient(
+    const seal_sops_report *r, size_t doc, size_t i);
+/* Master keys of other kinds (pgp, kms...) in the document's block. */
+SEAL_API size_t seal_sops_report_other_keys(
+    const seal_sops_report *r, size_t doc);
+/*
+ * The selection rule of the document's block by its sops name
+ * ("encrypted_regex", ...), its argument in *arg (may be NULL); NULL
+ * for none stored (sops's default, unencrypted_suffix "_unencrypted").
+ */
+SEAL_API const char *seal_sops_report_rule(
+    const seal_sops_report *r, size_t doc, const char **arg);
+
+/*
+ * Problems, in document order: each has a code, the document index, a
+ * 1-based line (0 unknown), the path of keys ("data.password", NULL for
+ * the whole document) and a one-line text. Texts and paths are built
+ * from keys only, never from values.
+ */
+SEAL_API size_t seal_sops_report_problem_count(const seal_sops_report *r);
+SEAL_API int seal_sops_report_problem_code(
+    const seal_sops_report *r, size_t i);
+SEAL_API size_t seal_sops_report_problem_doc(
+    const seal_sops_report *r, size_t i);
+SEAL_API unsigned seal_sops_report_problem_line(
+    const seal_sops_report *r, size_t i);
+SEAL_API const char *seal_sops_report_problem_path(
+    const seal_sops_report *r, size_t i);
+SEAL_API const char *seal_sops_report_problem_text(
+    const seal_sops_report *r, size_t i);
+/* A code's stable name ("plaintext-value", "no-mac", ...). */
+SEAL_API const char *seal_sops_lint_code_name(int code);
+
 #ifdef __cplusplus
 }
 #endif
