@@ -267,6 +267,33 @@ t_check "... with no ENC[ or sops: left" bash -c '! grep -q -e "ENC\[" -e "sops:
 tamper krm-exec/db-credentials.sealed.yaml
 t_fail "... and a tampered file fails the function" \
 	sh -c 'cd krm-exec && exec kpt fn eval pkg --exec "$0 krm" --fn-config unseal.yaml -o stdout' "$U"
+# an exec function run without "krm" (an exec spec without args: [krm])
+# gets the ResourceList on the filter: it must fail, not echo it back (which
+# kustomize would turn into an empty, successful generation)
+cat >rl.yaml <<'YAML'
+apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+  - apiVersion: unseal.seal.dev/v1
+    kind: Unseal
+    metadata:
+      name: shop-secrets
+      annotations:
+        config.kubernetes.io/local-config: "true"
+    files: [db-credentials.sealed.yaml]
+functionConfig:
+  apiVersion: unseal.seal.dev/v1
+  kind: Unseal
+  metadata:
+    name: shop-secrets
+  files: [db-credentials.sealed.yaml]
+YAML
+t_exit 1 "the filter refuses a ResourceList (an exec function without args: [krm])" \
+	sh -c 'exec "$0" <rl.yaml' "$U"
+t_check "... with nothing on stdout, and the message names unseal krm" \
+	sh -c 'test ! -s "$0/out" && grep -q "unseal krm" "$0/err"' "$T_TMP"
+"$PY" -c 'import json, sys, yaml; json.dump(yaml.safe_load(open("rl.yaml")), open("rl.json", "w"))'
+t_exit 1 "... in JSON too" "$U" rl.json
 unset UNSEAL_KEYS
 
 # ---- every file the docs name exists -------------------------------------

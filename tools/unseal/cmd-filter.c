@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,44 @@
 #include "tools/unseal/unseal.h"
 
 extern const struct unseal_mode unseal_filter_mode;
+
+/*
+ * A KRM ResourceList (a top-level "kind: ResourceList" line, or its JSON
+ * form) is what kustomize hands an exec function. Run as such without
+ * "krm" (an exec spec without args: [krm], or a runner that drops them),
+ * the filter would echo it back, kustomize would drop the generator's own
+ * config from it and render nothing, with exit 0: the silent failure of
+ * KSOPS users. So the filter refuses it.
+ */
+static bool
+is_resource_list(const char *buf, size_t len)
+{
+	static const char yaml[] = "kind: ResourceList";
+	const char *p = buf, *end = buf + len, *q;
+
+	for (; p < end; p = q + 1) {
+		size_t n;
+
+		if ((q = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			q = end;
+		n = (size_t)(q - p);
+		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
+			n--;
+		if ((n == sizeof(yaml) - 1 && memcmp(p, yaml, n) == 0) ||
+		    (n == sizeof(yaml) + 1 &&
+		        memcmp(p, "kind: \"ResourceList\"", n) == 0))
+			return true;
+	}
+	for (p = buf; (p = memmem(p, (size_t)(end - p), "\"kind\"", 6)); p += 6) {
+		for (q = p + 6; q < end && (*q == ' ' || *q == ':' || *q == '\t' ||
+		                               *q == '\n' || *q == '\r');
+		     q++)
+			;
+		if (end - q >= 14 && memcmp(q, "\"ResourceList\"", 14) == 0)
+			return true;
+	}
+	return false;
+}
 
 int
 cmd_filter(int argc, char **argv)
@@ -37,6 +76,15 @@ cmd_filter(int argc, char **argv)
 		const char *name = strcmp(files[i], "-") == 0 ? "<stdin>"
 							       : files[i];
 		if (read_file(files[i], r.max_file, &buf, &len) != 0) {
+			r.failures++;
+			continue;
+		}
+		if (is_resource_list(buf, len)) {
+			error("%s: a KRM ResourceList: the filter does not read "
+			      "one; run 'unseal krm' (an exec function needs "
+			      "args: [krm])",
+			    name);
+			free(buf);
 			r.failures++;
 			continue;
 		}
