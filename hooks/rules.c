@@ -697,6 +697,32 @@ binary_is_secret(const char *b64, size_t n, const char *word)
  * passes, a template's surviving literals are judged one by one, and a
  * literal must look like a credential. Reports each secret it finds.
  */
+/*
+ * Does off lie inside an ENC[...] value on its line? A sealed value's
+ * base64 (data, iv, tag) is random text: a run of it next to ':' can
+ * look like "key: value", but it is ciphertext, never a key name.
+ */
+static bool
+inside_enc_value(const struct scan_text *t, size_t off)
+{
+	const char *b = t->buf;
+	size_t s, e, k;
+
+	scan_line_bounds(t, off, &s, &e);
+	for (k = s; k + 4 <= off; k++) {
+		size_t c;
+
+		if (memcmp(b + k, "ENC[", 4) != 0)
+			continue;
+		for (c = k + 4; c < e && b[c] != ']'; c++)
+			;
+		if (off < c || c == e)
+			return true;
+		k = c;
+	}
+	return false;
+}
+
 static int
 generic_check(struct run *run, size_t i, size_t ms, size_t me, size_t le,
     const PCRE2_SIZE *ov)
@@ -709,6 +735,8 @@ generic_check(struct run *run, size_t i, size_t ms, size_t me, size_t le,
 	size_t nl, k;
 
 	if (ks == PCRE2_UNSET || vs == PCRE2_UNSET)
+		return 0;
+	if (inside_enc_value(t, ks))
 		return 0;
 	if ((word = scan_key_secret_word(b + ks, ke - ks)) == NULL)
 		return 0;

@@ -79,6 +79,7 @@ print-pkglibexecdir:
 dist_check_SCRIPTS += tests/e2e/t0305-scan-fastpath.sh tests/e2e/t0306-scan-uring.sh
 dist_check_SCRIPTS += tests/e2e/t0320-scan-families.sh
 dist_check_SCRIPTS += tests/e2e/t0321-scan-config.sh
+dist_check_SCRIPTS += tests/e2e/t0322-scan-sealed-values.sh
 EXTRA_DIST += tests/fixtures/bad/scan-config doc/seal-scan-config.schema.json
 EXTRA_DIST += tests/fixtures/scan
 
