@@ -23,8 +23,11 @@ unseal_SOURCES = \
 	tools/common/cmd.h
 # PROG_LDFLAGS: -pie by default; -static-pie with --enable-static-pie
 # (configure.ac), where there is no shared libseal to link: the same
-# objects come from the convenience library instead.
-unseal_LDFLAGS = $(AM_LDFLAGS) $(PROG_LDFLAGS)
+# objects come from the convenience library instead. --gc-sections then
+# drops every libseal function unseal does not call (libseal is compiled
+# one section per function), so the static-PIE unseal defines no sealing
+# or key-making call (t0591); with the shared libseal it changes nothing.
+unseal_LDFLAGS = $(AM_LDFLAGS) $(PROG_LDFLAGS) -Wl,--gc-sections
 if STATIC_PIE
 unseal_LDADD = libseal/libseal-core.la $(CORE_LIBS)
 else

@@ -44,8 +44,11 @@ if [ -z "$U" ]; then
 	# objects here the way the Containerfile's build stage does, with the
 	# libraries and link flags it gives make.
 	how="linked here from this build's objects as the Containerfile links it"
-	cf_ldadd=$(sed -n "s/.*unseal_LDADD='\([^']*\)'.*/\1/p" "$D/image/Containerfile")
-	cf_ldflags=$(sed -n "s/.* LDFLAGS='\([^']*\)'.*/\1/p" "$D/image/Containerfile")
+	# (configure --enable-static-pie: libseal's objects and every library,
+	# -static-pie; the Containerfile adds its LDFLAGS, --gc-sections)
+	cf_ldadd='libseal/libseal-core.la $(CORE_LIBS)'
+	cf_ldflags="-static-pie -Wl,-z,pack-relative-relocs $(sed -n "s/.* LDFLAGS='\([^']*\)'.*/\1/p" "$D/image/Containerfile")"
+	grep -q -- '--enable-static-pie' "$D/image/Containerfile" || cf_ldflags=
 	cat >print.mk <<'MK'
 print-unseal-link:
 	@echo 'objs=( $(unseal_OBJECTS) )'
