@@ -125,4 +125,20 @@ YAML
 t_check "a lookahead in .sops.yaml is refused: exit 2" \
 	test "$(cat "$T_TMP/cfgrc")" = 2
 t_cmp "... the file is unchanged" s.orig repo/s.yaml
+
+# seal cluster add writes path_regex into .sops.yaml: RE2 only
+mkdir -p reg && cd reg || exit 2
+git init -q
+t_exit 2 "cluster add --path with a lookahead: refused" \
+	"$SEAL" cluster add prod --path '^(?=clusters/prod)' --key-file "$T_TMP/prod.key"
+t_check "... says sops could not read it" grep -q "RE2" "$T_TMP/err"
+t_check "... no .sops.yaml written" test ! -e .sops.yaml
+t_check "... no key file written" test ! -e "$T_TMP/prod.key"
+t_exit 2 "cluster add --tenant with a backreference: refused" \
+	"$SEAL" cluster add prod --tenant 'ns=(a)\1' --key-file "$T_TMP/prod.key"
+t_check "... no .sops.yaml written" test ! -e .sops.yaml
+t_ok "cluster add --path with an RE2 regex works" \
+	"$SEAL" cluster add prod --path 'clusters/prod/.*' --key-file "$T_TMP/prod.key"
+t_check "... and is written" grep -q 'path_regex: clusters/prod/' .sops.yaml
+cd .. || exit 2
 t_done

@@ -319,6 +319,14 @@ do_add(seal_ctx *ctx, struct cluster_opts *o)
 		if ((rc = keys_name_check(ctx, o->tenants[i].name, true)) !=
 		    SEAL_OK)
 			return fail(ctx, rc);
+	/* a regex written into .sops.yaml must be one sops reads back */
+	if (o->path != NULL &&
+	    (rc = seal_sops_regex_check(ctx, "--path", o->path)) != SEAL_OK)
+		return fail(ctx, rc);
+	for (i = 0; i < o->ntenants; i++)
+		if ((rc = seal_sops_regex_check(ctx, "--tenant",
+		         o->tenants[i].path_regex)) != SEAL_OK)
+			return fail(ctx, rc);
 	if ((ec = cluster_load(ctx, o, true, &reg)) != 0)
 		return ec;
 	if (keys_has_cluster(reg, o->args[0])) {
