@@ -81,7 +81,8 @@ tree_parse(struct tree *t, size_t len)
 			return GIX_CORRUPT;
 		off = (size_t)(nul + 1 + GIX_OIDLEN - t->buf);
 	}
-	qsort(t->v, t->n, sizeof(*t->v), tent_cmp);
+	if (t->n > 1) /* an empty tree has no array: qsort(NULL, 0) is UB */
+		qsort(t->v, t->n, sizeof(*t->v), tent_cmp);
 	return GIX_OK;
 }
 
