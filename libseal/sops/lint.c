@@ -298,6 +298,109 @@ k8s_doc(struct lint_walk *w, const struct seal__node *root)
 	}
 }
 
+/* ---- Kubernetes ---------------------------------------------------------- */
+
+static bool
+scalar_is(const struct seal__node *n, const char *s)
+{
+	return n != NULL && n->kind == SEAL_N_SCALAR && n->text != NULL &&
+	    n->type != SEAL_T_NULL && strcasecmp(n->text, s) == 0;
+}
+
+/* Templates and substitutions render later; they are not the secret. */
+static bool
+is_template(const char *v, size_t n)
+{
+	return (n >= 2 && memcmp(v, "${", 2) == 0) ||
+	    memmem(v, n, "{{", 2) != NULL ||
+	    (n >= 2 && v[0] == '<' && v[n - 1] == '>');
+}
+
+/*
+ * Every value under data/stringData of a Secret without a sops block:
+ * what seal encrypt would seal (the default encrypted_regex), skipping
+ * empty values, ENC values and templates.
+ */
+static void
+clear_secret_walk(struct lint_walk *w, const struct seal__node *n,
+    uint32_t keyline)
+{
+	struct seal__lint_doc *d = &w->l->docs[w->doc];
+	size_t i, idx = 0;
+
+	if (n == NULL || n->kind == SEAL_N_COMMENT)
+		return;
+	if (n->kind == SEAL_N_SCALAR) {
+		char *path;
+		if (n->type == SEAL_T_NULL || n->len == 0 ||
+		    seal__enc_looks(n->text, n->len) ||
+		    is_template(n->text, n->len))
+			return;
+		d->nclear_secret++;
+		path = path_of(w);
+		add_problem(w, SEAL_LINT_CLEAR_SECRET,
+		    n->line ? n->line : keyline, path,
+		    "Kubernetes Secret value '%s' in the clear",
+		    path ? path : "?");
+		return;
+	}
+	if (w->depth >= MAX_PATH_KEYS)
+		return;
+	for (i = 0; i < n->nitems; i++) {
+		const struct seal__item *it = &n->items[i];
+		if (it->val == NULL || it->val->kind == SEAL_N_COMMENT)
+			continue;
+		if (n->kind == SEAL_N_MAP) {
+			w->keys[w->depth] = it->key;
+			w->lens[w->depth] = it->keylen;
+		} else {
+			w->keys[w->depth] = NULL;
+			w->idx[w->depth] = idx++;
+		}
+		w->depth++;
+		clear_secret_walk(w, it->val, it->keyline);
+		w->depth--;
+	}
+}
+
+static void
+k8s_doc(struct lint_walk *w, const struct seal__node *root)
+{
+	struct seal__lint_doc *d = &w->l->docs[w->doc];
+	const struct seal__node *md, *ns;
+	size_t i;
+
+	if (root == NULL) {
+		d->empty = true;
+		return;
+	}
+	d->line = root->line;
+	if (root->kind != SEAL_N_MAP ||
+	    !scalar_is(seal__map_get(root, "kind"), "Secret"))
+		return;
+	d->k8s_secret = true;
+	md = seal__map_get(root, "metadata");
+	ns = md && md->kind == SEAL_N_MAP ? seal__map_get(md, "namespace")
+					  : NULL;
+	d->k8s_namespace = ns != NULL && ns->kind == SEAL_N_SCALAR &&
+	    ns->type != SEAL_T_NULL && ns->len > 0;
+	if (d->has_sops)
+		return;
+	for (i = 0; i < root->nitems; i++) {
+		const struct seal__item *it = &root->items[i];
+		if (it->key == NULL || it->val == NULL ||
+		    !((it->keylen == 4 && memcmp(it->key, "data", 4) == 0) ||
+		        (it->keylen == 10 &&
+		            memcmp(it->key, "stringData", 10) == 0)))
+			continue;
+		w->keys[0] = it->key;
+		w->lens[0] = it->keylen;
+		w->depth = 1;
+		clear_secret_walk(w, it->val, it->keyline);
+		w->depth = 0;
+	}
+}
+
 static bool
 is_dotenv_meta(enum seal__format fmt, const struct seal__item *it)
 {
