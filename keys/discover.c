@@ -21,7 +21,7 @@
 
 #include <sodium.h>
 
-#include "keys/discover.h"
+#include "keys/keys.h"
 #include "keys/keyfile.h"
 #include "tools/common/util.h"
 

@@ -9,6 +9,7 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/core/secmem.c \
 	libseal/core/bigmem.c \
 	libseal/core/crypto.c \
+	libseal/core/mem-api.c \
 	libseal/stores/tree.h \
 	libseal/stores/tree.c
 libseal_libseal_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \

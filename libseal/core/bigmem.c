@@ -21,7 +21,6 @@
 #include <sodium.h>
 
 #include "core/core.h"
-#include "stores/tree.h"
 
 #define HUGE_SZ ((size_t)2 << 20)
 

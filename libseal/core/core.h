@@ -66,6 +66,20 @@ long seal__secmem_live(void);
 void *seal__bigalloc(size_t len);
 void seal__bigfree(void *p, size_t len, size_t used);
 
+/* bigmem.c: blocks on transparent huge pages, for big arenas and tables */
+struct seal__bigmem {
+	void *raw;
+	size_t rawlen;
+	unsigned char *p;	/* len usable bytes, huge-page aligned */
+	size_t len;
+	bool secret;		/* guard pages, mlock, no dump, wiped */
+	bool locked;
+};
+/* Zero-filled block of at least len bytes (m->len); -1 on failure. */
+int seal__bigmem_alloc(struct seal__bigmem *m, size_t len, bool secret);
+/* Unmap; a secret block is wiped up to used bytes first. */
+void seal__bigmem_free(struct seal__bigmem *m, size_t used);
+
 /*
  * A growable secret buffer. Invariants: buf is NULL or secure memory of
  * cap bytes; len <= cap; buf[len] == 0 when buf != NULL (so text can be

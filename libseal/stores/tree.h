@@ -182,20 +182,6 @@ char *seal__tree_pub_reserve(struct seal__tree *t, size_t cap);
 void seal__node_set_pub(struct seal__tree *t, struct seal__node *n, char *p,
     size_t len);
 
-/* bigmem.c: blocks on transparent huge pages, for big arenas and tables */
-struct seal__bigmem {
-	void *raw;
-	size_t rawlen;
-	unsigned char *p;	/* len usable bytes, huge-page aligned */
-	size_t len;
-	bool secret;		/* guard pages, mlock, no dump, wiped */
-	bool locked;
-};
-/* Zero-filled block of at least len bytes (m->len); -1 on failure. */
-int seal__bigmem_alloc(struct seal__bigmem *m, size_t len, bool secret);
-/* Unmap; a secret block is wiped up to used bytes first. */
-void seal__bigmem_free(struct seal__bigmem *m, size_t used);
-
 /* Append to a MAP (key != NULL, or a COMMENT val) or a SEQ (key == NULL). */
 int seal__map_append(struct seal__tree *t, struct seal__node *map,
     const char *key, size_t keylen, struct seal__node *val);

@@ -13,6 +13,8 @@
 
 #include <seal.h>
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 /* "seal" or "seal encrypt": set by main before dispatching. */
 extern const char *progname;
 extern int verbosity; /* -q: -1, default 0, -v: 1.. */

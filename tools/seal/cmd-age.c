@@ -17,7 +17,6 @@
 
 #include <sodium.h>
 
-#include "core/core.h"
 #include "tools/seal/cmd-age.h"
 #include "tools/common/cmd.h"
 #include "tools/common/options.h"
@@ -79,6 +78,7 @@ struct hold {
 	seal_write_fn write;
 	void *arg;
 	unsigned char *buf;
+	seal_bigbuf *big; /* buf's mapping once past HOLD_SMALL */
 	size_t len, cap;
 	bool streaming;
 };
@@ -86,8 +86,9 @@ struct hold {
 static void
 hold_drop(struct hold *h)
 {
-	if (h->cap == HOLD_MAX) {
-		seal__bigfree(h->buf, HOLD_MAX, h->len);
+	if (h->big != NULL) {
+		seal_bigbuf_free(h->big, h->len);
+		h->big = NULL;
 	} else if (h->buf != NULL) {
 		sodium_memzero(h->buf, h->len);
 		free(h->buf);
@@ -100,18 +101,22 @@ static int
 hold_grow(struct hold *h, size_t need)
 {
 	unsigned char *nb;
+	seal_bigbuf *big = NULL;
 	size_t len = h->len;
 
 	if (need <= HOLD_SMALL) {
 		if ((nb = malloc(HOLD_SMALL)) == NULL)
 			return -1;
-	} else if ((nb = seal__bigalloc(HOLD_MAX)) == NULL) {
+	} else if ((big = seal_bigbuf_new(HOLD_MAX, 0)) == NULL) {
 		return -1;
+	} else {
+		nb = seal_bigbuf_data(big);
 	}
 	if (len > 0)
 		memcpy(nb, h->buf, len);
 	hold_drop(h);
 	h->buf = nb;
+	h->big = big;
 	h->len = len;
 	h->cap = need <= HOLD_SMALL ? HOLD_SMALL : HOLD_MAX;
 	return 0;

@@ -26,8 +26,7 @@
 
 #include <sodium.h>
 
-#include "keys/discover.h"
-#include "core/core.h"
+#include "keys/keys.h"
 #include "tools/common/cmd.h"
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
@@ -332,7 +331,7 @@ cmd_edit(int argc, char **argv)
 	const struct opt_cmd cmd = { .name = "seal edit", .usage = usage,
 		.desc = desc, .opts = opts, .footer = footer,
 		.flags = OPT_CMD_STOP_AT_OPERAND };
-	struct seal__secbuf before = SEAL__SECBUF_INIT;
+	seal_secbuf *before = seal_secbuf_new();
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL, *edited = NULL;
 	seal_identity *id = NULL;
@@ -353,8 +352,13 @@ cmd_edit(int argc, char **argv)
 	if (ec != 0)
 		goto out;
 	fmt = seal_sops_format(f);
+	if (before == NULL) {
+		error("out of memory");
+		ec = EXIT_TROUBLE;
+		goto out;
+	}
 	rc = seal_sops_write(ctx, f, fmt, o.indent > 0 ? o.indent : 0,
-	    seal__secbuf_writer, &before);
+	    seal_secbuf_write, before);
 	if (rc != SEAL_OK) {
 		ec = sops_fail(ctx, rc, false);
 		goto out;
@@ -362,7 +366,7 @@ cmd_edit(int argc, char **argv)
 	catch_signals();
 	if (make_temp(path, &dir, &file) != 0 ||
 	    write_temp(
-	        file, before.buf ? (void *)before.buf : "", before.len) != 0) {
+	        file, seal_secbuf_data(before), seal_secbuf_len(before)) != 0) {
 		ec = EXIT_TROUBLE;
 		goto out;
 	}
@@ -383,8 +387,8 @@ cmd_edit(int argc, char **argv)
 			ec = EXIT_TROUBLE;
 			goto out;
 		}
-		if (alen == before.len &&
-		    (alen == 0 || sodium_memcmp(after, before.buf, alen) == 0)) {
+		if (alen == seal_secbuf_len(before) &&
+		    (alen == 0 || sodium_memcmp(after, seal_secbuf_data(before), alen) == 0)) {
 			sops_note("%s: file unchanged, nothing to do", path);
 			ec = sops_compat ? 200 : EXIT_OK;
 			goto out;
@@ -421,7 +425,7 @@ out:
 		sodium_memzero(after, alen);
 		free_secure(after);
 	}
-	seal__secbuf_free(&before);
+	seal_secbuf_free(before);
 	seal_identity_free(id);
 	seal_sops_free(f);
 	seal_ctx_free(ctx);

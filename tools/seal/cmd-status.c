@@ -73,6 +73,10 @@ verdict(const seal_sops_report *r)
 		return "sealed";
 	if (f & SEAL_SOPS_FILE_SEALED)
 		return "partly-sealed";
+	for (d = 0; d < seal_sops_report_problem_count(r); d++)
+		if (seal_sops_report_problem_code(r, d) ==
+		    SEAL_SOPS_LINT_NO_SOPS)
+			return "no-metadata";
 	for (d = 0; d < seal_sops_report_doc_count(r); d++)
 		if (seal_sops_report_doc_flags(r, d) & SEAL_SOPS_DOC_CLEAR)
 			return "clear-secret";
@@ -192,6 +196,16 @@ report_text(const char *path, const seal_sops_report *r)
 			if (seal_sops_report_problem_code(r, i) ==
 			    SEAL_SOPS_LINT_CLEAR_SECRET)
 				nclear++;
+		for (i = 0; i < seal_sops_report_problem_count(r); i++)
+			if (seal_sops_report_problem_code(r, i) ==
+			    SEAL_SOPS_LINT_NO_SOPS) {
+				printf("%s:%u: not sealed, yet holds ENC values "
+				       "(%s): its sops metadata was stripped; "
+				       "restore it from git history\n",
+				    path, seal_sops_report_problem_line(r, i),
+				    seal_sops_report_problem_path(r, i));
+				return;
+			}
 		if (nclear == 0) {
 			printf("%s: not sealed\n", path);
 			return;

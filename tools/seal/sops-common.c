@@ -18,8 +18,7 @@
 
 #include <sodium.h>
 
-#include "keys/discover.h"
-#include "sops/file.h"
+#include "keys/keys.h"
 #include "tools/common/cmd.h"
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
@@ -214,13 +213,15 @@ sops_output_format(const struct sops_opts *o, const char *path)
 #define BIG_INPUT ((size_t)1 << 20)
 
 static int
-load_big(const char *path, struct seal__bigmem *m, size_t *len)
+load_big(const char *path, seal_bigbuf **m, size_t *len)
 {
 	struct stat st;
-	size_t n = 0;
+	unsigned char *p;
+	size_t n = 0, cap;
 	ssize_t r;
 	int fd;
 
+	*m = NULL;
 	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
 	    !S_ISREG(st.st_mode) || (size_t)st.st_size < BIG_INPUT ||
 	    (size_t)st.st_size > INPUT_MAX)
@@ -230,18 +231,21 @@ load_big(const char *path, struct seal__bigmem *m, size_t *len)
 		return 1; /* read_file_secure says why */
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (size_t)st.st_size > INPUT_MAX ||
-	    seal__bigmem_alloc(m, (size_t)st.st_size + 1, true) != 0) {
+	    (*m = seal_bigbuf_new((size_t)st.st_size + 1, 1)) == NULL) {
 		close(fd);
 		return 1;
 	}
-	while (n < m->len) {
-		r = read(fd, m->p + n, m->len - n);
+	p = seal_bigbuf_data(*m);
+	cap = seal_bigbuf_size(*m);
+	while (n < cap) {
+		r = read(fd, p + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			error("cannot read '%s': %s", path, strerror(errno));
 			close(fd);
-			seal__bigmem_free(m, n);
+			seal_bigbuf_free(*m, n);
+			*m = NULL;
 			return sops_compat ? 2 : EXIT_TROUBLE;
 		}
 		if (r == 0)
@@ -250,7 +254,8 @@ load_big(const char *path, struct seal__bigmem *m, size_t *len)
 	}
 	close(fd);
 	if (n != (size_t)st.st_size) { /* it changed under us */
-		seal__bigmem_free(m, n);
+		seal_bigbuf_free(*m, n);
+		*m = NULL;
 		return 1;
 	}
 	*len = n;
@@ -261,7 +266,7 @@ int
 sops_load(seal_ctx *ctx, const struct sops_opts *o, const char *path,
     seal_sops_file **out)
 {
-	struct seal__bigmem big;
+	seal_bigbuf *big = NULL;
 	unsigned char *buf = NULL;
 	size_t len = 0;
 	seal_rc rc;
@@ -272,13 +277,13 @@ sops_load(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	if (ec > 1)
 		return ec;
 	if (ec == 0)
-		buf = big.p;
+		buf = seal_bigbuf_data(big);
 	else if (read_file_secure(path, INPUT_MAX, &buf, &len) != 0)
 		return sops_compat ? 2 : EXIT_TROUBLE;
 	rc = seal_sops_load(ctx, buf, len, sops_input_format(o, path),
 	    strcmp(path, "-") == 0 ? "<stdin>" : path, out);
 	if (ec == 0) {
-		seal__bigmem_free(&big, len); /* wipes */
+		seal_bigbuf_free(big, len); /* wipes */
 	} else {
 		sodium_memzero(buf, len);
 		free_secure(buf);
@@ -317,7 +322,7 @@ may_set_indent(const char *buf, size_t len)
 
 static int
 load_config(seal_ctx *ctx, const struct sops_opts *o,
-    struct seal__sops_config **out, bool *found, bool indent_only)
+    seal_sops_config **out, bool *found, bool indent_only)
 {
 	char cwd[PATH_MAX], *path = NULL, *dir, *buf = NULL, *slash;
 	const char *cfg = o->config ? o->config : getenv("SOPS_CONFIG");
@@ -334,7 +339,7 @@ load_config(seal_ctx *ctx, const struct sops_opts *o,
 		path = cfg[0] == '/' ? strdup(cfg) : NULL;
 		if (path == NULL && asprintf(&path, "%s/%s", cwd, cfg) < 0)
 			path = NULL;
-	} else if (seal__sops_config_find(ctx, cwd, &path) != SEAL_OK) {
+	} else if (seal_sops_config_find(ctx, cwd, &path) != SEAL_OK) {
 		return sops_fail(ctx, SEAL_ENOMEM, false);
 	}
 	if (path == NULL)
@@ -351,7 +356,7 @@ load_config(seal_ctx *ctx, const struct sops_opts *o,
 	dir = strdup(path);
 	if (dir != NULL && (slash = strrchr(dir, '/')) != NULL)
 		*(slash == dir ? slash + 1 : slash) = '\0';
-	rc = seal__sops_config_parse(ctx, buf, len, dir, path, out);
+	rc = seal_sops_config_parse(ctx, buf, len, dir, path, out);
 	free(dir);
 	free(buf);
 	free(path);
@@ -374,19 +379,16 @@ sops_config_load(seal_ctx *ctx, const struct sops_opts *o,
 int
 sops_config_indent(seal_ctx *ctx, const struct sops_opts *o, int fmt)
 {
-	struct seal__sops_config *c = NULL;
+	seal_sops_config *c = NULL;
 	bool found;
-	int v = -1;
+	int v;
 
 	if (o->indent >= 0)
 		return o->indent;
 	if (load_config(ctx, o, &c, &found, true) != 0 || !found)
 		return -1;
-	if (fmt == SEAL_SOPS_YAML)
-		v = c->yaml_indent;
-	else if (fmt == SEAL_SOPS_JSON || fmt == SEAL_SOPS_BINARY)
-		v = c->json_indent;
-	seal__sops_config_free(c);
+	v = seal_sops_config_indent(c, fmt);
+	seal_sops_config_free(c);
 	return v;
 }
 
@@ -394,8 +396,9 @@ int
 sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
     bool kube, bool need_keys, seal_sops_params **out, int *indent)
 {
-	struct seal__sops_config *c = NULL;
-	const struct seal__creation_rule *r = NULL;
+	seal_sops_config *c = NULL;
+	const seal_sops_rule *r = NULL;
+	const char *rule, *rule_arg;
 	seal_sops_params *p = NULL;
 	const char *env = getenv("SOPS_AGE_RECIPIENTS");
 	bool found, cli_keys = o->nage > 0 || (env && *env);
@@ -416,8 +419,8 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		} else {
 			snprintf(abspath, sizeof(abspath), "%s", name);
 		}
-		rc = seal__sops_config_match(ctx, c, abspath, &r);
-		if (rc == SEAL_EREGEX) {
+		rc = seal_sops_config_match(ctx, c, abspath, &r);
+		if (rc != SEAL_OK && rc != SEAL_EREFUSED) {
 			ec = sops_fail(ctx, rc, false);
 			goto out;
 		}
@@ -427,13 +430,9 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 			    : sops_fail(ctx, SEAL_EREFUSED, false);
 			goto out;
 		}
-		if (indent != NULL && *indent < 0) {
-			int f = sops_output_format(o, path);
-			*indent = f == SEAL_SOPS_YAML ? c->yaml_indent
-			    : (f == SEAL_SOPS_JSON || f == SEAL_SOPS_BINARY)
-			    ? c->json_indent
-			    : -1;
-		}
+		if (indent != NULL && *indent < 0)
+			*indent = seal_sops_config_indent(
+			    c, sops_output_format(o, path));
 	}
 	if ((rc = seal_sops_params_new(ctx, &p)) != SEAL_OK)
 		goto fail;
@@ -446,18 +445,19 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		    (rc = seal_sops_params_add_age(ctx, p, env)) != SEAL_OK)
 			goto fail;
 	} else if (r != NULL) {
-		if (r->ngroups > 1) {
+		if (seal_sops_rule_key_groups(r) > 1) {
 			error("%s: the creation rule uses %zu key groups "
 			      "(Shamir); seal supports one",
-			    path, r->ngroups);
+			    path, seal_sops_rule_key_groups(r));
 			ec = EXIT_TROUBLE;
 			goto out;
 		}
-		for (i = 0; i < r->nage; i++)
-			if ((rc = seal_sops_params_add_age(
-			         ctx, p, r->age[i])) != SEAL_OK)
+		for (i = 0; i < seal_sops_rule_age_count(r); i++)
+			if ((rc = seal_sops_params_add_age(ctx, p,
+			         seal_sops_rule_age(r, i))) != SEAL_OK)
 				goto fail;
-		if (r->other_keys && r->nage == 0) {
+		if (seal_sops_rule_other_keys(r) &&
+		    seal_sops_rule_age_count(r) == 0) {
 			error("%s: the creation rule names only non-age keys "
 			      "(pgp, kms...), which seal does not support",
 			    path);
@@ -468,16 +468,15 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	if (o->rule_name != NULL)
 		rc = seal_sops_params_set_rule(
 		    ctx, p, o->rule_name, o->rule_arg);
-	else if (r != NULL && r->rule != SEAL_RULE_NONE)
-		rc = seal_sops_params_set_rule(
-		    ctx, p, seal__rule_name(r->rule), r->rule_arg);
+	else if ((rule = seal_sops_rule_selection(r, &rule_arg)) != NULL)
+		rc = seal_sops_params_set_rule(ctx, p, rule, rule_arg);
 	else if (kube && !sops_compat)
 		rc = seal_sops_params_set_rule(
 		    ctx, p, "encrypted_regex", "^(data|stringData)$");
 	if (rc != SEAL_OK)
 		goto fail;
 	seal_sops_params_set_mac_only_encrypted(
-	    p, o->mac_only || (r != NULL && r->mac_only_encrypted));
+	    p, o->mac_only || seal_sops_rule_mac_only_encrypted(r));
 	if (need_keys && seal_sops_params_age_count(p) == 0) {
 		error("%s: no age recipients: give -r/--age, set "
 		      "SOPS_AGE_RECIPIENTS, or add a .sops.yaml creation rule",
@@ -494,7 +493,7 @@ fail:
 	ec = sops_fail(ctx, rc, false);
 out:
 	seal_sops_params_free(p);
-	seal__sops_config_free(c);
+	seal_sops_config_free(c);
 	return ec;
 }
 
@@ -544,7 +543,8 @@ emit_sealed(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		rc = seal_sops_write(
 		    ctx, f, fmt, indent, stdio_write_fn, stdout);
 		if (rc == SEAL_OK && fflush(stdout) != 0)
-			rc = seal__err(ctx, SEAL_EIO, "cannot write to stdout");
+			rc = seal_ctx_error(
+			    ctx, SEAL_EIO, "cannot write to stdout");
 		return rc == SEAL_OK ? 0 : sops_fail(ctx, rc, false);
 	}
 	if (atomic_open(&af, dest) != 0)
@@ -565,7 +565,7 @@ int
 sops_emit(seal_ctx *ctx, const struct sops_opts *o, const char *path,
     const seal_sops_file *f, bool in_place, const char *extract)
 {
-	struct seal__secbuf sb = SEAL__SECBUF_INIT;
+	seal_secbuf *sb;
 	int fmt = sops_output_format(o, path), indent = o->indent, ec;
 	seal_rc rc;
 
@@ -575,36 +575,26 @@ sops_emit(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 		indent = 0;
 	if (seal_sops_is_encrypted(f) && extract == NULL)
 		return emit_sealed(ctx, o, path, f, in_place, fmt, indent);
+	if ((sb = seal_secbuf_new()) == NULL)
+		return sops_fail(ctx,
+		    seal_ctx_error(ctx, SEAL_ENOMEM, "out of memory"), false);
 	if (extract != NULL)
 		rc = seal_sops_extract(
-		    ctx, f, extract, fmt, indent, seal__secbuf_writer, &sb);
+		    ctx, f, extract, fmt, indent, seal_secbuf_write, sb);
 	else
-		rc = seal_sops_write(
-		    ctx, f, fmt, indent, seal__secbuf_writer, &sb);
+		rc = seal_sops_write(ctx, f, fmt, indent, seal_secbuf_write, sb);
 	if (rc != SEAL_OK) {
-		seal__secbuf_free(&sb);
+		seal_secbuf_free(sb);
 		return sops_fail(ctx, rc, false);
 	}
 	ec = sops_put(
-	    o, path, in_place, sb.buf ? (void *)sb.buf : (void *)"", sb.len);
-	seal__secbuf_free(&sb);
+	    o, path, in_place, seal_secbuf_data(sb), seal_secbuf_len(sb));
+	seal_secbuf_free(sb);
 	return ec;
 }
 
 bool
 sops_is_kube_secret(const seal_sops_file *f)
 {
-	size_t d, n = 0;
-
-	for (d = 0; d < f->t->ndocs; d++) {
-		const struct seal__node *root = f->t->docs[d].root, *k;
-		if (root == NULL)
-			continue;
-		k = seal__map_get(root, "kind");
-		if (k == NULL || k->kind != SEAL_N_SCALAR ||
-		    strcmp(k->text, "Secret") != 0)
-			return false;
-		n++;
-	}
-	return n > 0;
+	return seal_sops_is_k8s_secret(f) != 0;
 }

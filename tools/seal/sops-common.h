@@ -14,7 +14,6 @@
 
 #include <seal.h>
 
-#include "sops/sops.h"
 #include "tools/common/options.h"
 #include "tools/common/util.h"
 

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sops/sops.h"
 #include "tools/common/cmd.h"
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
@@ -118,10 +117,9 @@ filestatus(int nfiles, char **files)
 {
 	char *buf = NULL;
 	size_t len;
-	struct seal__tree *t = NULL;
-	struct seal__lint *l = NULL;
+	seal_sops_report *r = NULL;
 	seal_ctx *ctx = NULL;
-	enum seal__format fmt;
+	int fmt;
 	bool enc = false;
 
 	if (nfiles != 1) {
@@ -130,16 +128,15 @@ filestatus(int nfiles, char **files)
 	}
 	if (read_file(files[0], 64u << 20, &buf, &len) != 0)
 		return 2;
-	fmt = seal__format_from_path(files[0]);
-	if (fmt == SEAL_FMT_BINARY && len && buf[0] == '{')
-		fmt = SEAL_FMT_JSON;
-	if (seal_ctx_new(&ctx) == SEAL_OK && seal__store_parser(fmt) &&
-	    seal__store_parser(fmt)(ctx, buf, len, NULL, &t) == SEAL_OK &&
-	    seal__sops_lint(ctx, t, fmt, files[0], &l) == SEAL_OK)
-		enc = l->sealed && l->ndocs > 0 && l->docs[0].mac_present;
+	fmt = seal_sops_format_from_path(files[0]);
+	if (fmt == SEAL_SOPS_BINARY && len && buf[0] == '{')
+		fmt = SEAL_SOPS_JSON;
+	if (seal_ctx_new(&ctx) == SEAL_OK &&
+	    seal_sops_lint(ctx, buf, len, fmt, files[0], &r) == SEAL_OK)
+		enc = (seal_sops_report_flags(r) & SEAL_SOPS_FILE_SEALED) &&
+		    (seal_sops_report_doc_flags(r, 0) & SEAL_SOPS_DOC_MAC);
 	printf("{\"encrypted\":%s}\n", enc ? "true" : "false");
-	seal__lint_free(l);
-	seal__tree_free(t);
+	seal_sops_report_free(r);
 	seal_ctx_free(ctx);
 	free(buf);
 	return 0;

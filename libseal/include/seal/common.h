@@ -73,6 +73,40 @@ SEAL_API void seal_ctx_free(seal_ctx *ctx);
  */
 SEAL_API const char *seal_ctx_errmsg(const seal_ctx *ctx);
 
+/*
+ * Record an error on ctx as the library does and return rc, so a layer
+ * above libseal (keys/, the tools' helpers) reports through the same
+ * seal_ctx_errmsg(): `return seal_ctx_error(ctx, SEAL_EIO, "cannot read
+ * '%s'", path);`. Control characters in the text become '?'.
+ */
+SEAL_API seal_rc seal_ctx_error(seal_ctx *ctx, seal_rc rc, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * A growable buffer in guarded, locked memory, for staging plaintext
+ * output: pass seal_secbuf_write and the buffer as a seal_write_fn and
+ * its argument. The data is NUL-terminated ("" while empty); freeing
+ * wipes it. seal_secbuf_new returns NULL when out of memory.
+ */
+typedef struct seal_secbuf seal_secbuf;
+SEAL_API seal_secbuf *seal_secbuf_new(void);
+SEAL_API void seal_secbuf_free(seal_secbuf *b);
+SEAL_API int seal_secbuf_write(void *arg, const void *buf, size_t len);
+SEAL_API const unsigned char *seal_secbuf_data(const seal_secbuf *b);
+SEAL_API size_t seal_secbuf_len(const seal_secbuf *b);
+
+/*
+ * Big buffers (MiB) on transparent huge pages, zero-filled, kept out of
+ * core dumps; secret ones also get guard pages and are locked. size is
+ * at least the length asked for. Freeing wipes the first `used` bytes.
+ * seal_bigbuf_new returns NULL on failure.
+ */
+typedef struct seal_bigbuf seal_bigbuf;
+SEAL_API seal_bigbuf *seal_bigbuf_new(size_t len, int secret);
+SEAL_API unsigned char *seal_bigbuf_data(seal_bigbuf *b);
+SEAL_API size_t seal_bigbuf_size(const seal_bigbuf *b);
+SEAL_API void seal_bigbuf_free(seal_bigbuf *b, size_t used);
+
 /* The library's version string ("0.1.0"). */
 SEAL_API const char *seal_version(void);
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * discover.h - age identities from the environment, as sops finds them.
+ * keys.h - age identities from the environment, as sops finds them.
  * Tool-side code: it reads the environment and files, and prints its
  * errors through tools/util.h.
  */
-#ifndef SEAL_KEYS_DISCOVER_H
-#define SEAL_KEYS_DISCOVER_H
+#ifndef SEAL_KEYS_KEYS_H
+#define SEAL_KEYS_KEYS_H
 
 #include <seal.h>
 
