@@ -2,7 +2,7 @@
 /*
  * checks.h - the checks engine.c runs on one file's text: the credential
  * rules (rules.c), the Kubernetes / SOPS / kustomize structure checks
- * (kube.c) and libseal's SOPS lint (sopslint.c). They sit above
+ * (kube.c, on libseal's public SOPS lint). They sit above
  * findings.h and text.h and below the engine (scan.h); none of them
  * includes the engine.
  */
@@ -12,17 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <seal.h>
+
 #include "hooks/findings.h"
 #include "hooks/text.h"
-
-/* .sops.yaml creation rules (kube.c) ----------------------------------- */
-
-struct sops_rules;
-/* Parse a .sops.yaml; dir is its directory relative to the repo ("" for
- * the top). NULL with *err set on a malformed file. */
-struct sops_rules *sops_rules_parse(const char *buf, size_t len,
-    const char *dir, char *err, size_t errlen);
-void sops_rules_free(struct sops_rules *r);
 
 /*
  * Every PCRE2 match of the scanner runs under explicit limits (steps,
@@ -52,13 +45,14 @@ void rules_scratch_free(struct rules_scratch *s);
 int rules_scan(const struct rules *r, struct rules_scratch *s,
     struct scan_text *t, struct scan_results *out);
 
-/* The Kubernetes / SOPS / kustomize structural checks. */
+/*
+ * The Kubernetes / SOPS / kustomize structural checks (kube.c): libseal's
+ * seal_sops_lint() verdict as findings, recipients against sc (the
+ * repository's .sops.yaml, or NULL), and the line reader for what the
+ * real stores cannot parse.
+ */
 bool kube_prefilter(const struct scan_text *t);
-/* libseal's SOPS lint on a file the real stores parse; *handled says
- * whether its verdict replaces kube.c's own SOPS checks (sopslint.c). */
-int sops_lint_scan(struct scan_text *t, struct scan_results *out,
-    bool *handled);
-int kube_scan(const struct sops_rules *sr, struct scan_text *t,
+int kube_scan(const seal_sops_config *sc, struct scan_text *t,
     struct scan_results *out);
 
 #endif

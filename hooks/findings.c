@@ -101,6 +101,24 @@ scan_check_refs(struct scan_results *r,
 	return rc;
 }
 
+void
+scan_results_warn_last(struct scan_results *r)
+{
+	if (r->n > 0)
+		r->v[r->n - 1].warning = true;
+}
+
+size_t
+scan_results_blocking(const struct scan_results *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		if (!r->v[i].warning)
+			n++;
+	return n;
+}
+
 int
 scan_results_add(struct scan_results *r, const char *path, unsigned line,
     const char *rule, const char *what, const char *excerpt,

@@ -27,6 +27,7 @@ struct scan_finding {
 	 * scan_buffer() runs (the repository's allowlists look at it) */
 	const char *sec;
 	size_t seclen;
+	bool warning;		/* reported, but does not refuse the commit */
 };
 
 /* A file a kustomize secretGenerator names (files:/envs:): it must be
@@ -47,6 +48,11 @@ struct scan_results {
 	 * "path: ..." one line; the caller prints it and exits 2 */
 	char err[512];
 };
+
+/* The last finding added becomes a warning: shown, not refusing. */
+void scan_results_warn_last(struct scan_results *r);
+/* Findings that refuse the commit (warnings aside). */
+size_t scan_results_blocking(const struct scan_results *r);
 
 int scan_results_add_ref(struct scan_results *r, const char *from,
     unsigned line, const char *path);

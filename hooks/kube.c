@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * kube.c - structure checks on YAML-shaped files: Kubernetes Secrets with
- * plaintext data/stringData (YAML, multi-document, pretty JSON), kustomize
- * secretGenerator literals, SOPS files that are not whole (plaintext where
- * the file's own rules say encrypted, sops: block or mac missing, malformed
- * ENC[] values), and SOPS files whose recipients differ from what the
- * repository's .sops.yaml requires for their path. It cannot decrypt and
- * does not verify MACs (that needs the key); it reads through yamlish.c so
- * broken YAML is still judged, never waved through.
+ * kube.c - structure checks on YAML-shaped files. The SOPS judgement
+ * (is it sealed, sealed whole, which values the file's own rule or the
+ * Kubernetes default says must be encrypted, whose keys, a Secret's
+ * namespace, mac_only_encrypted) is libseal's seal_sops_lint(), the same
+ * answer `seal status` gives; this file turns its report into findings
+ * and checks the recipients against the repository's .sops.yaml with
+ * libseal's creation-rule lookup. What the line reader (yamlish.c) still
+ * judges: files the real stores cannot parse (Helm or Jinja templates,
+ * broken YAML) as possible plaintext, never waved through; kustomize
+ * secretGenerator literals; the files a secretGenerator names.
  */
 #include "config.h"
 
@@ -17,222 +19,18 @@
 #include <string.h>
 #include <strings.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
+#include <seal.h>
 
 #include "hooks/checks.h"
 #include "hooks/values.h"
 #include "hooks/yamlish.h"
 
-/* .sops.yaml ------------------------------------------------------------- */
-
-struct sops_rule {
-	pcre2_code *path_re;	/* NULL: matches every path */
-	char **recips;		/* normalised pgp fingerprints / age keys */
-	size_t nrecips;
-};
-
-struct sops_rules {
-	char *dir;
-	struct sops_rule *v;
-	size_t n;
-};
-
-void
-sops_rules_free(struct sops_rules *r)
-{
-	size_t i, j;
-
-	if (r == NULL)
-		return;
-	for (i = 0; i < r->n; i++) {
-		pcre2_code_free(r->v[i].path_re);
-		for (j = 0; j < r->v[i].nrecips; j++)
-			free(r->v[i].recips[j]);
-		free(r->v[i].recips);
-	}
-	free(r->v);
-	free(r->dir);
-	free(r);
-}
-
-/* Upper-case pgp fingerprints, drop spaces; age keys are lower-case. */
-static char *
-norm_recip(const char *s, size_t n)
-{
-	char *o = malloc(n + 1);
-	size_t i, k = 0;
-	bool age = n > 4 && strncasecmp(s, "age1", 4) == 0;
-
-	if (o == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		if (isspace((unsigned char)s[i]))
-			continue;
-		o[k++] = (char)(age ? tolower((unsigned char)s[i]) :
-				      toupper((unsigned char)s[i]));
-	}
-	o[k] = '\0';
-	return o;
-}
-
-/* Add the comma-separated recipients in (s, n) to *list. */
-static int
-add_recips(char ***list, size_t *cnt, const char *s, size_t n)
-{
-	while (n > 0) {
-		const char *c = memchr(s, ',', n);
-		size_t l = c ? (size_t)(c - s) : n;
-		while (l && isspace((unsigned char)*s)) {
-			s++;
-			l--;
-			n--;
-		}
-		if (l && *s == '&') { /* an anchor: "&prod age1..." */
-			while (l && !isspace((unsigned char)*s)) {
-				s++;
-				l--;
-				n--;
-			}
-			continue;
-		}
-		if (l > 0 && *s != '*') {
-			char **nl = realloc(*list, (*cnt + 1) * sizeof(char *));
-			if (nl == NULL)
-				return -1;
-			*list = nl;
-			if ((nl[*cnt] = norm_recip(s, l)) == NULL)
-				return -1;
-			if (nl[*cnt][0])
-				(*cnt)++;
-			else
-				free(nl[*cnt]);
-		}
-		if (c == NULL)
-			break;
-		n -= l + 1;
-		s = c + 1;
-	}
-	return 0;
-}
-
-static bool
-recip_key(const struct yl_ent *e)
-{
-	return yl_key_is(e, "pgp") || yl_key_is(e, "age") ||
-	    yl_key_is(e, "fp") || yl_key_is(e, "recipient");
-}
-
-struct sops_rules *
-sops_rules_parse(const char *buf, size_t len, const char *dir, char *err,
-    size_t errlen)
-{
-	struct yl_doc y;
-	struct sops_rules *r = calloc(1, sizeof(*r));
-	struct sops_rule *cur = NULL;
-	size_t i;
-
-	if (r == NULL || (r->dir = strdup(dir ? dir : "")) == NULL ||
-	    yl_parse(buf, len, &y) < 0) {
-		snprintf(err, errlen, "out of memory");
-		free(r ? r->dir : NULL);
-		free(r);
-		return NULL;
-	}
-	for (i = 0; i < y.n; i++) {
-		const struct yl_ent *e = &y.v[i];
-		const struct yl_ent *top = yl_root(&y, e);
-		if (!yl_key_is(top, "creation_rules") || e == top)
-			continue;
-		/* a new "- " item directly under creation_rules */
-		if (e->seq && e->parent >= 0 && &y.v[e->parent] == top) {
-			struct sops_rule *nv = realloc(r->v,
-			    (r->n + 1) * sizeof(*nv));
-			if (nv == NULL)
-				goto oom;
-			r->v = nv;
-			cur = &r->v[r->n++];
-			memset(cur, 0, sizeof(*cur));
-		}
-		if (cur == NULL)
-			continue;
-		if (yl_key_is(e, "path_regex") && e->vallen) {
-			int ec;
-			PCRE2_SIZE eo;
-			char *pat = strndup(e->val, e->vallen);
-			if (pat == NULL)
-				goto oom;
-			/* a repeated key replaces the earlier one, as in YAML
-			 * readers that keep the last value */
-			pcre2_code_free(cur->path_re);
-			cur->path_re = pcre2_compile((PCRE2_SPTR)pat,
-			    PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
-			free(pat);
-			if (cur->path_re == NULL) {
-				snprintf(err, errlen,
-				    "line %u: path_regex does not compile",
-				    e->line);
-				goto bad;
-			}
-		} else if (e->vallen && (recip_key(e) ||
-		    (e->key == NULL && e->parent >= 0 &&
-			recip_key(&y.v[e->parent])))) {
-			if (add_recips(&cur->recips, &cur->nrecips, e->val,
-				e->vallen) < 0)
-				goto oom;
-		}
-	}
-	yl_free(&y);
-	return r;
-oom:
-	snprintf(err, errlen, "out of memory");
-bad:
-	yl_free(&y);
-	sops_rules_free(r);
-	return NULL;
-}
-
-/* The creation rule for path in *hit (NULL: none). 0, or -1 when a
- * path_regex could not decide (out->err says so) or out of memory. */
-static int
-sops_rule_for(const struct sops_rules *r, const char *path,
-    struct scan_results *out, const struct sops_rule **hit)
-{
-	size_t i, dl = strlen(r->dir);
-	pcre2_match_data *md;
-	const char *full = path;
-	int rc = 0;
-
-	*hit = NULL;
-	if (dl && (strncmp(path, r->dir, dl) != 0 || path[dl] != '/'))
-		return 0;
-	if (dl)
-		path += dl + 1;
-	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
-		return -1;
-	for (i = 0; i < r->n && *hit == NULL; i++) {
-		int m = r->v[i].path_re == NULL ? 1
-		    : scan_re_match(r->v[i].path_re, path, strlen(path), 0, md);
-		if (m >= 0) {
-			*hit = &r->v[i];
-		} else if (m != PCRE2_ERROR_NOMATCH) {
-			rc = scan_re_failed(out, full,
-			    ".sops.yaml path_regex", m);
-			break;
-		}
-	}
-	pcre2_match_data_free(md);
-	return rc;
-}
-
-/* checks ------------------------------------------------------------------ */
-
 struct kctx {
-	bool lint_done;	/* sopslint.c judged the SOPS structure */
 	struct scan_text *t;
 	struct scan_results *out;
 	struct yl_doc *y;
-	const struct sops_rules *sr;
+	const seal_sops_config *sc;
+	seal_ctx *ctx;
 };
 
 static bool
@@ -281,34 +79,6 @@ is_plaintext(const char *v, size_t n)
 	return false;
 }
 
-/* ENC[AES256_GCM,data:B64,iv:B64,tag:B64,type:T] */
-static bool
-enc_well_formed(const char *v, size_t n)
-{
-	static const char *const parts[] = { "ENC[AES256_GCM,data:", ",iv:",
-		",tag:", ",type:" };
-	size_t i, o = 0;
-
-	for (i = 0; i < 4; i++) {
-		size_t pl = strlen(parts[i]), b = 0;
-		if (n - o < pl || memcmp(v + o, parts[i], pl) != 0)
-			return false;
-		o += pl;
-		if (i == 3)
-			break;
-		while (o < n && (isalnum((unsigned char)v[o]) || v[o] == '+' ||
-				    v[o] == '/' || v[o] == '=')) {
-			o++;
-			b++;
-		}
-		if (i > 0 && b == 0)
-			return false; /* iv and tag are never empty */
-	}
-	while (o < n && islower((unsigned char)v[o]))
-		o++;
-	return o + 1 == n && v[o] == ']';
-}
-
 static int
 report(struct kctx *k, const struct yl_ent *e, const char *rule,
     const char *what, bool with_value)
@@ -339,108 +109,6 @@ report(struct kctx *k, const struct yl_ent *e, const char *rule,
 		    what, ex, (const unsigned char *)(with_value ? e->val : path),
 		    with_value ? e->vallen : pl, sealable);
 	}
-}
-
-struct sops_meta {
-	const struct yl_ent *sops, *mac;
-	const char *encre, *unencre, *encsuf, *unencsuf;
-	size_t encre_n, unencre_n, encsuf_n, unencsuf_n;
-	char **recips;
-	size_t nrecips;
-};
-
-static bool
-suffix_is(const struct yl_ent *e, const char *s, size_t n)
-{
-	return e->key && n && e->keylen >= n &&
-	    memcmp(e->key + e->keylen - n, s, n) == 0;
-}
-
-/* Does the file's own rule regex match a key on e's path? 1 yes, 0 no,
- * -1 it could not decide (out->err set): never read as "no". An invalid
- * regex is a "yes" for encrypted_regex (expect encryption). */
-static int
-regex_hits(const char *re, size_t ren, const struct yl_doc *y,
-    const struct yl_ent *e, struct scan_results *out, const char *path)
-{
-	pcre2_code *c;
-	pcre2_match_data *md;
-	int ec, hit = 0;
-	PCRE2_SIZE eo;
-
-	c = pcre2_compile((PCRE2_SPTR)re, ren,
-	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY, &ec,
-	    &eo, NULL);
-	if (c == NULL)
-		return 1; /* unknown rule: expect encryption */
-	md = pcre2_match_data_create(1, NULL);
-	if (md == NULL)
-		hit = -1;
-	for (; e && md && hit == 0;
-	     e = e->parent >= 0 ? &y->v[e->parent] : NULL) {
-		int m;
-		if (e->key == NULL)
-			continue;
-		m = scan_re_match(c, e->key, e->keylen, 0, md);
-		if (m >= 0)
-			hit = 1;
-		else if (m != PCRE2_ERROR_NOMATCH)
-			hit = scan_re_failed(out, path,
-			    "the file's own selection regex", m);
-	}
-	pcre2_match_data_free(md);
-	pcre2_code_free(c);
-	return hit;
-}
-
-/* Would sops have encrypted this value, by the file's own metadata?
- * 1 yes, 0 no, -1 cannot tell (out->err set). */
-static int
-should_encrypt(const struct sops_meta *m, const struct yl_doc *y,
-    const struct yl_ent *e, struct scan_results *out, const char *path)
-{
-	const struct yl_ent *a;
-	int h;
-
-	if (m->encre)
-		return regex_hits(m->encre, m->encre_n, y, e, out, path);
-	if (m->unencre) {
-		h = regex_hits(m->unencre, m->unencre_n, y, e, out, path);
-		return h < 0 ? -1 : !h;
-	}
-	for (a = e; a; a = a->parent >= 0 ? &y->v[a->parent] : NULL) {
-		if (m->encsuf && suffix_is(a, m->encsuf, m->encsuf_n))
-			return true;
-		if (!m->encsuf && suffix_is(a, m->unencsuf, m->unencsuf_n))
-			return false;
-	}
-	return m->encsuf == NULL;
-}
-
-static int
-recip_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool
-same_recips(char **a, size_t na, char **b, size_t nb)
-{
-	size_t i, j;
-
-	for (i = 0; i < na; i++) {
-		for (j = 0; j < nb && strcmp(a[i], b[j]) != 0; j++)
-			;
-		if (j == nb)
-			return false;
-	}
-	for (j = 0; j < nb; j++) {
-		for (i = 0; i < na && strcmp(a[i], b[j]) != 0; i++)
-			;
-		if (i == na)
-			return false;
-	}
-	return true;
 }
 
 /* "[key=]path" relative to the kustomization's directory. */
@@ -485,125 +153,363 @@ add_ref(struct kctx *k, const struct yl_ent *e)
 	}
 }
 
+/* ---- the lint's verdict --------------------------------------------------- */
+
+static const char *
+rule_of(int code)
+{
+	switch (code) {
+	case SEAL_SOPS_LINT_NO_SOPS:
+		return "sops-metadata-missing";
+	case SEAL_SOPS_LINT_NO_MAC:
+	case SEAL_SOPS_LINT_MAC_NOT_ENC:
+		return "sops-mac-missing";
+	case SEAL_SOPS_LINT_NO_KEYS:
+		return "sops-no-recipients";
+	case SEAL_SOPS_LINT_BAD_ENC:
+		return "sops-enc-malformed";
+	case SEAL_SOPS_LINT_PLAINTEXT:
+		return "sops-plaintext";
+	case SEAL_SOPS_LINT_CLEAR_SECRET:
+		return "k8s-secret";
+	}
+	return "sops-bad-metadata";
+}
+
+static const char *
+what_of(int code)
+{
+	switch (code) {
+	case SEAL_SOPS_LINT_NO_SOPS:
+		return "document without sops metadata in a sealed file";
+	case SEAL_SOPS_LINT_BAD_META:
+		return "malformed sops: block; restore the file or re-seal it";
+	case SEAL_SOPS_LINT_NO_LASTMODIFIED:
+		return "sops: block without a valid lastmodified";
+	case SEAL_SOPS_LINT_NO_MAC:
+	case SEAL_SOPS_LINT_MAC_NOT_ENC:
+		return "sops: block without a mac: integrity cannot be checked; "
+		       "restore the file or re-seal its plaintext";
+	case SEAL_SOPS_LINT_NO_KEYS:
+		return "sops: block with no recipient: no one can decrypt it";
+	case SEAL_SOPS_LINT_BAD_ENC:
+		return "malformed ENC[] value";
+	case SEAL_SOPS_LINT_PLAINTEXT:
+		return "value in the clear in a sealed file";
+	case SEAL_SOPS_LINT_CLEAR_SECRET:
+		return "Kubernetes Secret value in the clear";
+	}
+	return "sops problem";
+}
+
+/*
+ * The line reader's entry for a value the lint names (key path and
+ * line), so the finding's excerpt and fingerprint are the value's, as
+ * for any other secret. NULL when the reader saw it differently.
+ */
+static const struct yl_ent *
+entry_for(const struct kctx *k, const char *path, unsigned line)
+{
+	const struct yl_ent *best = NULL;
+	char p[160];
+	size_t i;
+
+	for (i = 0; path != NULL && i < k->y->n; i++) {
+		const struct yl_ent *e = &k->y->v[i];
+		if (e->vallen == 0 || e->line < line ||
+		    (best != NULL && e->line >= best->line))
+			continue;
+		yl_path(k->y, e, p, sizeof(p));
+		if (strcmp(p, path) == 0)
+			best = e;
+	}
+	return best;
+}
+
+/* A finding about structure: the excerpt is the key path, hashed too. */
 static int
-check_doc(struct kctx *k, size_t from, size_t to)
+report_path(struct kctx *k, unsigned line, const char *rule,
+    const char *what, const char *path, bool sealable)
+{
+	char ex[SCAN_EXCERPT_MAX + 1];
+	const char *key = path ? path : "sops";
+
+	snprintf(ex, sizeof(ex), "%s", key);
+	return scan_results_add(k->out, k->t->path, line, rule, what, ex,
+	    (const unsigned char *)key, strlen(key), sealable);
+}
+
+/* Same strings both ways (case aside)? */
+typedef const char *(*nth_fn)(const void *o, size_t d, size_t i);
+
+static bool
+same_set(const void *a, size_t da, size_t na, nth_fn fa, const void *b,
+    size_t nb, nth_fn fb)
+{
+	size_t i, j;
+
+	for (i = 0; i < na; i++) {
+		for (j = 0; j < nb && strcasecmp(fa(a, da, i), fb(b, 0, j)); j++)
+			;
+		if (j == nb)
+			return false;
+	}
+	for (j = 0; j < nb; j++) {
+		for (i = 0; i < na && strcasecmp(fa(a, da, i), fb(b, 0, j)); i++)
+			;
+		if (i == na)
+			return false;
+	}
+	return true;
+}
+
+static const char *
+rep_age(const void *o, size_t d, size_t i)
+{
+	return seal_sops_report_recipient(o, d, i);
+}
+
+static const char *
+rep_pgp(const void *o, size_t d, size_t i)
+{
+	return seal_sops_report_pgp(o, d, i);
+}
+
+static const char *
+rule_age(const void *o, size_t d, size_t i)
+{
+	(void)d;
+	return seal_sops_rule_age(o, i);
+}
+
+static const char *
+rule_pgp(const void *o, size_t d, size_t i)
+{
+	(void)d;
+	return seal_sops_rule_pgp(o, i);
+}
+
+/* The document's age and pgp keys are the rule's, no more, no less? */
+static bool
+same_recipients(const seal_sops_report *r, size_t d, const seal_sops_rule *ru)
+{
+	return same_set(r, d, seal_sops_report_recipient_count(r, d), rep_age,
+		   ru, seal_sops_rule_age_count(ru), rule_age) &&
+	    same_set(r, d, seal_sops_report_pgp_count(r, d), rep_pgp, ru,
+		seal_sops_rule_pgp_count(ru), rule_pgp);
+}
+
+/* The line of the first top-level sops: key, as the reader saw it. */
+static unsigned
+sops_line(const struct kctx *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->y->n; i++)
+		if (k->y->v[i].parent < 0 && yl_key_is(&k->y->v[i], "sops"))
+			return k->y->v[i].line;
+	return 0;
+}
+
+/* libseal could not give a verdict (a regex that could not decide, out
+ * of memory): the scan of this file fails with its reason, never "fine". */
+static int
+ctx_failed(struct kctx *k)
+{
+	if (k->out->err[0] == '\0')
+		snprintf(k->out->err, sizeof(k->out->err), "%s: %s",
+		    k->t->path, seal_ctx_errmsg(k->ctx));
+	return -1;
+}
+
+static int
+recipients_check(struct kctx *k, const seal_sops_report *r)
+{
+	const seal_sops_rule *ru = NULL;
+	size_t d;
+	seal_rc rc;
+
+	if (k->sc == NULL)
+		return 0;
+	rc = seal_sops_config_match(k->ctx, k->sc, k->t->path, &ru);
+	if (rc == SEAL_EREFUSED)
+		return 0; /* no rule for this path */
+	if (rc != SEAL_OK)
+		return ctx_failed(k); /* cannot tell: never "fine" */
+	if (seal_sops_rule_age_count(ru) == 0 &&
+	    seal_sops_rule_pgp_count(ru) == 0)
+		return 0; /* no keys to compare with (kms...) */
+	for (d = 0; d < seal_sops_report_doc_count(r); d++) {
+		if (!(seal_sops_report_doc_flags(r, d) & SEAL_SOPS_DOC_SEALED))
+			continue;
+		if (!same_recipients(r, d, ru))
+			return report_path(k, sops_line(k),
+			    "sops-wrong-recipients",
+			    "sealed for other recipients than .sops.yaml "
+			    "requires for this path; run seal updatekeys",
+			    "sops", false);
+	}
+	return 0;
+}
+
+/* Policy on sealed Secrets (what decryptors rely on), issue 8. */
+static int
+secret_policy(struct kctx *k, const seal_sops_report *r)
+{
+	size_t d;
+	int rc = 0;
+
+	for (d = 0; d < seal_sops_report_doc_count(r) && rc == 0; d++) {
+		unsigned f = seal_sops_report_doc_flags(r, d);
+		unsigned line = seal_sops_report_doc_line(r, d);
+		if (!(f & SEAL_SOPS_DOC_SEALED) || !(f & SEAL_SOPS_DOC_SECRET))
+			continue;
+		/* a warning: sops and Flux accept it, and a Secret applied
+		 * with kubectl -n or a kustomization namespace is fine */
+		if (!(f & SEAL_SOPS_DOC_NAMESPACE) &&
+		    (rc = report_path(k, line, "sops-secret-no-namespace",
+			    "sealed Secret without metadata.namespace: it "
+			    "lands in whatever namespace it is applied to; "
+			    "add one: seal set FILE "
+			    "'[\"metadata\"][\"namespace\"]' '\"NAME\"'",
+			    "metadata.namespace", false)) == 0)
+			scan_results_warn_last(k->out);
+		if (rc == 0 && (f & SEAL_SOPS_DOC_MAC_ONLY))
+			rc = report_path(k, line, "sops-mac-only-encrypted",
+			    "sealed Secret with mac_only_encrypted: its "
+			    "metadata (namespace, name) is outside the MAC; "
+			    "drop mac_only_encrypted from .sops.yaml, then: "
+			    "seal decrypt -i FILE && seal encrypt -i FILE",
+			    "sops.mac_only_encrypted", false);
+	}
+	return rc;
+}
+
+/* The report of a file the real stores parsed, as findings. */
+static int
+lint_findings(struct kctx *k, const seal_sops_report *r)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < seal_sops_report_problem_count(r) && rc == 0; i++) {
+		int code = seal_sops_report_problem_code(r, i);
+		unsigned line = seal_sops_report_problem_line(r, i);
+		const char *path = seal_sops_report_problem_path(r, i);
+		const struct yl_ent *e;
+
+		if (code == SEAL_SOPS_LINT_CLEAR_SECRET &&
+		    (e = entry_for(k, path, line)) != NULL) {
+			rc = report(k, e, rule_of(code), what_of(code), true);
+			continue;
+		}
+		/* the lint hands out no values: the excerpt is the key path
+		 * and the fingerprint hashes it */
+		rc = report_path(k, line, rule_of(code), what_of(code), path,
+		    code == SEAL_SOPS_LINT_PLAINTEXT ||
+			code == SEAL_SOPS_LINT_CLEAR_SECRET);
+	}
+	if (rc == 0 && (seal_sops_report_flags(r) & SEAL_SOPS_FILE_SEALED))
+		rc = recipients_check(k, r);
+	if (rc == 0)
+		rc = secret_policy(k, r);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Run the lint on t. YAML, JSON and dotenv by their names; any other
+ * name is tried as YAML (a Secret in "secret.yaml.tpl" is still one).
+ * *r is NULL when the lint does not apply (an unknown format).
+ */
+static int
+lint(struct kctx *k, seal_sops_report **r)
+{
+	int fmt = seal_sops_format_from_path(k->t->path);
+
+	*r = NULL;
+	if (fmt != SEAL_SOPS_YAML && fmt != SEAL_SOPS_JSON &&
+	    fmt != SEAL_SOPS_DOTENV)
+		fmt = SEAL_SOPS_YAML;
+	if (seal_sops_lint(k->ctx, k->t->buf, k->t->len, fmt, k->t->path, r) !=
+	    SEAL_OK)
+		return ctx_failed(k); /* out of memory, or no decision */
+	return 0;
+}
+
+/* ---- the line reader: what the real stores cannot parse ----------------- */
+
+/*
+ * A document the stores could not parse, judged as possible plaintext:
+ * if it carries SOPS traces nothing can tell what is sealed, so it is a
+ * finding; a Secret's data values that are not ENC (and not templates)
+ * are findings too.
+ */
+static int
+unparsed_doc(struct kctx *k, size_t from, size_t to)
 {
 	struct yl_doc *y = k->y;
-	struct sops_meta m = { .unencsuf = "_unencrypted", .unencsuf_n = 12 };
-	const struct yl_ent *kind = NULL, *first_enc = NULL;
-	bool secret, sopsy;
+	const struct yl_ent *kind = NULL, *trace = NULL;
+	bool secret;
 	size_t i;
-	int rc = 0, se;
+	int rc = 0;
 
 	for (i = from; i < to; i++) {
 		const struct yl_ent *e = &y->v[i];
-		const struct yl_ent *top = yl_root(y, e);
 		if (e->parent < 0 && yl_key_is(e, "kind"))
 			kind = e;
-		if (e->parent < 0 && yl_key_is(e, "sops"))
-			m.sops = e;
-		if (yl_key_is(top, "sops") && e != top) {
-			const struct yl_ent *p = &y->v[e->parent];
-			if (p == top && yl_key_is(e, "mac"))
-				m.mac = e;
-#define META(name, f, fn)                                    \
-	if (p == top && yl_key_is(e, name) && e->vallen) { \
-		m.f = e->val;                                \
-		m.fn = e->vallen;                            \
-	}
-			META("encrypted_regex", encre, encre_n)
-			META("unencrypted_regex", unencre, unencre_n)
-			META("encrypted_suffix", encsuf, encsuf_n)
-			META("unencrypted_suffix", unencsuf, unencsuf_n)
-#undef META
-			if ((yl_key_is(e, "fp") && yl_under(y, e, "pgp")) ||
-			    (yl_key_is(e, "recipient") && yl_under(y, e, "age")))
-				if (add_recips(&m.recips, &m.nrecips, e->val,
-					e->vallen) < 0)
-					rc = -1;
-		} else if (first_enc == NULL && is_enc(e))
-			first_enc = e;
+		if (trace == NULL && ((e->parent < 0 && yl_key_is(e, "sops")) ||
+					 is_enc(e)))
+			trace = e;
 	}
 	secret = kind && kind->vallen == 6 &&
 	    strncasecmp(kind->val, "Secret", 6) == 0;
-	sopsy = m.sops != NULL || first_enc != NULL;
+	if (trace != NULL)
+		rc = report(k, trace, "sops-unparsable",
+		    "sealed file that does not parse: nothing can tell which "
+		    "values are sealed; fix it ('seal status' says where) or "
+		    "restore it from git history",
+		    false);
+	for (i = from; i < to && rc == 0; i++) {
+		const struct yl_ent *e = &y->v[i];
+		const struct yl_ent *top = yl_root(y, e);
+		if (!secret || e == top || is_empty_value(e) || is_enc(e) ||
+		    !(yl_key_is(top, "data") || yl_key_is(top, "stringData")) ||
+		    !is_plaintext(e->val, e->vallen))
+			continue;
+		rc = report(k, e, "k8s-secret",
+		    "Kubernetes Secret value in the clear", true);
+	}
+	return rc < 0 ? -1 : 0;
+}
 
-	if (k->lint_done)
-		sopsy = false; /* the real parser and lint spoke */
-	if (sopsy && m.sops == NULL)
-		rc |= report(k, first_enc, "sops-metadata-missing",
-		    "ENC[] values without a sops: block: no one can decrypt "
-		    "or verify it; restore the file from git history or "
-		    "re-seal its plaintext", false);
-	else if (sopsy && (m.mac == NULL || !is_enc(m.mac)))
-		rc |= report(k, m.sops, "sops-mac-missing",
-		    "sops: block without a mac: integrity cannot be checked; "
-		    "restore the file or re-seal its plaintext", false);
+/* kustomize: secretGenerator literals, and the files it names. */
+static int
+kustomize_doc(struct kctx *k, size_t from, size_t to)
+{
+	struct yl_doc *y = k->y;
+	size_t i;
+	int rc = 0;
 
 	for (i = from; i < to && rc == 0; i++) {
 		const struct yl_ent *e = &y->v[i];
 		const struct yl_ent *top = yl_root(y, e);
-		if (yl_key_is(top, "sops") || is_empty_value(e))
+		const char *eq;
+		if (!yl_key_is(top, "secretGenerator") || e->key != NULL ||
+		    e->parent < 0 || e->vallen == 0)
 			continue;
-		if (is_enc(e)) {
-			if (!k->lint_done && !enc_well_formed(e->val, e->vallen))
-				rc |= report(k, e, "sops-enc-malformed",
-				    "malformed ENC[] value", false);
-			continue;
-		}
-		if (m.sops != NULL && k->lint_done)
-			continue;
-		if (m.sops != NULL &&
-		    (se = should_encrypt(&m, y, e, k->out, k->t->path)) != 0) {
-			if (se < 0) {
-				rc = -1;
-				break;
-			}
-			rc |= report(k, e, "sops-plaintext",
-			    "value in the clear in a sealed file", true);
-			continue;
-		}
-		if (secret && m.sops == NULL && e != top &&
-		    (yl_key_is(top, "data") || yl_key_is(top, "stringData")) &&
-		    is_plaintext(e->val, e->vallen))
-			rc |= report(k, e, "k8s-secret",
-			    "Kubernetes Secret value in the clear", true);
-		if (yl_key_is(top, "secretGenerator") && e->key == NULL &&
-		    e->parent >= 0 && yl_key_is(&y->v[e->parent], "literals")) {
-			const char *eq = memchr(e->val, '=', e->vallen);
+		if (yl_key_is(&y->v[e->parent], "literals")) {
+			eq = memchr(e->val, '=', e->vallen);
 			if (eq && (size_t)(eq - e->val) + 1 < e->vallen &&
 			    is_plaintext(eq + 1,
 				e->vallen - (size_t)(eq + 1 - e->val)))
-				rc |= report(k, e, "kustomize-literal",
+				rc = report(k, e, "kustomize-literal",
 				    "secretGenerator literal in the clear",
 				    true);
+		} else if (yl_key_is(&y->v[e->parent], "files") ||
+		    yl_key_is(&y->v[e->parent], "envs")) {
+			rc = add_ref(k, e);
 		}
 	}
-
-	for (i = from; i < to && rc == 0; i++) {
-		const struct yl_ent *e = &y->v[i];
-		if (e->key == NULL && e->vallen && e->parent >= 0 &&
-		    yl_key_is(yl_root(y, e), "secretGenerator") &&
-		    (yl_key_is(&y->v[e->parent], "files") ||
-			yl_key_is(&y->v[e->parent], "envs")))
-			rc = add_ref(k, e);
-	}
-
-	if (rc == 0 && m.sops && k->sr) {
-		const struct sops_rule *r = NULL;
-		if (sops_rule_for(k->sr, k->t->path, k->out, &r) < 0)
-			rc = -1;
-		else if (r && r->nrecips && !same_recips(r->recips, r->nrecips,
-		    m.recips, m.nrecips))
-			rc |= report(k, m.sops, "sops-wrong-recipients",
-			    "sealed for other recipients than .sops.yaml "
-			    "requires for this path; run seal updatekeys",
-			    false);
-	}
-	for (i = 0; i < m.nrecips; i++)
-		free(m.recips[i]);
-	free(m.recips);
-	(void)recip_cmp;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -614,29 +520,44 @@ kube_prefilter(const struct scan_text *t)
 }
 
 int
-kube_scan(const struct sops_rules *sr, struct scan_text *t,
+kube_scan(const seal_sops_config *sc, struct scan_text *t,
     struct scan_results *out)
 {
 	struct yl_doc y;
-	struct kctx k = { .t = t, .out = out, .y = &y, .sr = sr };
+	struct kctx k = { .t = t, .out = out, .y = &y, .sc = sc };
+	seal_sops_report *r = NULL;
 	size_t i, start = 0;
+	bool parsed;
 	int rc = 0;
 
-	if (sops_lint_scan(t, out, &k.lint_done) < 0)
+	if (seal_ctx_new(&k.ctx) != SEAL_OK)
 		return -1;
+	if (lint(&k, &r) < 0) {
+		seal_ctx_free(k.ctx);
+		return -1;
+	}
+	parsed = seal_sops_report_flags(r) & SEAL_SOPS_FILE_PARSED;
 	if (yl_parse(t->buf, t->len, &y) < 0) {
 		yl_free(&y);
+		seal_sops_report_free(r);
+		seal_ctx_free(k.ctx);
 		/* too big to judge: refuse rather than pass */
 		return scan_results_add(out, t->path, 0, "unreadable",
 		    "structure too large to check", "", NULL, 0, false);
 	}
+	if (parsed)
+		rc = lint_findings(&k, r);
 	for (i = 0; i <= y.n && rc == 0; i++) {
 		if (i == y.n || (i > start && y.v[i].doc != y.v[start].doc)) {
-			if (i > start)
-				rc = check_doc(&k, start, i);
+			if (i > start && !parsed)
+				rc = unparsed_doc(&k, start, i);
+			if (i > start && rc == 0)
+				rc = kustomize_doc(&k, start, i);
 			start = i;
 		}
 	}
 	yl_free(&y);
+	seal_sops_report_free(r);
+	seal_ctx_free(k.ctx);
 	return rc;
 }

@@ -98,12 +98,12 @@ text_out(FILE *f, const struct scan_results *r)
 		if (strcmp(v->rule, "too-large") == 0 ||
 		    strcmp(v->rule, "unreadable") == 0)
 			refusals++;
-		else
+		else if (!v->warning)
 			secrets++;
 		put_plain(f, v->path);
 		if (v->line)
 			fprintf(f, ":%u", v->line);
-		fprintf(f, ": %s: ", v->rule);
+		fprintf(f, ": %s%s: ", v->warning ? "warning: " : "", v->rule);
 		put_plain(f, v->excerpt[0] ? v->excerpt : v->what);
 		if (v->excerpt[0])
 			fprintf(f, " (%s)", v->what);
@@ -157,6 +157,8 @@ json_out(FILE *f, const struct scan_results *r)
 		put_json(f, v->path);
 		fprintf(f, ",\"line\":%u,\"rule\":", v->line);
 		put_json(f, v->rule);
+		fprintf(f, ",\"severity\":\"%s\"",
+		    v->warning ? "warning" : "error");
 		fprintf(f, ",\"description\":");
 		put_json(f, v->what);
 		fprintf(f, ",\"excerpt\":");
@@ -199,7 +201,8 @@ sarif_out(FILE *f, const struct scan_results *r)
 		const struct scan_finding *v = &r->v[i];
 		fprintf(f, "%s\n{\"ruleId\":", i ? "," : "");
 		put_json(f, v->rule);
-		fprintf(f, ",\"level\":\"error\",\"message\":{\"text\":");
+		fprintf(f, ",\"level\":\"%s\",\"message\":{\"text\":",
+		    v->warning ? "warning" : "error");
 		{
 			char msg[256];
 			snprintf(msg, sizeof(msg), "%s: %s", v->what,

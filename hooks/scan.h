@@ -6,7 +6,7 @@
  * PCRE2 confirmation), kube.c checks Kubernetes and SOPS structure,
  * engine.c runs both on one buffer, pool.c feeds buffers from git.
  * Headers go one way: scan.h (the engine, config) -> checks.h (rules.c,
- * kube.c, sopslint.c) -> findings.h, text.h (what they share).
+ * kube.c) -> findings.h, text.h (what they share).
  *
  * Invariants: a finding never holds a secret in the clear (excerpt is
  * redacted when made; the fingerprint is a hash); the engine is read-only
@@ -62,7 +62,7 @@ struct scan_worker;
 
 struct scan_opts {
 	size_t max_size;	/* 0: SCAN_MAX_SIZE_DEFAULT */
-	const struct sops_rules *sops; /* the repo's creation rules, or NULL */
+	const seal_sops_config *sops; /* the repo's .sops.yaml, or NULL */
 	const struct scan_config *config; /* .seal-scan.toml, or NULL */
 	const char *cache_dir;	/* e.g. ~/.cache; NULL: compile every time */
 };

@@ -7,7 +7,7 @@ hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/yamlish.h hooks/yamlish.c hooks/kube.c hooks/config.c \
 	hooks/repo.h hooks/source.h hooks/repo.c hooks/pool.c hooks/worktree.c \
 	hooks/install.c hooks/report.h hooks/git/libgit2.c \
-	hooks/report.c hooks/sopslint.c hooks/git/git.h hooks/git/index.c \
+	hooks/report.c hooks/git/git.h hooks/git/index.c \
 	hooks/git/objects.c hooks/git/pack.c hooks/git/diff.c \
 	hooks/wtread.h hooks/wtread.c hooks/values.h hooks/values.c hooks/walk.c \
 	hooks/userrules.c

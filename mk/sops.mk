@@ -11,6 +11,7 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/sops/flat.c \
 	libseal/sops/lint.c \
 	libseal/sops/report.c \
+	libseal/sops/config-api.c \
 	libseal/sops/config.c \
 	libseal/stores/out.h \
 	libseal/stores/json.c \
@@ -25,7 +26,7 @@ libseal_libseal_core_la_SOURCES += \
 libseal_libseal_core_la_CFLAGS += $(PCRE2_CFLAGS)
 
 seal_SOURCES += \
-	keys/discover.h \
+	keys/keys.h \
 	keys/discover.c \
 	keys/registry.h \
 	keys/registry.c \

@@ -81,6 +81,40 @@ read_age(struct seal__creation_rule *r, const struct seal__node *n)
 	return 0;
 }
 
+/* pgp: "FP,FP" or [FP, FP]; kept to compare with a file's (the hook) */
+static int
+read_pgp(struct seal__creation_rule *r, const struct seal__node *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return 0;
+	if (n->kind == SEAL_N_SCALAR) {
+		const char *s = scalar(n), *c;
+		if (s == NULL)
+			return 0;
+		while ((c = strchr(s, ',')) != NULL) {
+			if (seal__pgp_add(&r->pgp, &r->npgp, s,
+				(size_t)(c - s)) != 0)
+				return -1;
+			s = c + 1;
+		}
+		return seal__pgp_add(&r->pgp, &r->npgp, s, strlen(s)) ? -1 : 0;
+	}
+	if (n->kind != SEAL_N_SEQ)
+		return -2;
+	for (i = 0; i < n->nitems; i++) {
+		const struct seal__node *e = n->items[i].val;
+		if (e == NULL || e->kind == SEAL_N_COMMENT)
+			continue;
+		if (scalar(e) == NULL)
+			return -2;
+		if (read_pgp(r, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static const char *const other_keys[] = {"pgp", "kms", "gcp_kms",
     "azure_keyvault", "hc_vault_transit_uri", "hc_vault", "hckms"};
 
@@ -109,6 +143,9 @@ read_group(
 				         depth + 1)) != 0)
 					return rc;
 		} else {
+			if (strcmp(it->key, "pgp") == 0 &&
+			    (rc = read_pgp(r, it->val)) != 0)
+				return rc;
 			for (j = 0; j < SEAL__ARRAY_LEN(other_keys); j++)
 				if (strcmp(it->key, other_keys[j]) == 0 &&
 				    it->val != NULL &&
@@ -263,6 +300,9 @@ seal__sops_config_free(struct seal__sops_config *c)
 		for (j = 0; j < c->rules[i].nage; j++)
 			free(c->rules[i].age[j]);
 		free(c->rules[i].age);
+		for (j = 0; j < c->rules[i].npgp; j++)
+			free(c->rules[i].pgp[j]);
+		free(c->rules[i].pgp);
 		if (c->rules[i].re != NULL)
 			pcre2_code_free(c->rules[i].re);
 	}

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,6 +299,49 @@ k8s_doc(struct lint_walk *w, const struct seal__node *root)
 	}
 }
 
+/* The first ENC value of a document without any sops block. */
+static bool
+stripped(struct lint_walk *w, const struct seal__node *n, uint32_t keyline)
+{
+	size_t i, idx = 0;
+
+	if (n == NULL || n->kind == SEAL_N_COMMENT)
+		return false;
+	if (n->kind == SEAL_N_SCALAR) {
+		char *path;
+		if (!seal__enc_looks(n->text, n->len))
+			return false;
+		path = path_of(w);
+		add_problem(w, SEAL_LINT_NO_SOPS, n->line ? n->line : keyline,
+		    path,
+		    "'%s' is an ENC value but the file has no sops metadata: "
+		    "nothing can decrypt or verify it",
+		    path ? path : "?");
+		return true;
+	}
+	if (w->depth >= MAX_PATH_KEYS)
+		return false;
+	for (i = 0; i < n->nitems; i++) {
+		const struct seal__item *it = &n->items[i];
+		bool hit;
+		if (it->val == NULL || it->val->kind == SEAL_N_COMMENT)
+			continue;
+		if (n->kind == SEAL_N_MAP) {
+			w->keys[w->depth] = it->key;
+			w->lens[w->depth] = it->keylen;
+		} else {
+			w->keys[w->depth] = NULL;
+			w->idx[w->depth] = idx++;
+		}
+		w->depth++;
+		hit = stripped(w, it->val, it->keyline);
+		w->depth--;
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
 /* ---- Kubernetes ---------------------------------------------------------- */
 
 static bool
@@ -466,6 +510,25 @@ doc_meta(struct lint_walk *w, const struct seal__node *sops, bool report)
 		            strdup(m.age[i].recipient)) != NULL)
 			d->nrecipients++;
 	d->nother_keys = m.nother_keys;
+	for (i = 0; i < m.nother; i++) {
+		const struct seal__node *list = m.other[i].val;
+		size_t j;
+		if (strcmp(m.other[i].name, "pgp") != 0 || list == NULL ||
+		    list->kind != SEAL_N_SEQ)
+			continue;
+		for (j = 0; j < list->nitems; j++) {
+			const struct seal__node *fp =
+			    seal__map_get(list->items[j].val, "fp");
+			if (fp != NULL && fp->kind == SEAL_N_SCALAR &&
+			    fp->text != NULL &&
+			    seal__pgp_add(&d->pgp, &d->npgp, fp->text,
+				fp->len) != 0) {
+				seal__sops_meta_clear(&m);
+				return seal__err(
+				    w->ctx, SEAL_ENOMEM, "out of memory");
+			}
+		}
+	}
 	d->rule = m.rule;
 	d->mac_only_encrypted = m.mac_only_encrypted;
 	if (report && m.nage == 0 && m.nother_keys == 0)
@@ -565,8 +628,17 @@ seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (!l->sealed)
+	if (!l->sealed) {
+		/* ENC values with no sops block anywhere: stripped metadata */
+		for (i = 0; i < t->ndocs; i++) {
+			w.doc = i;
+			w.depth = 0;
+			stripped(&w, t->docs[i].root, 0);
+		}
+		if (w.oom)
+			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
+	}
 	w.rule = &rule;
 	for (i = 0; i < t->ndocs; i++) {
 		const struct seal__node *root = t->docs[i].root;
@@ -652,12 +724,40 @@ seal__lint_free(struct seal__lint *l)
 		for (j = 0; j < l->docs[i].nrecipients; j++)
 			free(l->docs[i].recipients[j]);
 		free(l->docs[i].recipients);
+		for (j = 0; j < l->docs[i].npgp; j++)
+			free(l->docs[i].pgp[j]);
+		free(l->docs[i].pgp);
 		free(l->docs[i].rule_arg);
 	}
 	free(l->problems);
 	free(l->docs);
 	free(l->rule_arg);
 	free(l);
+}
+
+int
+seal__pgp_add(char ***list, size_t *n, const char *s, size_t len)
+{
+	char **nl, *o;
+	size_t i, k = 0;
+
+	if ((o = malloc(len + 1)) == NULL)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			o[k++] = (char)toupper((unsigned char)s[i]);
+	o[k] = '\0';
+	if (k == 0) {
+		free(o);
+		return 0;
+	}
+	if ((nl = realloc(*list, (*n + 1) * sizeof(*nl))) == NULL) {
+		free(o);
+		return -1;
+	}
+	*list = nl;
+	nl[(*n)++] = o;
+	return 0;
 }
 
 const char *

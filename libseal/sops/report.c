@@ -228,6 +228,22 @@ seal_sops_report_recipient(const seal_sops_report *r, size_t doc, size_t i)
 }
 
 size_t
+seal_sops_report_pgp_count(const seal_sops_report *r, size_t doc)
+{
+	const struct seal__lint_doc *d = doc_at(r, doc);
+
+	return d ? d->npgp : 0;
+}
+
+const char *
+seal_sops_report_pgp(const seal_sops_report *r, size_t doc, size_t i)
+{
+	const struct seal__lint_doc *d = doc_at(r, doc);
+
+	return d && i < d->npgp ? d->pgp[i] : NULL;
+}
+
+size_t
 seal_sops_report_other_keys(const seal_sops_report *r, size_t doc)
 {
 	const struct seal__lint_doc *d = doc_at(r, doc);

@@ -291,6 +291,8 @@ struct seal__lint_doc {
 	/* this document's own sops block (NULL/0 without one) */
 	char **recipients;
 	size_t nrecipients, nother_keys;
+	char **pgp; /* pgp fingerprints, upper case, no spaces */
+	size_t npgp;
 	enum seal__rule_kind rule;
 	char *rule_arg;
 };
@@ -321,6 +323,8 @@ struct seal__lint {
 seal_rc seal__sops_lint(seal_ctx *ctx, struct seal__tree *t,
     enum seal__format fmt, const char *file, struct seal__lint **out);
 void seal__lint_free(struct seal__lint *l);
+/* Append a pgp fingerprint (spaces dropped, upper case); -1 on ENOMEM. */
+int seal__pgp_add(char ***list, size_t *n, const char *s, size_t len);
 const char *seal__lint_code_name(enum seal__lint_code code);
 
 /* ---- .sops.yaml creation rules (sops/config.c) --------------------------- */
@@ -330,6 +334,8 @@ struct seal__creation_rule {
 	char **age;             /* recipients (comma list or YAML list) */
 	size_t nage;
 	bool other_keys; /* pgp/kms/... named: we cannot seal for them */
+	char **pgp;      /* pgp fingerprints (upper case, no spaces) */
+	size_t npgp;
 	size_t ngroups;  /* key_groups entries (>= 2 unsupported) */
 	enum seal__rule_kind rule; /* NONE: sops default */
 	const char *rule_arg;

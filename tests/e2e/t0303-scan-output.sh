@@ -119,7 +119,12 @@ if t_have_vectors leaks; then
 		"$SEAL" scan clusters
 	t_check "the rule is sops-wrong-recipients, for prod only" sh -c \
 		"grep -q '^clusters/prod/app/s.yaml:8: sops-wrong-recipients' '$T_TMP/out' &&
-		 ! grep -q staging '$T_TMP/out'"
+		 ! grep -q '^clusters/staging.*wrong-recipients' '$T_TMP/out'"
+	# both lack metadata.namespace: a warning with its fix, not a refusal
+	t_check "a sealed Secret without a namespace is a warning" \
+		grep -q "^clusters/staging/app/s.yaml:2: warning: sops-secret-no-namespace" "$T_TMP/out"
+	t_check "... that says how to fix it" \
+		grep -q "seal set FILE '\[\"metadata\"\]\[\"namespace\"\]'" "$T_TMP/out"
 	rm -r clusters .sops.yaml
 fi
 

@@ -24,7 +24,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256] = "";
 	struct scan_ignore *ig;
 	struct scan_baseline *bl;
-	struct sops_rules *sr;
+	seal_sops_config *sr = NULL;
+	seal_ctx *ctx = NULL;
 	struct scan_config *cfg;
 
 	ig = scan_ignore_parse(buf, size, err, sizeof(err));
@@ -43,10 +44,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (err[0] == '\0')
 		abort();
 	err[0] = '\0';
-	sr = sops_rules_parse(buf, size, "", err, sizeof(err));
-	if (sr == NULL && err[0] == '\0')
+	/* .sops.yaml: libseal's reader, the one seal encrypt uses */
+	if (seal_ctx_new(&ctx) != SEAL_OK)
 		abort();
-	sops_rules_free(sr);
+	if (seal_sops_config_parse(ctx, buf, size, "", ".sops.yaml", &sr) ==
+	    SEAL_OK) {
+		const seal_sops_rule *rule = NULL;
+		(void)seal_sops_config_match(ctx, sr, "a/b/c.yaml", &rule);
+		seal_sops_config_free(sr);
+	} else if (seal_ctx_errmsg(ctx)[0] == '\0')
+		abort();
+	seal_ctx_free(ctx);
 	err[0] = '\0';
 	cfg = scan_config_parse(buf, size, err, sizeof(err));
 	if (cfg) {

@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct scan_worker *w;
 	static const char *const names[] = { "a.yaml", "a.json", ".env",
 		"a.txt", "k.yaml.j2", "clusters/prod/s.yaml" };
-	static struct sops_rules *sr;
+	static seal_sops_config *sr;
 	struct scan_results r = { 0 };
 	size_t i;
 	char err[128];
@@ -34,8 +34,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  "  - path_regex: prod/.*\n"
 					  "    age: age1abc\n";
 		struct scan_opts o = { .max_size = 1u << 20 };
-		sr = sops_rules_parse(cfg, sizeof(cfg) - 1, "", err,
-		    sizeof(err));
+		seal_ctx *ctx = NULL;
+		if (seal_ctx_new(&ctx) != SEAL_OK ||
+		    seal_sops_config_parse(ctx, cfg, sizeof(cfg) - 1, "",
+			".sops.yaml", &sr) != SEAL_OK)
+			abort();
+		seal_ctx_free(ctx);
 		o.sops = sr;
 		e = scan_engine_new(&o, err, sizeof(err));
 		w = e ? scan_worker_new(e) : NULL;

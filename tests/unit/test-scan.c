@@ -260,10 +260,16 @@ test_kube(void **state)
 	    "sops-enc-malformed", 1);
 	expect("x.yaml", "foo: plain\nsops:\n  lastmodified: '2021-04-13T00:49:47Z'\n",
 	    "sops-mac-missing", 0);
+	/* a sealed file the real stores cannot parse (tabs): nothing can
+	 * tell which values are sealed, so it is a finding, never clean */
 	expect("x.yml", "a:\n\tb: plain\nsops:\n\tmac: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n",
+	    "sops-unparsable", 3);
+	expect("x.yml", "a_unencrypted:\n\tb: plain\nc: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n"
+		       "sops:\n\tmac: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n",
+	    "sops-unparsable", 3);
+	/* the same file well formed: the lint judges it as seal status does */
+	expect("x.yml", "a:\n  b: plain\nsops:\n  mac: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n",
 	    "sops-plaintext", 2);
-	clean("x.yml", "a_unencrypted:\n\tb: plain\nc: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n"
-		       "sops:\n\tmac: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n");
 }
 
 static void
@@ -276,30 +282,43 @@ test_sops_rules(void **state)
 			   "sops:\n  mac: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n"
 			   "  pgp:\n  - fp: 673F9E29\n";
 	char err[128];
-	struct sops_rules *sr = sops_rules_parse(cfg, strlen(cfg), "", err,
-	    sizeof(err));
+	seal_ctx *ctx = NULL;
+	seal_sops_config *sc = NULL;
 	struct scan_engine *e;
 	struct scan_worker *w;
 	struct scan_opts o = { 0 };
 	struct scan_results r = { 0 };
 
 	(void)state;
-	assert_non_null(sr);
-	o.sops = sr;
+	assert_int_equal(seal_ctx_new(&ctx), SEAL_OK);
+	assert_int_equal(seal_sops_config_parse(ctx, cfg, strlen(cfg), "",
+			     ".sops.yaml", &sc),
+	    SEAL_OK);
+	o.sops = sc;
 	e = scan_engine_new(&o, err, sizeof(err));
 	assert_non_null(e);
 	w = scan_worker_new(e);
+	/* a pgp-only rule: keys seal does not seal for, not compared */
 	assert_int_equal(scan_buffer(w, "staging/s.yaml", file, strlen(file), &r), 0);
 	assert_false(has_rule(&r, "sops-wrong-recipients", 0));
 	assert_int_equal(scan_buffer(w, "prod/s.yaml", file, strlen(file), &r), 0);
 	assert_true(has_rule(&r, "sops-wrong-recipients", 2));
+	/* no rule for the path: nothing to compare with */
+	scan_results_free(&r);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(scan_buffer(w, "dev/s.yaml", file, strlen(file), &r), 0);
+	assert_false(has_rule(&r, "sops-wrong-recipients", 0));
 	scan_results_free(&r);
 	scan_worker_free(w);
 	scan_engine_free(e);
-	sops_rules_free(sr);
-	assert_null(sops_rules_parse("creation_rules:\n- path_regex: (x\n", 33,
-	    "", err, sizeof(err)));
-	assert_non_null(strstr(err, "line 2"));
+	seal_sops_config_free(sc);
+	/* a .sops.yaml seal cannot read is refused, with the line */
+	assert_int_not_equal(seal_sops_config_parse(ctx,
+				 "creation_rules:\n- path_regex: (x\n", 33, "",
+				 ".sops.yaml", &sc),
+	    SEAL_OK);
+	assert_non_null(strstr(seal_ctx_errmsg(ctx), ".sops.yaml:2:"));
+	seal_ctx_free(ctx);
 }
 
 static void

@@ -51,7 +51,7 @@ struct cli {
 	int jobs;
 	bool hook, quiet;
 	struct scan_ignore *ig;
-	struct sops_rules *sops;
+	seal_sops_config *sops;
 };
 
 /* "FILE:N: what" from a parser's "line N: what" (git's grammar). */
@@ -158,12 +158,19 @@ load_config(struct cli *c, struct scan_repo *crepo)
 		return -1;
 	}
 	if (got > 0) {
-		c->sops = sops_rules_parse(buf, len, "", err, sizeof(err));
+		seal_ctx *ctx = NULL;
+		seal_rc rc = seal_ctx_new(&ctx);
+		if (rc == SEAL_OK)
+			rc = seal_sops_config_parse(
+			    ctx, buf, len, "", ".sops.yaml", &c->sops);
 		free(buf);
-		if (c->sops == NULL) {
-			cfg_error(".sops.yaml", err);
+		if (rc != SEAL_OK) {
+			/* seal's reading of it, the one seal encrypt uses */
+			error("%s", ctx ? seal_ctx_errmsg(ctx) : "out of memory");
+			seal_ctx_free(ctx);
 			return -1;
 		}
+		seal_ctx_free(ctx);
 	}
 	return 0;
 }
@@ -252,9 +259,10 @@ finish(struct cli *c, struct scan_results *res, const char *root)
 		dropped = scan_apply_baseline(res, bl);
 		scan_baseline_free(bl);
 	}
-	if (c->hook && res->n)
+	if (c->hook && scan_results_blocking(res))
 		fprintf(out, "seal: commit refused: %zu finding(s) in the "
-		    "%s files\n", res->n, c->src ? "staged" : "named");
+		    "%s files\n", scan_results_blocking(res),
+		    c->src ? "staged" : "named");
 	if (c->fmt != SCAN_FMT_TEXT || res->n)
 		scan_report(out, res, c->fmt);
 	fflush(out);
@@ -262,7 +270,7 @@ finish(struct cli *c, struct scan_results *res, const char *root)
 		fprintf(stderr, "seal scan: %zu file(s), %zu byte(s), %zu "
 		    "finding(s)%s\n", res->files, res->bytes, res->n,
 		    dropped ? " (more accepted by the baseline)" : "");
-	return res->n ? EXIT_NEGATIVE : EXIT_OK;
+	return scan_results_blocking(res) ? EXIT_NEGATIVE : EXIT_OK;
 }
 
 /* progress of a long scan (--all, --history) on a terminal */
@@ -462,7 +470,7 @@ out:
 	scan_engine_free(e);
 	scan_repo_free(repo);
 	scan_ignore_free(c.ig);
-	sops_rules_free(c.sops);
+	seal_sops_config_free(c.sops);
 	scan_config_free(c.config);
 	return rc;
 }

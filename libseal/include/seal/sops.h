@@ -221,6 +221,68 @@ SEAL_API seal_rc seal_sops_extract(seal_ctx *ctx, const seal_sops_file *f,
     const char *path, int format, int indent, seal_write_fn write,
     void *arg) SEAL_WUR;
 
+/* ---- .sops.yaml creation rules ------------------------------------------ */
+
+/*
+ * A parsed .sops.yaml and the creation rule that applies to a path, as
+ * sops reads them: the first rule whose path_regex matches the path
+ * relative to the config's directory (a rule without one matches
+ * everything). Only age keys are used; other kinds are noted.
+ */
+typedef struct seal_sops_config seal_sops_config;
+typedef struct seal_sops_rule seal_sops_rule;
+
+/*
+ * Find .sops.yaml walking up from dir (at most 100 levels), as sops
+ * does. *path is malloc'd (release it with free()), or NULL when there
+ * is none (that is SEAL_OK).
+ */
+SEAL_API seal_rc seal_sops_config_find(
+    seal_ctx *ctx, const char *dir, char **path) SEAL_WUR;
+/*
+ * Parse .sops.yaml text. dir is the directory it lives in, which
+ * path_regex is matched under ("" for paths relative to it); name names
+ * it in messages. SEAL_EPARSE/SEAL_EFORMAT on a malformed file.
+ */
+SEAL_API seal_rc seal_sops_config_parse(seal_ctx *ctx, const void *buf,
+    size_t len, const char *dir, const char *name,
+    seal_sops_config **out) SEAL_WUR;
+SEAL_API void seal_sops_config_free(seal_sops_config *c);
+/* stores.yaml.indent / stores.json.indent for format, or -1 if unset. */
+SEAL_API int seal_sops_config_indent(const seal_sops_config *c, int format);
+/*
+ * The rule for path (absolute, or relative to the config's directory),
+ * valid while c lives. SEAL_EREFUSED when no rule matches (the message
+ * names the path); any other error is trouble, never "no rule".
+ */
+SEAL_API seal_rc seal_sops_config_match(seal_ctx *ctx,
+    const seal_sops_config *c, const char *path,
+    const seal_sops_rule **out) SEAL_WUR;
+/* The rule's age recipients. */
+SEAL_API size_t seal_sops_rule_age_count(const seal_sops_rule *r);
+SEAL_API const char *seal_sops_rule_age(const seal_sops_rule *r, size_t i);
+/* Its pgp fingerprints (upper case, spaces dropped), for comparison. */
+SEAL_API size_t seal_sops_rule_pgp_count(const seal_sops_rule *r);
+SEAL_API const char *seal_sops_rule_pgp(const seal_sops_rule *r, size_t i);
+/* Non-zero if it names keys of other kinds (pgp, kms...). */
+SEAL_API int seal_sops_rule_other_keys(const seal_sops_rule *r);
+/* Its key_groups entries (seal supports at most one). */
+SEAL_API size_t seal_sops_rule_key_groups(const seal_sops_rule *r);
+/* Its selection rule's sops name and argument, or NULL (sops default). */
+SEAL_API const char *seal_sops_rule_selection(
+    const seal_sops_rule *r, const char **arg);
+SEAL_API int seal_sops_rule_mac_only_encrypted(const seal_sops_rule *r);
+/* Its line in the config, and its path_regex (NULL: matches all). */
+SEAL_API unsigned seal_sops_rule_line(const seal_sops_rule *r);
+SEAL_API const char *seal_sops_rule_path_regex(const seal_sops_rule *r);
+
+/*
+ * Is every document of f a Kubernetes Secret (kind: Secret, spelled as
+ * Kubernetes does)? seal encrypt then defaults to encrypted_regex
+ * ^(data|stringData)$.
+ */
+SEAL_API int seal_sops_is_k8s_secret(const seal_sops_file *f);
+
 /* ---- status: is it sealed, whole, for whom (no key needed) --------------- */
 
 /*
@@ -293,6 +355,11 @@ SEAL_API size_t seal_sops_report_doc_encrypted(
 SEAL_API size_t seal_sops_report_recipient_count(
     const seal_sops_report *r, size_t doc);
 SEAL_API const char *seal_sops_report_recipient(
+    const seal_sops_report *r, size_t doc, size_t i);
+/* Its pgp fingerprints (upper case, spaces dropped): compared, never used. */
+SEAL_API size_t seal_sops_report_pgp_count(
+    const seal_sops_report *r, size_t doc);
+SEAL_API const char *seal_sops_report_pgp(
     const seal_sops_report *r, size_t doc, size_t i);
 /* Master keys of other kinds (pgp, kms...) in the document's block. */
 SEAL_API size_t seal_sops_report_other_keys(
