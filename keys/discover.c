@@ -7,11 +7,15 @@
  * default keys.txt under $XDG_CONFIG_HOME or ~/.config. Every source
  * found is used. Key files readable by group or others are refused
  * (keys_private_file_read, keys/keyfile.h).
+ *
+ * A library layer below the tools: it reads the environment and files,
+ * returns a seal_rc with its message in the seal_ctx, and prints nothing.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,50 +27,48 @@
 
 #include "keys/keys.h"
 #include "keys/keyfile.h"
-#include "tools/common/util.h"
 
 #define KEYFILE_MAX (1u << 20)
 
-static int
+static seal_rc
 merge_text(seal_ctx *ctx, seal_identity **set, const char *buf, size_t len,
     const char *what)
 {
 	seal_identity *id = NULL;
+	char msg[SEAL_KEYS_MSG_MAX];
 	seal_rc rc;
 
 	rc = seal_identity_parse(ctx, buf, len, &id);
 	if (rc != SEAL_OK) {
-		error("cannot read the age identities in %s: %s", what,
-		    seal_ctx_errmsg(ctx));
-		return -1;
+		snprintf(msg, sizeof(msg), "%s", seal_ctx_errmsg(ctx));
+		return seal_ctx_error(ctx, rc,
+		    "cannot read the age identities in %s: %s", what, msg);
 	}
-	if (seal_identity_merge(set, id) != SEAL_OK) {
-		error("out of memory");
-		return -1;
-	}
-	return 0;
+	if (seal_identity_merge(set, id) != SEAL_OK)
+		return seal_ctx_error(ctx, SEAL_ENOMEM, "out of memory");
+	return SEAL_OK;
 }
 
-static int
+static seal_rc
 merge_file(seal_ctx *ctx, seal_identity **set, const char *path, bool quiet)
 {
 	unsigned char *buf = NULL;
 	size_t len;
 	char what[600];
-	int rc;
+	seal_rc rc;
 
-	if (keys_private_file_read(ctx, path, KEYFILE_MAX, &buf, &len) !=
-	    SEAL_OK) {
-		error("%s", seal_ctx_errmsg(ctx));
-		return -1;
-	}
+	if ((rc = keys_private_file_read(ctx, path, KEYFILE_MAX, &buf,
+	         &len)) != SEAL_OK)
+		return rc;
 	snprintf(what, sizeof(what), "'%s'", path);
 	if (quiet) {
 		seal_identity *id = NULL;
 		if (seal_identity_parse(ctx, (char *)buf, len, &id) == SEAL_OK)
-			rc = seal_identity_merge(set, id) == SEAL_OK ? 0 : -1;
+			rc = seal_identity_merge(set, id) == SEAL_OK
+			    ? SEAL_OK
+			    : seal_ctx_error(ctx, SEAL_ENOMEM, "out of memory");
 		else
-			rc = 0; /* e.g. a passphrase-protected SSH key */
+			rc = SEAL_OK; /* e.g. a passphrase-protected SSH key */
 	} else {
 		rc = merge_text(ctx, set, (char *)buf, len, what);
 	}
@@ -171,9 +173,7 @@ run_capture(char **argv, unsigned char **out, size_t *len)
 		close(pfd[0]);
 		close(pfd[1]);
 		execvp(argv[0], argv);
-		fprintf(stderr, "%s: cannot run '%s': %s\n", progname, argv[0],
-		    strerror(errno));
-		_exit(127);
+		_exit(127); /* the parent says it could not run */
 	}
 	close(pfd[1]);
 	buf = sodium_malloc(cap + 1);
@@ -198,7 +198,8 @@ run_capture(char **argv, unsigned char **out, size_t *len)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		sodium_memzero(buf, n);
 		sodium_free(buf);
-		return -2;
+		return WIFEXITED(status) && WEXITSTATUS(status) == 127 ? -3
+		                                                       : -2;
 	}
 	buf[n] = 0;
 	*out = buf;
@@ -206,30 +207,32 @@ run_capture(char **argv, unsigned char **out, size_t *len)
 	return 0;
 }
 
-static int
+static seal_rc
 merge_cmd(seal_ctx *ctx, seal_identity **set, const char *cmd)
 {
 	char **argv = NULL;
 	unsigned char *buf = NULL;
 	size_t len = 0;
-	int rc;
+	seal_rc rc;
+	int r;
 
 	if (keys_split_argv(cmd, &argv) <= 0) {
 		keys_free_argv(argv);
-		error("SOPS_AGE_KEY_CMD is empty or badly quoted");
-		return -1;
+		return seal_ctx_error(ctx, SEAL_EINVAL,
+		    "SOPS_AGE_KEY_CMD is empty or badly quoted");
 	}
-	rc = run_capture(argv, &buf, &len);
-	if (rc != 0) {
-		error("SOPS_AGE_KEY_CMD '%s' failed%s", argv[0],
-		    rc == -2 ? " (non-zero exit)" : "");
+	r = run_capture(argv, &buf, &len);
+	if (r != 0) {
+		rc = seal_ctx_error(ctx, SEAL_EIO, "SOPS_AGE_KEY_CMD '%s' %s",
+		    argv[0],
+		    r == -3 ? "cannot be run"
+			    : r == -2 ? "failed (non-zero exit)" : "failed");
 		keys_free_argv(argv);
-		return -1;
+		return rc;
 	}
 	keys_free_argv(argv);
 	rc = merge_text(ctx, set, (char *)buf, len,
-	    "the output of "
-	    "SOPS_AGE_KEY_CMD");
+	    "the output of SOPS_AGE_KEY_CMD");
 	sodium_memzero(buf, len);
 	sodium_free(buf);
 	return rc;
@@ -243,17 +246,18 @@ exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-int
+seal_rc
 keys_discover(seal_ctx *ctx, seal_identity **out, int *nsources)
 {
 	seal_identity *set = NULL;
 	const char *v, *home = getenv("HOME");
 	char path[4096];
 	int n = 0;
+	seal_rc rc;
 
 	*out = NULL;
 	if ((v = getenv("SOPS_AGE_SSH_PRIVATE_KEY_FILE")) != NULL && *v) {
-		if (merge_file(ctx, &set, v, false) != 0)
+		if ((rc = merge_file(ctx, &set, v, false)) != SEAL_OK)
 			goto fail;
 		n++;
 	} else if (home != NULL) {
@@ -263,23 +267,24 @@ keys_discover(seal_ctx *ctx, seal_identity **out, int *nsources)
 		for (i = 0; i < 2; i++) {
 			snprintf(path, sizeof(path), "%s/%s", home, ssh[i]);
 			if (exists(path) &&
-			    merge_file(ctx, &set, path, true) == 0 &&
+			    merge_file(ctx, &set, path, true) == SEAL_OK &&
 			    set != NULL)
 				n++;
 		}
 	}
 	if ((v = getenv("SOPS_AGE_KEY")) != NULL && *v) {
-		if (merge_text(ctx, &set, v, strlen(v), "SOPS_AGE_KEY") != 0)
+		if ((rc = merge_text(ctx, &set, v, strlen(v), "SOPS_AGE_KEY")) !=
+		    SEAL_OK)
 			goto fail;
 		n++;
 	}
 	if ((v = getenv("SOPS_AGE_KEY_FILE")) != NULL && *v) {
-		if (merge_file(ctx, &set, v, false) != 0)
+		if ((rc = merge_file(ctx, &set, v, false)) != SEAL_OK)
 			goto fail;
 		n++;
 	}
 	if ((v = getenv("SOPS_AGE_KEY_CMD")) != NULL && *v) {
-		if (merge_cmd(ctx, &set, v) != 0)
+		if ((rc = merge_cmd(ctx, &set, v)) != SEAL_OK)
 			goto fail;
 		n++;
 	}
@@ -291,7 +296,7 @@ keys_discover(seal_ctx *ctx, seal_identity **out, int *nsources)
 	else
 		path[0] = '\0';
 	if (path[0] != '\0' && exists(path)) {
-		if (merge_file(ctx, &set, path, false) != 0)
+		if ((rc = merge_file(ctx, &set, path, false)) != SEAL_OK)
 			goto fail;
 		n++;
 	}
@@ -299,14 +304,14 @@ keys_discover(seal_ctx *ctx, seal_identity **out, int *nsources)
 		*nsources = n;
 	if (set == NULL || seal_identity_count(set) == 0) {
 		seal_identity_free(set);
-		error("no age identity found: set SOPS_AGE_KEY_FILE (or "
-		      "SOPS_AGE_KEY, SOPS_AGE_KEY_CMD), or put your key in "
-		      "~/.config/sops/age/keys.txt");
-		return -2;
+		return seal_ctx_error(ctx, SEAL_ENOKEY,
+		    "no age identity found: set SOPS_AGE_KEY_FILE (or "
+		    "SOPS_AGE_KEY, SOPS_AGE_KEY_CMD), or put your key in "
+		    "~/.config/sops/age/keys.txt");
 	}
 	*out = set;
-	return 0;
+	return SEAL_OK;
 fail:
 	seal_identity_free(set);
-	return -1;
+	return rc;
 }

@@ -296,14 +296,15 @@ sops_load(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 int
 sops_identities(seal_ctx *ctx, seal_identity **out)
 {
-	switch (keys_discover(ctx, out, NULL)) {
-	case 0:
+	seal_rc rc = keys_discover(ctx, out, NULL);
+
+	if (rc == SEAL_OK)
 		return 0;
-	case -2: /* no key at all: the same answer as no key matching */
+	error("%s", seal_ctx_errmsg(ctx));
+	/* no key at all: the same answer as no key matching */
+	if (rc == SEAL_ENOKEY)
 		return sops_compat ? 128 : EXIT_NEGATIVE;
-	default:
-		return sops_compat ? 128 : EXIT_TROUBLE;
-	}
+	return sops_compat ? 128 : EXIT_TROUBLE;
 }
 
 /*
