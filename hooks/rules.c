@@ -160,8 +160,7 @@ static const struct rule_def defs[] = {
 	{ "hint-sealed", NULL, "SealedSecret", 0, ".", 0, CHK_HINT, true },
 };
 
-#define NRULES SEAL__NRULES
-enum { SEAL__NRULES = sizeof(defs) / sizeof(defs[0]) };
+enum { NRULES = sizeof(defs) / sizeof(defs[0]) };
 
 struct rules {
 	pcre2_code *re[NRULES];
