@@ -144,3 +144,6 @@ tests_unit_test_scan_regex_SOURCES = tests/unit/test-scan-regex.c \
 tests_unit_test_scan_regex_CFLAGS = $(UNIT_CFLAGS) $(PCRE2_CFLAGS)
 tests_unit_test_scan_regex_LDADD = hooks/libhooks.la $(UNIT_LDADD) \
 	$(GIT2_LIBS) $(HS_LIBS) $(PCRE2_LIBS) -lpthread -lm
+
+# one SOPS judgement: seal status and the hook on the same 50 files
+dist_check_SCRIPTS += tests/e2e/t0310-sops-judgement.sh
