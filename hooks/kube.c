@@ -400,7 +400,11 @@ lint_findings(struct kctx *k, const seal_sops_report *r)
 
 		if (code == SEAL_SOPS_LINT_CLEAR_SECRET &&
 		    (e = entry_for(k, path, line)) != NULL) {
-			rc = report(k, e, rule_of(code), what_of(code), true);
+			/* references (op://, vault:, secretKeyRef...) and
+			 * template literals are the scanner's to judge */
+			if (is_plaintext(e->val, e->vallen))
+				rc = report(k, e, rule_of(code), what_of(code),
+				    true);
 			continue;
 		}
 		/* the lint hands out no values: the excerpt is the key path

@@ -23,7 +23,7 @@
 
 #include <sodium.h>
 
-#include "keys/discover.h"
+#include "keys/keys.h"
 #include "tools/common/cmd.h"
 #include "tools/common/progress.h"
 #include "tools/common/util.h"
@@ -184,7 +184,7 @@ bulk_free(struct bulk *b)
 		free(b->f[i].rcpt);
 	}
 	free(b->f);
-	seal__sops_config_free(b->config);
+	seal_sops_config_free(b->config);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -236,7 +236,7 @@ worker(void *p_)
 
 	memset(&th, 0, sizeof(th));
 	if (seal_ctx_new(&th.ctx) != SEAL_OK ||
-	    (p->b->need_ids && keys_discover(th.ctx, &th.id, &nsrc) != 0)) {
+	    (p->b->need_ids && keys_discover(th.ctx, &th.id, &nsrc) != SEAL_OK)) {
 		atomic_store(&p->failed_start, 1);
 		seal_ctx_free(th.ctx);
 		return NULL;
@@ -297,8 +297,10 @@ bulk_run(struct bulk *b, const char *title, bulk_job job, void *arg)
 			die(EXIT_TROUBLE, "out of memory");
 		rc = keys_discover(ctx, &probe, &nsrc);
 		seal_identity_free(probe);
+		if (rc != SEAL_OK)
+			error("%s", seal_ctx_errmsg(ctx)); /* keys/ prints nothing */
 		seal_ctx_free(ctx);
-		if (rc != 0)
+		if (rc != SEAL_OK)
 			return EXIT_TROUBLE;
 	}
 	progress_begin(&pr, title, b->n);
@@ -382,7 +384,7 @@ bulk_load(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
 
 int
 bulk_rule(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
-    const struct seal__creation_rule **out)
+    const seal_sops_rule **out)
 {
 	char dir[PATH_MAX], abspath[PATH_MAX * 2];
 	char *d = strdup(f->path), *slash;
@@ -408,12 +410,14 @@ bulk_rule(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
 	free(d);
 	snprintf(abspath, sizeof(abspath), "%s/%s", strcmp(dir, "/") == 0 ?
 	    "" : dir, base);
-	/* a path_regex that cannot decide is trouble, not "no rule" */
-	if (b->config != NULL &&
-	    seal__sops_config_match(th->ctx, b->config, abspath, out) ==
-	        SEAL_EREGEX) {
-		bulk_say(f, "%s", seal_ctx_errmsg(th->ctx));
-		return EXIT_TROUBLE;
+	if (b->config != NULL) {
+		seal_rc rc = seal_sops_config_match(th->ctx, b->config,
+		    abspath, out);
+		if (rc != SEAL_OK && rc != SEAL_EREFUSED) {
+			/* cannot tell which rule: trouble, never "none" */
+			bulk_say(f, "%s: %s", f->path, seal_ctx_errmsg(th->ctx));
+			return EXIT_TROUBLE;
+		}
 	}
 	return 0;
 }
@@ -422,7 +426,8 @@ int
 bulk_params(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
     seal_sops_params **out)
 {
-	const struct seal__creation_rule *r = NULL;
+	const seal_sops_rule *r = NULL;
+	const char *rule, *rule_arg;
 	seal_sops_params *p = NULL;
 	size_t i;
 	seal_rc rc;
@@ -436,22 +441,24 @@ bulk_params(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
 		    f->path);
 		return 0;
 	}
-	if (r->ngroups > 1) {
+	if (seal_sops_rule_key_groups(r) > 1) {
 		bulk_say(f, "%s: the creation rule uses %zu key groups "
-		    "(Shamir); seal supports one", f->path, r->ngroups);
+		    "(Shamir); seal supports one", f->path,
+		    seal_sops_rule_key_groups(r));
 		return EXIT_TROUBLE;
 	}
 	if ((rc = seal_sops_params_new(th->ctx, &p)) != SEAL_OK)
 		goto fail;
-	for (i = 0; i < r->nage; i++)
-		if ((rc = seal_sops_params_add_age(th->ctx, p, r->age[i])) !=
-		    SEAL_OK)
+	for (i = 0; i < seal_sops_rule_age_count(r); i++)
+		if ((rc = seal_sops_params_add_age(th->ctx, p,
+		         seal_sops_rule_age(r, i))) != SEAL_OK)
 			goto fail;
-	if (r->rule != SEAL_RULE_NONE &&
-	    (rc = seal_sops_params_set_rule(th->ctx, p,
-	    seal__rule_name(r->rule), r->rule_arg)) != SEAL_OK)
+	if ((rule = seal_sops_rule_selection(r, &rule_arg)) != NULL &&
+	    (rc = seal_sops_params_set_rule(th->ctx, p, rule, rule_arg)) !=
+	        SEAL_OK)
 		goto fail;
-	seal_sops_params_set_mac_only_encrypted(p, r->mac_only_encrypted);
+	seal_sops_params_set_mac_only_encrypted(
+	    p, seal_sops_rule_mac_only_encrypted(r));
 	if (seal_sops_params_age_count(p) == 0) {
 		seal_sops_params_free(p);
 		bulk_say(f, "%s: its creation rule names no age recipient",
@@ -470,25 +477,27 @@ int
 bulk_write(struct bulk_thread *th, struct bulk_file *f,
     const seal_sops_file *sf)
 {
-	struct seal__secbuf sb = SEAL__SECBUF_INIT;
+	seal_secbuf *sb = seal_secbuf_new();
 	struct atomic_file af;
 	seal_rc rc;
 	int ec = 0;
 
 	/* staged first: a failure leaves the file as it was */
-	rc = seal_sops_write(th->ctx, sf, 0, 0, seal__secbuf_writer, &sb);
+	rc = sb == NULL ? seal_ctx_error(th->ctx, SEAL_ENOMEM, "out of memory")
+	    : seal_sops_write(th->ctx, sf, 0, 0, seal_secbuf_write, sb);
 	if (rc != SEAL_OK) {
 		bulk_say(f, "%s: %s", f->path, seal_ctx_errmsg(th->ctx));
 		ec = rc_exit(rc);
 	} else if (atomic_open(&af, f->path) != 0) {
 		ec = EXIT_TROUBLE;
-	} else if (atomic_write_fn(&af, sb.buf, sb.len) != 0) {
+	} else if (atomic_write_fn(&af, seal_secbuf_data(sb),
+	    seal_secbuf_len(sb)) != 0) {
 		atomic_abort(&af);
 		ec = EXIT_TROUBLE;
 	} else if (atomic_commit(&af) != 0) {
 		ec = EXIT_TROUBLE;
 	}
-	seal__secbuf_free(&sb);
+	seal_secbuf_free(sb);
 	return ec;
 }
 

@@ -15,7 +15,6 @@
 
 #include <seal.h>
 
-#include "sops/sops.h"
 #include "tools/seal/sops-common.h"
 
 struct bulk_file {
@@ -32,7 +31,7 @@ struct bulk {
 	struct bulk_file *f;
 	size_t n, cap;
 	const struct sops_opts *o;
-	struct seal__sops_config *config;	/* NULL: none found */
+	seal_sops_config *config;	/* NULL: none found */
 	bool need_ids;
 };
 
@@ -63,7 +62,7 @@ int bulk_load(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
     seal_sops_file **out);
 /* The creation rule for f (NULL if none matches); 0 or an exit code. */
 int bulk_rule(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
-    const struct seal__creation_rule **out);
+    const seal_sops_rule **out);
 /* The age recipients of the creation rule for f (NULL if none
  * matches), as params; 0 or an exit code. */
 int bulk_params(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,

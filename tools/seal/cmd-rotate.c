@@ -60,7 +60,7 @@ rotate_params(seal_ctx *ctx, const struct sops_opts *o,
 		    SEAL_OK)
 			goto fail;
 	if (seal_sops_params_age_count(p) == 0) {
-		rc = seal__err(ctx, SEAL_EINVAL,
+		rc = seal_ctx_error(ctx, SEAL_EINVAL,
 		    "--rm-age would leave no recipient");
 		goto fail;
 	}

@@ -291,35 +291,25 @@ one(seal_ctx *ctx, const struct sops_opts *o, const char *path)
 enum { ST_SKIP = -1, ST_CLEAR = 0, ST_SEALED, ST_PARTLY, ST_SECRET,
 	ST_DIFFER };
 
+/* The rule's age recipients are the document's, no more, no less? */
 static bool
-is_secret(const struct seal__tree *t)
+same_recipients(const seal_sops_report *l, const seal_sops_rule *r)
 {
-	size_t d;
-
-	for (d = 0; d < t->ndocs; d++) {
-		const struct seal__node *k = seal__map_get(t->docs[d].root,
-		    "kind");
-
-		if (k != NULL && k->kind == SEAL_N_SCALAR &&
-		    strcmp(k->text, "Secret") == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool
-same_set(char **a, size_t na, char **b, size_t nb)
-{
-	size_t i, j;
+	size_t i, j, na = seal_sops_report_recipient_count(l, 0);
+	size_t nb = seal_sops_rule_age_count(r);
 
 	for (i = 0; i < na; i++) {
-		for (j = 0; j < nb && strcmp(a[i], b[j]) != 0; j++)
+		for (j = 0; j < nb && strcmp(seal_sops_report_recipient(l, 0, i),
+		                          seal_sops_rule_age(r, j)) != 0;
+		     j++)
 			;
 		if (j == nb)
 			return false;
 	}
 	for (j = 0; j < nb; j++) {
-		for (i = 0; i < na && strcmp(a[i], b[j]) != 0; i++)
+		for (i = 0; i < na && strcmp(seal_sops_report_recipient(l, 0, i),
+		                          seal_sops_rule_age(r, j)) != 0;
+		     i++)
 			;
 		if (i == na)
 			return false;
@@ -332,37 +322,38 @@ job_status(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
     void *arg)
 {
 	unsigned char *buf = NULL;
-	size_t len = 0;
-	struct seal__tree *t = NULL;
-	struct seal__lint *l = NULL;
-	const struct seal__creation_rule *r = NULL;
-	enum seal__format fmt;
-	seal__parse_fn parse;
+	size_t len = 0, d;
+	seal_sops_report *l = NULL;
+	const seal_sops_rule *r = NULL;
+	unsigned fl;
+	bool secret = false;
 	int ec = 0;
 
 	(void)arg;
 	f->state = ST_SKIP;
 	if (read_file_secure(f->path, 64u << 20, &buf, &len) != 0)
 		return EXIT_TROUBLE;
-	fmt = (enum seal__format)sops_input_format(b->o, f->path);
-	parse = seal__store_parser(fmt);
-	/* what does not parse is not a file sops reads: not counted */
-	if (parse == NULL || parse(th->ctx, (const char *)buf, len, NULL,
-	    &t) != SEAL_OK)
-		goto out;
-	if (seal__sops_lint(th->ctx, t, fmt, f->path, &l) != SEAL_OK) {
+	if (seal_sops_lint(th->ctx, buf, len, sops_input_format(b->o, f->path),
+	        f->path, &l) != SEAL_OK) {
 		bulk_say(f, "%s: %s", f->path, seal_ctx_errmsg(th->ctx));
 		ec = EXIT_TROUBLE;
 		goto out;
 	}
-	if (!l->sealed) {
-		f->state = is_secret(t) ? ST_SECRET : ST_CLEAR;
+	fl = seal_sops_report_flags(l);
+	/* what does not parse is not a file sops reads: not counted */
+	if (!(fl & SEAL_SOPS_FILE_PARSED))
+		goto out;
+	if (!(fl & SEAL_SOPS_FILE_SEALED)) {
+		for (d = 0; d < seal_sops_report_doc_count(l); d++)
+			if (seal_sops_report_doc_flags(l, d) & SEAL_SOPS_DOC_CLEAR)
+				secret = true;
+		f->state = secret ? ST_SECRET : ST_CLEAR;
 		if (f->state == ST_SECRET)
 			bulk_say(f, "%s: a clear Secret: seal it with 'seal "
 			    "encrypt -i %s'", f->path, f->path);
 		goto out;
 	}
-	if (!l->whole) {
+	if (!(fl & SEAL_SOPS_FILE_WHOLE)) {
 		f->state = ST_PARTLY;
 		bulk_say(f, "%s: partly sealed: fix with 'seal edit %s'",
 		    f->path, f->path);
@@ -371,15 +362,14 @@ job_status(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
 	f->state = ST_SEALED;
 	if ((ec = bulk_rule(b, th, f, &r)) != 0)
 		goto out;
-	if (r != NULL && r->nage > 0 && !same_set(l->recipients,
-	    l->nrecipients, r->age, r->nage)) {
+	if (r != NULL && seal_sops_rule_age_count(r) > 0 &&
+	    !same_recipients(l, r)) {
 		f->state = ST_DIFFER;
 		bulk_say(f, "%s: sealed for other recipients than its rule "
 		    "names: run 'seal updatekeys %s'", f->path, f->path);
 	}
 out:
-	seal__lint_free(l);
-	seal__tree_free(t);
+	seal_sops_report_free(l);
 	sodium_memzero(buf, len);
 	free_secure(buf);
 	return ec;

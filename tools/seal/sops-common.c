@@ -370,7 +370,7 @@ load_config(seal_ctx *ctx, const struct sops_opts *o,
 
 int
 sops_config_load(seal_ctx *ctx, const struct sops_opts *o,
-    struct seal__sops_config **out)
+    seal_sops_config **out)
 {
 	bool found;
 

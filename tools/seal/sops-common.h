@@ -140,7 +140,7 @@ int sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 /* The creation rules once, for many files: *out NULL if there is no
  * .sops.yaml. Returns 0 or an exit code (message printed). */
 int sops_config_load(seal_ctx *ctx, const struct sops_opts *o,
-    struct seal__sops_config **out);
+    seal_sops_config **out);
 /* The config's indent for the output format, if any (or -1). */
 int sops_config_indent(seal_ctx *ctx, const struct sops_opts *o, int fmt);
 
