@@ -16,7 +16,6 @@
 
 #include <sodium.h>
 
-#include "core/core.h"
 #include "keys/keyfile.h"
 
 static seal_rc
@@ -26,13 +25,13 @@ check_fd(seal_ctx *ctx, int fd, const char *path)
 	struct stat st;
 
 	if (fstat(fd, &st) != 0)
-		return seal__err(ctx, SEAL_EIO, "cannot check '%s': %s", path,
+		return seal_ctx_error(ctx, SEAL_EIO, "cannot check '%s': %s", path,
 		    strerror(errno));
 	if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) ||
 	    S_ISSOCK(st.st_mode))
 		return SEAL_OK; /* stdin, a pipe, /dev/fd/N: no mode to check */
 	if (!S_ISREG(st.st_mode))
-		return seal__err(ctx, SEAL_EINVAL,
+		return seal_ctx_error(ctx, SEAL_EINVAL,
 		    "'%s' is not a regular file; give the path of a key file",
 		    path);
 	if ((st.st_mode & 077) == 0)
@@ -40,7 +39,7 @@ check_fd(seal_ctx *ctx, int fd, const char *path)
 	/* A Kubernetes Secret volume: read-only, 0444 or 0440 by default */
 	if (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
 		return SEAL_OK;
-	return seal__err(ctx, SEAL_EREFUSED,
+	return seal_ctx_error(ctx, SEAL_EREFUSED,
 	    "'%s' is readable by others (mode %04o); refusing to use a "
 	    "private key from it; run: chmod 600 '%s'",
 	    path, (unsigned)(st.st_mode & 07777), path);
@@ -65,14 +64,14 @@ read_all(seal_ctx *ctx, int fd, const char *path, size_t max,
 				ncap = max + 1;
 			if (buf != NULL && ncap <= cap) {
 				keys_private_file_free(buf, n);
-				return seal__err(ctx, SEAL_ELIMIT,
+				return seal_ctx_error(ctx, SEAL_ELIMIT,
 				    "'%s' is larger than the limit of %zu "
 				    "bytes for a key file",
 				    path, max);
 			}
 			if ((nb = sodium_malloc(ncap + 1)) == NULL) {
 				keys_private_file_free(buf, n);
-				return seal__err(ctx, SEAL_ENOMEM,
+				return seal_ctx_error(ctx, SEAL_ENOMEM,
 				    "cannot read '%s': out of secure memory",
 				    path);
 			}
@@ -89,7 +88,7 @@ read_all(seal_ctx *ctx, int fd, const char *path, size_t max,
 		if (r < 0) {
 			int e = errno;
 			keys_private_file_free(buf, n);
-			return seal__err(ctx, SEAL_EIO, "cannot read '%s': %s",
+			return seal_ctx_error(ctx, SEAL_EIO, "cannot read '%s': %s",
 			    path, strerror(e));
 		}
 		if (r == 0)
@@ -97,7 +96,7 @@ read_all(seal_ctx *ctx, int fd, const char *path, size_t max,
 		n += (size_t)r;
 		if (n > max) {
 			keys_private_file_free(buf, n);
-			return seal__err(ctx, SEAL_ELIMIT,
+			return seal_ctx_error(ctx, SEAL_ELIMIT,
 			    "'%s' is larger than the limit of %zu bytes for a "
 			    "key file",
 			    path, max);
@@ -127,7 +126,7 @@ keys_private_file_read(seal_ctx *ctx, const char *path, size_t max,
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0)
-			return seal__err(ctx, SEAL_EIO, "cannot open '%s': %s",
+			return seal_ctx_error(ctx, SEAL_EIO, "cannot open '%s': %s",
 			    path, strerror(errno));
 	}
 	rc = check_fd(ctx, fd, name);

@@ -79,7 +79,5 @@ dist_check_SCRIPTS += tests/e2e/t0000-cli.sh tests/e2e/t0001-abi.sh \
 	tests/e2e/t0002-exit-codes.sh tests/e2e/t0003-vectors-skip.sh \
 	tests/e2e/t0005-hardening.sh \
 	tests/e2e/t0004-no-handmade-crypto.sh
-# the layers of DESIGN.md on the sources (includes, seal__ names)
-dist_check_SCRIPTS += tests/e2e/t0011-layers.sh
 EXTRA_DIST += tests/abi/symbols.txt
 TESTS += $(dist_check_SCRIPTS) $(check_PROGRAMS)

@@ -47,7 +47,7 @@ test_limits(void **state)
 }
 
 static int
-scan_one(const struct sops_rules *sr, const char *path, const char *text,
+scan_one(const seal_sops_config *sr, const char *path, const char *text,
     struct scan_results *r)
 {
 	struct scan_opts o = { 0 };
@@ -76,13 +76,14 @@ test_path_regex(void **state)
 	const char *file = "a: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n"
 			   "sops:\n  mac: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n"
 			   "  age:\n  - recipient: age1otherBBB\n    enc: x\n";
-	char err[128];
-	struct sops_rules *sr = sops_rules_parse(cfg, strlen(cfg), "", err,
-	    sizeof(err));
+	seal_sops_config *sr = NULL;
+	seal_ctx *ctx = NULL;
 	struct scan_results r;
 
 	(void)state;
-	assert_non_null(sr);
+	assert_int_equal(seal_ctx_new(&ctx), SEAL_OK);
+	assert_int_equal(seal_sops_config_parse(ctx, cfg, strlen(cfg), "",
+	    ".sops.yaml", &sr), SEAL_OK);
 	/* a path the regex rejects quickly: judged (wrong recipients) */
 	assert_int_equal(scan_one(sr, "x.yaml", file, &r), 0);
 	scan_results_free(&r);
@@ -91,7 +92,8 @@ test_path_regex(void **state)
 	assert_non_null(strstr(r.err, "path_regex"));
 	assert_non_null(strstr(r.err, EVIL_KEY));
 	scan_results_free(&r);
-	sops_rules_free(sr);
+	seal_sops_config_free(sr);
+	seal_ctx_free(ctx);
 }
 
 static void

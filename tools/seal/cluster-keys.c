@@ -31,7 +31,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/core.h"
 #include "tools/common/cmd.h"
 #include "tools/common/util.h"
 #include "tools/seal/cluster.h"
@@ -158,9 +157,9 @@ cluster_keys_make(seal_ctx *ctx, struct cluster_keys *ks,
 	size_t i;
 
 	memset(ks, 0, sizeof(*ks));
-	if (ntenants + 1 > SEAL__ARRAY_LEN(ks->k)) {
+	if (ntenants + 1 > (sizeof(ks->k) / sizeof(ks->k[0]))) {
 		error("at most %zu tenants at once",
-		    SEAL__ARRAY_LEN(ks->k) - 1);
+		    (sizeof(ks->k) / sizeof(ks->k[0])) - 1);
 		return EXIT_TROUBLE;
 	}
 	for (i = 0; i < ntenants + 1; i++) {
@@ -253,42 +252,45 @@ write_key_file(seal_ctx *ctx, const char *path, const struct cluster_key *k)
 /* -- Secret manifests ----------------------------------------------------- */
 
 static int
-add(struct seal__secbuf *sb, const char *s)
+add(seal_secbuf *sb, const char *s)
 {
-	return seal__secbuf_append(sb, s, strlen(s));
+	return seal_secbuf_write(sb, s, strlen(s));
 }
 
 /* The identity's text as a YAML literal block's lines, indented. */
 static int
-add_key_block(seal_ctx *ctx, struct seal__secbuf *sb,
+add_key_block(seal_ctx *ctx, seal_secbuf *sb,
     const struct cluster_key *k, const char *indent)
 {
-	struct seal__secbuf id = SEAL__SECBUF_INIT;
-	size_t i, start = 0;
+	seal_secbuf *id = seal_secbuf_new();
+	const unsigned char *t;
+	size_t i, n, start = 0;
 	int rc = 0;
 	char hdr[400];
 
 	snprintf(hdr, sizeof(hdr), "# %s (seal cluster)\n# public key: %s\n",
 	    k->anchor, k->recipient);
-	if (seal__secbuf_append(&id, hdr, strlen(hdr)) != 0 ||
-	    seal_identity_write(ctx, k->id, 0, seal__secbuf_writer, &id) !=
+	if (id == NULL || seal_secbuf_write(id, hdr, strlen(hdr)) != 0 ||
+	    seal_identity_write(ctx, k->id, 0, seal_secbuf_write, id) !=
 	    SEAL_OK) {
-		seal__secbuf_free(&id);
+		seal_secbuf_free(id);
 		return -1;
 	}
-	for (i = 0; i < id.len && rc == 0; i++) {
-		if (id.buf[i] != '\n')
+	t = seal_secbuf_data(id);
+	n = seal_secbuf_len(id);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (t[i] != '\n')
 			continue;
-		rc = add(sb, indent) | seal__secbuf_append(sb,
-		    id.buf + start, i + 1 - start);
+		rc = add(sb, indent) | seal_secbuf_write(sb, t + start,
+		    i + 1 - start);
 		start = i + 1;
 	}
-	seal__secbuf_free(&id);
+	seal_secbuf_free(id);
 	return rc;
 }
 
 static int
-add_header(struct seal__secbuf *sb, const char *name, const char *ns,
+add_header(seal_secbuf *sb, const char *name, const char *ns,
     const char *cluster, const char *tenant, const char *layout)
 {
 	char b[1024];
@@ -314,7 +316,7 @@ add_header(struct seal__secbuf *sb, const char *name, const char *ns,
 }
 
 static int
-flux_manifests(seal_ctx *ctx, struct seal__secbuf *sb,
+flux_manifests(seal_ctx *ctx, seal_secbuf *sb,
     const struct cluster_opts *o, const char *cluster,
     const struct cluster_keys *ks)
 {
@@ -336,7 +338,7 @@ flux_manifests(seal_ctx *ctx, struct seal__secbuf *sb,
 }
 
 static int
-unseal_manifest(seal_ctx *ctx, struct seal__secbuf *sb,
+unseal_manifest(seal_ctx *ctx, seal_secbuf *sb,
     const struct cluster_opts *o, const keys_registry *reg,
     const char *cluster, const struct cluster_keys *ks)
 {
@@ -381,7 +383,7 @@ int
 cluster_keys_deliver(seal_ctx *ctx, const struct cluster_opts *o,
     const keys_registry *reg, const struct cluster_keys *ks)
 {
-	struct seal__secbuf sb = SEAL__SECBUF_INIT;
+	seal_secbuf *sb;
 	const char *cluster = o->args[0];
 	char name[KEYS_NAME_MAX + 1];
 	size_t i;
@@ -400,16 +402,17 @@ cluster_keys_deliver(seal_ctx *ctx, const struct cluster_opts *o,
 		}
 		return ec;
 	}
-	if ((strcmp(o->layout, "unseal") == 0 ?
-	    unseal_manifest(ctx, &sb, o, reg, name, ks) :
-	    flux_manifests(ctx, &sb, o, name, ks)) != 0) {
+	sb = seal_secbuf_new();
+	if (sb == NULL || (strcmp(o->layout, "unseal") == 0 ?
+	    unseal_manifest(ctx, sb, o, reg, name, ks) :
+	    flux_manifests(ctx, sb, o, name, ks)) != 0) {
 		error("cannot make the Secret manifests: out of memory");
 		ec = EXIT_TROUBLE;
-	} else if (fd_write_fn(&fd, sb.buf, sb.len) != 0) {
+	} else if (fd_write_fn(&fd, seal_secbuf_data(sb), seal_secbuf_len(sb)) != 0) {
 		error("cannot write the Secret manifests to stdout: %s",
 		    strerror(errno));
 		ec = EXIT_TROUBLE;
 	}
-	seal__secbuf_free(&sb);
+	seal_secbuf_free(sb);
 	return ec;
 }
