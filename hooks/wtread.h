@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * wtread.h - batched reads of work-tree files through io_uring
- * (wtread.c), for `seal scan --all`: statx, open, read and close of up
- * to WT_BATCH files in one system call instead of four per file. Only an
+ * (wtread.c), for `seal scan --all` and the hook (worktree.c) and for
+ * `seal scan PATH` (walk.c): statx, open, read and close of up to
+ * WT_BATCH files in one system call instead of four per file. Only an
  * accelerator: any failure and the caller reads the file as before.
  */
 #ifndef SEAL_HOOKS_WTREAD_H

@@ -5,6 +5,7 @@
 # (an old kernel: ENOSYS; a container's seccomp profile: EPERM; a ring
 # that fails mid-run) the scan reads them the plain way and finds exactly
 # the same; SEAL_SCAN_URING forces each case. strace shows which path ran.
+# `seal scan PATH` (hooks/walk.c) reads files on disk the same way.
 . "$SEAL_SRCDIR/tests/e2e/lib.sh"
 t_need_prog git
 t_need_prog strace
@@ -49,4 +50,38 @@ if awk '$NF == "io_uring_setup" && NF == 5 {ok=1} END {exit !ok}' "$T_TMP/st"; t
 else
 	echo "# io_uring is refused on this machine; only the fallback ran"
 fi
+# `seal scan .` (walk.c) reads the work tree in the same batches: the
+# same findings with and without a ring, and with the ring fewer opens
+t_exit 1 "scan . finds the planted secrets" "$SEAL" scan --format json .
+cp "$T_TMP/out" "$T_TMP/want-walk"
+t_check "... the leaked key" grep -q dir3/leak.txt "$T_TMP/want-walk"
+t_check "... the plaintext Secret" grep -q dir5/secret.yaml "$T_TMP/want-walk"
+for mode in off enosys eperm broken; do
+	t_exit 1 "scan ., SEAL_SCAN_URING=$mode: still exit 1" \
+		env SEAL_SCAN_URING=$mode "$SEAL" scan --format json .
+	t_cmp "... the same findings" "$T_TMP/want-walk" "$T_TMP/out"
+	env SEAL_SCAN_URING=$mode strace -f -qq -c -o "$T_TMP/st" \
+		-e trace=io_uring_enter,openat "$SCAN" scan -q . >/dev/null 2>&1
+	opens=$(awk '$NF == "openat" {print $4}' "$T_TMP/st")
+	t_check "... no io_uring batch ran" \
+		awk '$NF == "io_uring_enter" {exit 1}' "$T_TMP/st"
+	t_check "... every file was opened the plain way ($NFILES files)" \
+		test "${opens:-0}" -ge "$NFILES"
+done
+strace -f -qq -c -o "$T_TMP/st" -e trace=io_uring_setup,openat \
+	"$SCAN" scan -q . >/dev/null 2>&1
+if awk '$NF == "io_uring_setup" && NF == 5 {ok=1} END {exit !ok}' "$T_TMP/st"; then
+	opens=$(awk '$NF == "openat" {print $4}' "$T_TMP/st")
+	t_check "scan . with io_uring: files are not opened one by one" \
+		test "${opens:-0}" -lt "$NFILES"
+fi
+# a file the ring's first buffer cannot hold is read whole all the same
+# (the plain way), and a secret at its very end is found
+head -c 200000 /dev/zero | tr '\0' 'x' >dir2/big.txt
+echo 'aws_access_key_id = "AKIA4HKQ2Z7XWJ3PLM5N"' >>dir2/big.txt
+t_exit 1 "a 200 kB file: the key at its end" "$SEAL" scan --format json .
+t_check "... found in dir2/big.txt" grep -q dir2/big.txt "$T_TMP/out"
+t_exit 1 "... and without the ring" env SEAL_SCAN_URING=off \
+	"$SEAL" scan --format json .
+t_check "... found in dir2/big.txt" grep -q dir2/big.txt "$T_TMP/out"
 t_done
