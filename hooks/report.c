@@ -143,8 +143,68 @@ text_out(FILE *f, const struct scan_results *r)
 			   "no secret, or raise --max-size.\n");
 }
 
+/* The characters of s, without backticks (help text for plain output). */
 static void
-json_out(FILE *f, const struct scan_results *r)
+put_json_plain(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		char one[2] = { *s, 0 };
+		if (*s != '`')
+			put_json_chars(f, one);
+	}
+}
+
+/* One rule's help: a built-in rule's, or a repository rule's. */
+struct rinfo {
+	const char *id, *name, *what, *why, *fix, *uri;
+	bool user;
+};
+
+static void
+rinfo_for(struct rinfo *ri, const char *id, const struct scan_config *cfg)
+{
+	const struct scan_rule_help *h = scan_rule_help_for(id);
+	struct scan_user_rule u;
+	size_t i;
+
+	memset(ri, 0, sizeof(*ri));
+	ri->id = id;
+	ri->name = h->name;
+	ri->what = h->what;
+	ri->why = h->why;
+	ri->fix = h->fix;
+	if (strcmp(h->id, "user-rules") != 0)
+		return;
+	ri->user = true;
+	for (i = 0; i < scan_config_rule_count(cfg); i++) {
+		if (!scan_config_rule(cfg, i, &u) || strcmp(u.id, id) != 0)
+			continue;
+		if (u.description)
+			ri->name = ri->what = u.description;
+		if (u.help)
+			ri->fix = u.help;
+		ri->uri = u.help_uri;
+	}
+}
+
+/* "BASE#id" as a JSON string: the rule's section of the rules document,
+ * or a repository rule's own help_uri. */
+static void
+put_help_uri(FILE *f, const struct rinfo *ri)
+{
+	fputc('"', f);
+	if (ri->uri)
+		put_json_chars(f, ri->uri);
+	else {
+		put_json_chars(f, scan_docs_url());
+		fputc('#', f);
+		put_json_chars(f, ri->user ? "user-rules" : ri->id);
+	}
+	fputc('"', f);
+}
+
+static void
+json_out(FILE *f, const struct scan_results *r, const struct scan_config *cfg)
 {
 	size_t i;
 
@@ -153,6 +213,8 @@ json_out(FILE *f, const struct scan_results *r)
 	    r->files, r->bytes);
 	for (i = 0; i < r->n; i++) {
 		const struct scan_finding *v = &r->v[i];
+		struct rinfo ri;
+		rinfo_for(&ri, v->rule, cfg);
 		fprintf(f, "%s\n{\"file\":", i ? "," : "");
 		put_json(f, v->path);
 		fprintf(f, ",\"line\":%u,\"rule\":", v->line);
@@ -168,39 +230,149 @@ json_out(FILE *f, const struct scan_results *r)
 			put_json_fix(f, v);
 		else
 			fprintf(f, "null");
+		fprintf(f, ",\"rule_name\":");
+		put_json(f, ri.name);
+		fprintf(f, ",\"rule_description\":\"");
+		put_json_plain(f, ri.what);
+		fprintf(f, "\",\"remediation\":\"");
+		put_json_plain(f, ri.fix);
+		fprintf(f, "\",\"help_uri\":");
+		put_help_uri(f, &ri);
 		fputc('}', f);
 	}
 	fprintf(f, "\n]}\n");
 }
 
+/* A path as a URI reference: unreserved characters and '/' as they are,
+ * everything else percent-encoded. */
 static void
-sarif_out(FILE *f, const struct scan_results *r)
+put_uri_path(FILE *f, const char *s)
 {
-	size_t i, j;
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/", c))
+			fputc(c, f);
+		else
+			fprintf(f, "%%%02X", c);
+	}
+	fputc('"', f);
+}
+
+static void
+sarif_rule(FILE *f, const struct rinfo *ri, bool first)
+{
+	fprintf(f, "%s\n{\"id\":", first ? "" : ",");
+	put_json(f, ri->id);
+	fprintf(f, ",\"shortDescription\":{\"text\":");
+	put_json(f, ri->name);
+	fprintf(f, "},\"fullDescription\":{\"text\":\"");
+	put_json_plain(f, ri->what);
+	fprintf(f, "\"},\"help\":{\"text\":\"");
+	put_json_plain(f, ri->what);
+	put_json_chars(f, " Why it matters: ");
+	put_json_plain(f, ri->why);
+	put_json_chars(f, " How to fix: ");
+	put_json_plain(f, ri->fix);
+	fprintf(f, "\",\"markdown\":\"");
+	put_json_chars(f, "**What it detects.** ");
+	put_json_chars(f, ri->what);
+	put_json_chars(f, "\n\n**Why it matters.** ");
+	put_json_chars(f, ri->why);
+	put_json_chars(f, "\n\n**How to fix.** ");
+	put_json_chars(f, ri->fix);
+	fprintf(f, "\"},\"helpUri\":");
+	put_help_uri(f, ri);
+	fprintf(f, ",\"properties\":{\"tags\":[\"security\",\"secrets\"%s]}}",
+	    ri->user ? ",\"repository-rule\"" : "");
+}
+
+/*
+ * driver.rules: every built-in rule, then the repository's own rules,
+ * then any other rule a result names; a result's ruleIndex is its rule's
+ * place in that list.
+ */
+static size_t
+rule_index(const char *id, const struct scan_results *r,
+    const struct scan_config *cfg, size_t upto, bool *listed)
+{
+	size_t i, n = scan_rule_help_count(), nu = 0;
+	struct scan_user_rule u;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(scan_rule_help_at(i)->id, id) == 0)
+			return i;
+	for (i = 0; i < scan_config_rule_count(cfg); i++) {
+		if (!scan_config_rule(cfg, i, &u))
+			continue;
+		if (strcmp(u.id, id) == 0)
+			return n + nu;
+		nu++;
+	}
+	/* another id: listed after them, in the order results name them */
+	n += nu;
+	for (i = 0; i < upto; i++) {
+		if (listed[i] && strcmp(r->v[i].rule, id) == 0)
+			return n;
+		if (listed[i])
+			n++;
+	}
+	return n;
+}
+
+static void
+sarif_out(FILE *f, const struct scan_results *r, const struct scan_config *cfg)
+{
+	size_t i, n = scan_rule_help_count();
+	struct scan_user_rule u;
+	struct rinfo ri;
+	bool *extra = r->n ? calloc(r->n, sizeof(bool)) : NULL;
 
 	fprintf(f, "{\"version\":\"2.1.0\",\"$schema\":"
-		   "\"https://json.schemastore.org/sarif-2.1.0.json\","
+		   "\"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/"
+		   "os/schemas/sarif-schema-2.1.0.json\","
 		   "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"seal\","
-		   "\"version\":\"%s\",\"informationUri\":"
-		   "\"https://example.invalid/seal\",\"rules\":[",
+		   "\"version\":\"%s\",\"informationUri\":\"",
 	    PACKAGE_VERSION);
-	for (i = 0, j = 0; i < r->n; i++) {
-		size_t k;
-		for (k = 0; k < i && strcmp(r->v[k].rule, r->v[i].rule); k++)
-			;
-		if (k < i)
+	put_json_chars(f, scan_docs_url());
+	fprintf(f, "\",\"rules\":[");
+	for (i = 0; i < n; i++) {
+		rinfo_for(&ri, scan_rule_help_at(i)->id, cfg);
+		sarif_rule(f, &ri, i == 0);
+	}
+	for (i = 0; i < scan_config_rule_count(cfg); i++) {
+		if (!scan_config_rule(cfg, i, &u))
 			continue;
-		fprintf(f, "%s{\"id\":", j++ ? "," : "");
-		put_json(f, r->v[i].rule);
-		fprintf(f, ",\"shortDescription\":{\"text\":");
-		put_json(f, r->v[i].what);
-		fprintf(f, "}}");
+		rinfo_for(&ri, u.id, cfg);
+		sarif_rule(f, &ri, false);
+	}
+	for (i = 0; i < r->n; i++) {
+		bool seen = false;
+		size_t k;
+		for (k = 0; k < scan_config_rule_count(cfg) && !seen; k++)
+			seen = scan_config_rule(cfg, k, &u) &&
+			    strcmp(u.id, r->v[i].rule) == 0;
+		for (k = 0; k < n && !seen; k++)
+			seen = strcmp(scan_rule_help_at(k)->id, r->v[i].rule) ==
+			    0;
+		for (k = 0; k < i && !seen; k++)
+			seen = extra && extra[k] &&
+			    strcmp(r->v[k].rule, r->v[i].rule) == 0;
+		if (seen || extra == NULL)
+			continue;
+		extra[i] = true;
+		rinfo_for(&ri, r->v[i].rule, cfg);
+		sarif_rule(f, &ri, false);
 	}
 	fprintf(f, "]}},\"results\":[");
 	for (i = 0; i < r->n; i++) {
 		const struct scan_finding *v = &r->v[i];
 		fprintf(f, "%s\n{\"ruleId\":", i ? "," : "");
 		put_json(f, v->rule);
+		if (extra)
+			fprintf(f, ",\"ruleIndex\":%zu",
+			    rule_index(v->rule, r, cfg, r->n, extra));
 		fprintf(f, ",\"level\":\"%s\",\"message\":{\"text\":",
 		    v->warning ? "warning" : "error");
 		{
@@ -211,7 +383,7 @@ sarif_out(FILE *f, const struct scan_results *r)
 		}
 		fprintf(f, "},\"locations\":[{\"physicalLocation\":{"
 			   "\"artifactLocation\":{\"uri\":");
-		put_json(f, v->path);
+		put_uri_path(f, v->path);
 		fprintf(f, "}");
 		if (v->line)
 			fprintf(f, ",\"region\":{\"startLine\":%u}", v->line);
@@ -220,20 +392,22 @@ sarif_out(FILE *f, const struct scan_results *r)
 		    v->fp);
 	}
 	fprintf(f, "\n]}]}\n");
+	free(extra);
 }
 
 void
-scan_report(FILE *f, const struct scan_results *r, enum scan_format fmt)
+scan_report(FILE *f, const struct scan_results *r, enum scan_format fmt,
+    const struct scan_config *cfg)
 {
 	switch (fmt) {
 	case SCAN_FMT_TEXT:
 		text_out(f, r);
 		break;
 	case SCAN_FMT_JSON:
-		json_out(f, r);
+		json_out(f, r, cfg);
 		break;
 	case SCAN_FMT_SARIF:
-		sarif_out(f, r);
+		sarif_out(f, r, cfg);
 		break;
 	}
 }

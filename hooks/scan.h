@@ -49,6 +49,15 @@ struct scan_config;
 struct scan_config *scan_config_parse(const char *buf, size_t len, char *err,
     size_t errlen);
 void scan_config_free(struct scan_config *c);
+/* The i-th rule the config adds (false for a tuning entry or past the
+ * end): its id and, where given, description, help and help_uri (NULL
+ * otherwise); the strings belong to the config. */
+struct scan_user_rule {
+	const char *id, *description, *help, *help_uri;
+};
+size_t scan_config_rule_count(const struct scan_config *c);
+bool scan_config_rule(const struct scan_config *c, size_t i,
+    struct scan_user_rule *out);
 /* Rules the repository may not disable, tune or allowlist. */
 bool scan_rule_protected(const char *id);
 /* Drop the findings [first, n) of one buffer that the config disables

@@ -40,7 +40,7 @@ struct allow {
 };
 
 struct urule {
-	char *id, *desc;
+	char *id, *desc, *help, *help_uri;
 	pcre2_code *re, *path;
 	int group;
 	double entropy;
@@ -446,6 +446,8 @@ scan_config_free(struct scan_config *c)
 		struct urule *u = &c->r[i];
 		free(u->id);
 		free(u->desc);
+		free(u->help);
+		free(u->help_uri);
 		pcre2_code_free(u->re);
 		pcre2_code_free(u->path);
 		for (j = 0; j < u->nkw; j++)
@@ -531,6 +533,27 @@ set_allow(struct rd *r, struct allow *a, const char *key, struct val *v)
 	    key);
 }
 
+/* scheme ":" then printable ASCII without spaces, quotes or backslashes:
+ * it goes into SARIF's helpUri as it is */
+static bool
+uri_ok(const char *s)
+{
+	size_t i = 0;
+
+	if (!isalpha((unsigned char)s[0]))
+		return false;
+	while (isalnum((unsigned char)s[i]) || strchr("+.-", s[i]))
+		if (s[i++] == '\0')
+			return false;
+	if (s[i] != ':' || strlen(s) > 2048)
+		return false;
+	for (; s[i]; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
+		    strchr("\"\\<>`{}|^", s[i]))
+			return false;
+	return true;
+}
+
 static int
 set_rule(struct rd *r, struct urule *u, const char *key, struct val *v)
 {
@@ -552,11 +575,27 @@ set_rule(struct rd *r, struct urule *u, const char *key, struct val *v)
 		v->s = NULL;
 		return 0;
 	}
-	if (strcmp(key, "description") == 0) {
+	if (strcmp(key, "description") == 0 || strcmp(key, "help") == 0) {
+		char **dst = key[0] == 'd' ? &u->desc : &u->help;
 		if (want(r, v, V_STR, key) < 0)
 			return -1;
-		free(u->desc);
-		u->desc = v->s;
+		if (v->s[0] == '\0' || strlen(v->s) > 1024)
+			return fail(r, "%s: 1 to 1024 characters", key);
+		free(*dst);
+		*dst = v->s;
+		v->s = NULL;
+		return 0;
+	}
+	if (strcmp(key, "help_uri") == 0) {
+		if (want(r, v, V_STR, key) < 0)
+			return -1;
+		if (!uri_ok(v->s))
+			return fail(r, "help_uri '%.80s': an absolute URI "
+				       "(https://..., file:///...) without "
+				       "spaces, quotes or control characters",
+			    v->s);
+		free(u->help_uri);
+		u->help_uri = v->s;
 		v->s = NULL;
 		return 0;
 	}
@@ -604,9 +643,9 @@ set_rule(struct rd *r, struct urule *u, const char *key, struct val *v)
 	}
 	if (strcmp(key, "tags") == 0)
 		return want(r, v, V_ARR, key);
-	return fail(r, "unknown rule key '%s' (id, description, regex, "
-		       "secretGroup, entropy, keywords, path, tags, "
-		       "[[rules.allowlists]])",
+	return fail(r, "unknown rule key '%s' (id, description, help, "
+		       "help_uri, regex, secretGroup, entropy, keywords, "
+		       "path, tags, [[rules.allowlists]])",
 	    key);
 }
 
@@ -888,6 +927,28 @@ allowed(const struct allow *a, const char *path, const char *sec,
 		if (has_word_ci(sec, secn, a->stop[i]))
 			return true;
 	return false;
+}
+
+size_t
+scan_config_rule_count(const struct scan_config *c)
+{
+	return c ? c->nr : 0;
+}
+
+bool
+scan_config_rule(const struct scan_config *c, size_t i,
+    struct scan_user_rule *out)
+{
+	const struct urule *u;
+
+	if (c == NULL || i >= c->nr || c->r[i].tune)
+		return false;
+	u = &c->r[i];
+	out->id = u->id;
+	out->description = u->desc;
+	out->help = u->help;
+	out->help_uri = u->help_uri;
+	return true;
 }
 
 static const struct urule *

@@ -10,7 +10,11 @@ hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/report.c hooks/git/git.h hooks/git/index.c \
 	hooks/git/objects.c hooks/git/pack.c hooks/git/diff.c \
 	hooks/wtread.h hooks/wtread.c hooks/values.h hooks/values.c hooks/walk.c \
-	hooks/userrules.c
+	hooks/userrules.c hooks/rulehelp.c
+# the rule help's URL (configure --with-docs-url), docdir expanded by make
+hooks_libhooks_la_CPPFLAGS = $(AM_CPPFLAGS) -DSEAL_DOCS_URL='"$(SEAL_DOCS_URL)"'
+dist_doc_DATA = doc/seal-scan-rules.md doc/seal-scan-report.schema.json \
+	doc/seal-scan-config.schema.json
 hooks_libhooks_la_CFLAGS = $(AM_CFLAGS) $(GIT2_CFLAGS) $(PCRE2_CFLAGS) \
 	$(HS_CFLAGS) $(DEFLATE_CFLAGS) $(URING_CFLAGS) $(ZLIB_CFLAGS)
 hooks_libhooks_la_LIBADD = $(GIT2_LIBS) $(PCRE2_LIBS) $(HS_LIBS) \
@@ -77,10 +81,11 @@ dist_check_SCRIPTS += tests/e2e/t0304-scan-exec.sh
 print-pkglibexecdir:
 	@echo $(pkglibexecdir)
 dist_check_SCRIPTS += tests/e2e/t0305-scan-fastpath.sh tests/e2e/t0306-scan-uring.sh
+dist_check_SCRIPTS += tests/e2e/t0307-scan-reports.sh
 dist_check_SCRIPTS += tests/e2e/t0320-scan-families.sh
 dist_check_SCRIPTS += tests/e2e/t0321-scan-config.sh
 dist_check_SCRIPTS += tests/e2e/t0322-scan-sealed-values.sh
-EXTRA_DIST += tests/fixtures/bad/scan-config doc/seal-scan-config.schema.json
+EXTRA_DIST += tests/fixtures/bad/scan-config
 EXTRA_DIST += tests/fixtures/scan
 
 # the scanner's own git readers (index, objects, deltas)

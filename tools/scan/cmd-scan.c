@@ -264,7 +264,7 @@ finish(struct cli *c, struct scan_results *res, const char *root)
 		    "%s files\n", scan_results_blocking(res),
 		    c->src ? "staged" : "named");
 	if (c->fmt != SCAN_FMT_TEXT || res->n)
-		scan_report(out, res, c->fmt);
+		scan_report(out, res, c->fmt, c->config);
 	fflush(out);
 	if (!c->quiet && (c->fmt != SCAN_FMT_TEXT || !c->hook))
 		fprintf(stderr, "seal scan: %zu file(s), %zu byte(s), %zu "
