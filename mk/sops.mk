@@ -60,7 +60,7 @@ tests_unit_test_sops_lint_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sops_lint_LDADD = $(UNIT_LDADD)
 
 dist_check_SCRIPTS += tests/e2e/t0200-sops-vectors.sh
-EXTRA_DIST += tests/e2e/jsoneq.py
+EXTRA_DIST += tests/e2e/jsoneq.py tests/e2e/report-check.py
 dist_check_SCRIPTS += tests/e2e/t0210-sops-interop.sh
 EXTRA_DIST += tests/interop/gen.mjs tests/interop/check.mjs tests/peers/package.json \
 	scripts/peers.sh scripts/build.sh scripts/test.sh scripts/demo.sh scripts/fuzz.sh

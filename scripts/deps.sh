@@ -7,7 +7,7 @@ set -eu
 pkgs="build-essential autoconf automake libtool pkg-config git
 libsodium-dev libssl-dev libyaml-dev libgit2-dev libpcre2-dev zlib1g-dev
 libdeflate-dev liburing-dev
-libcmocka-dev clang libclang-rt-14-dev age pre-commit git-secrets
+libcmocka-dev python3-jsonschema clang libclang-rt-14-dev age pre-commit git-secrets
 hyperfine nodejs npm python3 python3-yaml python3-kubernetes xxd openssh-client
 strace util-linux"
 # Hyperscan needs x86-64 with SSSE3; elsewhere the scanner uses PCRE2 only.

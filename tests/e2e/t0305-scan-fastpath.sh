@@ -15,9 +15,8 @@ same() {
 	"$SEAL" scan "$@" --format json >"$T_TMP/fast" 2>"$T_TMP/fast.err"; ra=$?
 	SEAL_SCAN_NO_FAST=1 "$SEAL" scan "$@" --format json >"$T_TMP/slow" \
 		2>"$T_TMP/slow.err"; rb=$?
-	if [ -s "$T_TMP/fast" ] && ! python3 -m json.tool "$T_TMP/fast" >/dev/null 2>&1; then
-		t_flunk "$name" "the report is not valid JSON" "$(head -c 600 "$T_TMP/fast")"
-	elif [ "$ra" = "$rb" ] && cmp -s "$T_TMP/fast" "$T_TMP/slow"; then
+	[ -s "$T_TMP/fast" ] && t_json "$name: the report is valid" "$T_TMP/fast"
+	if [ "$ra" = "$rb" ] && cmp -s "$T_TMP/fast" "$T_TMP/slow"; then
 		t_pass "$name (exit $ra)"
 	else
 		t_flunk "$name" "fast exit $ra, libgit2 exit $rb" \

@@ -24,6 +24,7 @@ NFILES=$(git ls-files | wc -l)
 t_exit 1 "the default path finds the planted secrets" \
 	"$SEAL" scan --all --format json
 cp "$T_TMP/out" "$T_TMP/want"
+t_json "... the report is valid" "$T_TMP/want"
 t_check "... the leaked key" grep -q dir3/leak.txt "$T_TMP/want"
 t_check "... the plaintext Secret" grep -q dir5/secret.yaml "$T_TMP/want"
 

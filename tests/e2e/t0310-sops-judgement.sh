@@ -113,6 +113,7 @@ ls */*.yaml *.yaml *.json | grep -v '^\.sops' >../files
 t_check "seal status answered for every file" test "$(wc -l <../status.json)" -eq 50
 "$SEAL" scan --staged --format sarif >../hook.json 2>../hook.err
 t_check "the hook's check ran (exit 1: there are findings)" test $? -eq 1
+t_json "... its SARIF report is valid" ../hook.json sarif
 
 python3 - "$R1" ../expected ../status.json ../hook.json >../verdicts <<'EOF'
 import json, sys
