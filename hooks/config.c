@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * config.c - the two files a repository uses to quiet the scanner:
- * .sealignore (path globs, gitignore-like: "vendor/", "*.lock",
- * "/fixtures/", "!keep.yaml") and the baseline (fingerprints of accepted findings, one
- * per line: "FINGERPRINT<TAB>path<TAB>rule"; only the fingerprint counts).
- * Both parsers reject malformed lines with the line number; neither
- * reads files itself.
+ * config.c - .sealignore, the path globs a repository uses to quiet the
+ * scanner (gitignore-like: "vendor/", "*.lock", "/fixtures/",
+ * "!keep.yaml"). The parser rejects malformed lines with the line
+ * number and reads no file itself. The baseline is baseline.c.
  */
 #include "config.h"
 
@@ -26,11 +24,6 @@ struct pat {
 
 struct scan_ignore {
 	struct pat *v;
-	size_t n;
-};
-
-struct scan_baseline {
-	char (*fp)[SCAN_FP_HEX + 1];
 	size_t n;
 };
 
@@ -189,94 +182,4 @@ scan_ignore_match(const struct scan_ignore *ig, const char *path)
 		if (pat_match(&ig->v[i], path))
 			hit = !ig->v[i].neg;
 	return hit;
-}
-
-struct bl_state {
-	struct scan_baseline *b;
-	size_t cap;
-	char *err;
-	size_t errlen;
-};
-
-static int
-bl_line(void *arg, unsigned line, const char *s, size_t n)
-{
-	struct bl_state *st = arg;
-	size_t i;
-
-	while (n && isspace((unsigned char)*s)) {
-		s++;
-		n--;
-	}
-	if (n == 0 || *s == '#')
-		return 0;
-	for (i = 0; i < SCAN_FP_HEX; i++) {
-		if (i >= n || !isxdigit((unsigned char)s[i]) ||
-		    isupper((unsigned char)s[i])) {
-			snprintf(st->err, st->errlen, "line %u: expected a "
-			    "%u-digit lower-case hex fingerprint", line,
-			    SCAN_FP_HEX);
-			return -1;
-		}
-	}
-	if (n > SCAN_FP_HEX && !isspace((unsigned char)s[SCAN_FP_HEX])) {
-		snprintf(st->err, st->errlen,
-		    "line %u: fingerprint is too long", line);
-		return -1;
-	}
-	if (st->b->n == st->cap) {
-		size_t ncap = st->cap ? st->cap * 2 : 16;
-		void *nv = realloc(st->b->fp, ncap * sizeof(*st->b->fp));
-		if (nv == NULL) {
-			snprintf(st->err, st->errlen, "out of memory");
-			return -1;
-		}
-		st->b->fp = nv;
-		st->cap = ncap;
-	}
-	memcpy(st->b->fp[st->b->n], s, SCAN_FP_HEX);
-	st->b->fp[st->b->n][SCAN_FP_HEX] = '\0';
-	st->b->n++;
-	return 0;
-}
-
-static int
-fp_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-struct scan_baseline *
-scan_baseline_parse(const char *buf, size_t len, char *err, size_t errlen)
-{
-	struct scan_baseline *b = calloc(1, sizeof(*b));
-	struct bl_state st = { b, 0, err, errlen };
-
-	if (b == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	if (each_line(buf, len, bl_line, &st) != 0) {
-		scan_baseline_free(b);
-		return NULL;
-	}
-	if (b->n > 1)
-		qsort(b->fp, b->n, sizeof(*b->fp), fp_cmp);
-	return b;
-}
-
-bool
-scan_baseline_has(const struct scan_baseline *b, const char *fp)
-{
-	return b && b->n &&
-	    bsearch(fp, b->fp, b->n, sizeof(*b->fp), fp_cmp) != NULL;
-}
-
-void
-scan_baseline_free(struct scan_baseline *b)
-{
-	if (b == NULL)
-		return;
-	free(b->fp);
-	free(b);
 }

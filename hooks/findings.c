@@ -162,6 +162,19 @@ scan_results_add(struct scan_results *r, const char *path, unsigned line,
 		    sizeof(line));
 	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_bin2hex(f->fp, sizeof(f->fp), h, sizeof(h));
+	crypto_generichash_init(&st, NULL, 0, sizeof(f->id));
+	crypto_generichash_update(&st, (const unsigned char *)"seal-id",
+	    sizeof("seal-id"));
+	crypto_generichash_update(&st, (const unsigned char *)rule,
+	    strlen(rule) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)path,
+	    strlen(path) + 1);
+	if (secret != NULL)
+		crypto_generichash_update(&st, secret, secretlen);
+	else
+		crypto_generichash_update(&st, (const unsigned char *)&line,
+		    sizeof(line));
+	crypto_generichash_final(&st, f->id, sizeof(f->id));
 	sodium_memzero(&st, sizeof(st));
 	r->n++;
 	return 0;

@@ -22,6 +22,10 @@ struct scan_finding {
 	const char *what;	/* static one-line description */
 	char excerpt[SCAN_EXCERPT_MAX + 1]; /* redacted */
 	char fp[SCAN_FP_HEX + 1];	     /* hex fingerprint */
+	/* the finding's identity for baselines: BLAKE2b-256 of the rule,
+	 * path and secret (or line), in memory only; baseline.c keys it
+	 * with the baseline's salted key before anything is written */
+	unsigned char id[32];
 	bool sealable;		/* `seal encrypt -i` fixes it */
 	/* the secret's bytes in the buffer being scanned, only while
 	 * scan_buffer() runs (the repository's allowlists look at it) */

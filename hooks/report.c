@@ -2,7 +2,7 @@
 /*
  * report.c - findings out: one `file:line: rule: excerpt` line each and the
  * command that fixes the file (text), JSON, SARIF 2.1.0, and the baseline
- * file that accepts today's findings. Excerpts are already redacted; this
+ * file's reader and writer are baseline.c. Excerpts are already redacted; this
  * file escapes what it prints and never sees a secret.
  */
 #include "config.h"
@@ -410,39 +410,6 @@ scan_report(FILE *f, const struct scan_results *r, enum scan_format fmt,
 		sarif_out(f, r, cfg);
 		break;
 	}
-}
-
-int
-scan_write_baseline(FILE *f, const struct scan_results *r)
-{
-	size_t i;
-
-	fprintf(f, "# seal scan baseline: accepted findings, one fingerprint "
-		   "per line.\n# Delete a line to be warned again. Written by "
-		   "'seal scan --write-baseline'.\n");
-	for (i = 0; i < r->n; i++) {
-		fprintf(f, "%s\t", r->v[i].fp);
-		put_plain(f, r->v[i].path);
-		fprintf(f, "\t%s\n", r->v[i].rule);
-	}
-	return ferror(f) ? -1 : 0;
-}
-
-size_t
-scan_apply_baseline(struct scan_results *r, const struct scan_baseline *b)
-{
-	size_t i, k = 0, dropped = 0;
-
-	for (i = 0; i < r->n; i++) {
-		if (scan_baseline_has(b, r->v[i].fp)) {
-			free(r->v[i].path);
-			dropped++;
-			continue;
-		}
-		r->v[k++] = r->v[i];
-	}
-	r->n = k;
-	return dropped;
 }
 
 /* A generic-secret line already reported by a more specific rule. */

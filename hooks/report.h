@@ -26,10 +26,6 @@ const char *scan_docs_url(void);
 /* cfg: the repository's rules, for their ids and help (or NULL). */
 void scan_report(FILE *f, const struct scan_results *r, enum scan_format fmt,
     const struct scan_config *cfg);
-int scan_write_baseline(FILE *f, const struct scan_results *r);
-/* Drop findings the baseline accepts; returns how many. */
-size_t scan_apply_baseline(struct scan_results *r,
-    const struct scan_baseline *b);
 /* Sort, and drop generic-secret findings on lines another rule flagged. */
 void scan_dedupe(struct scan_results *r);
 

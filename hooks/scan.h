@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hooks/checks.h"
 
@@ -33,12 +34,42 @@ struct scan_ignore *scan_ignore_parse(const char *buf, size_t len, char *err,
 bool scan_ignore_match(const struct scan_ignore *ig, const char *path);
 void scan_ignore_free(struct scan_ignore *ig);
 
+/* Baselines (baseline.c) ------------------------------------------------ */
+
+/* Argon2id cost of a new baseline's key, and the ceiling a file may ask
+ * for (a baseline below the floor or above the ceiling is refused). */
+#define SCAN_BASELINE_OPS     3u
+#define SCAN_BASELINE_MEM     (32u << 20)
+#define SCAN_BASELINE_OPS_MAX 10u
+#define SCAN_BASELINE_MEM_MAX (256u << 20)
+
 struct scan_baseline;
-/* Baseline: "FINGERPRINT<tab>path<tab>rule" lines, '#' comments. */
+/* A new, empty baseline with a fresh random salt (NULL: out of memory). */
+struct scan_baseline *scan_baseline_new(void);
+/* The file (format in baseline.c); NULL with "line N: what" in err. */
 struct scan_baseline *scan_baseline_parse(const char *buf, size_t len,
     char *err, size_t errlen);
-bool scan_baseline_has(const struct scan_baseline *b, const char *fp);
 void scan_baseline_free(struct scan_baseline *b);
+/* Mark the entries r's findings match as live; with drop, remove the
+ * findings the baseline accepts. *accepted: how many it accepts. The
+ * key is derived here, once, when there is a finding. 0, or -1 (out of
+ * memory: the caller refuses). */
+int scan_baseline_apply(struct scan_baseline *b, struct scan_results *r,
+    bool drop, size_t *accepted);
+struct scan_baseline_entry {
+	const char *path, *rule;
+	unsigned line; /* in the file */
+	bool live;     /* a finding matched it (after scan_baseline_apply) */
+};
+size_t scan_baseline_count(const struct scan_baseline *b);
+bool scan_baseline_entry(const struct scan_baseline *b, size_t i,
+    struct scan_baseline_entry *out);
+bool scan_baseline_has_finding(struct scan_baseline *b,
+    const struct scan_finding *f);
+/* The file: header (b's cost and salt), then one line per distinct
+ * finding of r, fingerprinted with b's key. 0 or -1. */
+int scan_baseline_write(FILE *f, struct scan_baseline *b,
+    const struct scan_results *r);
 
 /* The engine (engine.c) ------------------------------------------------- */
 

@@ -10,7 +10,7 @@ hooks_libhooks_la_SOURCES = hooks/scan.h hooks/engine.c hooks/rules.c \
 	hooks/report.c hooks/git/git.h hooks/git/index.c \
 	hooks/git/objects.c hooks/git/pack.c hooks/git/diff.c \
 	hooks/wtread.h hooks/wtread.c hooks/values.h hooks/values.c hooks/walk.c \
-	hooks/userrules.c hooks/rulehelp.c
+	hooks/userrules.c hooks/rulehelp.c hooks/baseline.c
 # the rule help's URL (configure --with-docs-url), docdir expanded by make
 hooks_libhooks_la_CPPFLAGS = $(AM_CPPFLAGS) -DSEAL_DOCS_URL='"$(SEAL_DOCS_URL)"'
 dist_doc_DATA = doc/seal-scan-rules.md doc/seal-scan-report.schema.json \
@@ -82,6 +82,7 @@ print-pkglibexecdir:
 	@echo $(pkglibexecdir)
 dist_check_SCRIPTS += tests/e2e/t0305-scan-fastpath.sh tests/e2e/t0306-scan-uring.sh
 dist_check_SCRIPTS += tests/e2e/t0307-scan-reports.sh
+dist_check_SCRIPTS += tests/e2e/t0308-scan-baseline.sh
 dist_check_SCRIPTS += tests/e2e/t0320-scan-families.sh
 dist_check_SCRIPTS += tests/e2e/t0321-scan-config.sh
 dist_check_SCRIPTS += tests/e2e/t0322-scan-sealed-values.sh

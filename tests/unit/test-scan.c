@@ -347,8 +347,11 @@ static void
 test_baseline_fingerprints(void **state)
 {
 	struct scan_results a, b;
-	char err[128], line[64];
-	struct scan_baseline *bl;
+	char err[128], *buf = NULL;
+	size_t len = 0, acc = 0;
+	struct scan_baseline *bl, *fresh;
+	struct scan_baseline_entry e;
+	FILE *f;
 
 	(void)state;
 	scan("p.py", "k = 'sk_live_aPOGjCe1BU8pW7r6mxlxKZnu'\n", &a);
@@ -357,20 +360,51 @@ test_baseline_fingerprints(void **state)
 	assert_int_equal(b.n, 1);
 	assert_int_equal(b.v[0].line, 3);
 	assert_string_equal(a.v[0].fp, b.v[0].fp); /* survives a move */
+	assert_memory_equal(a.v[0].id, b.v[0].id, sizeof(a.v[0].id));
 	assert_null(strstr(a.v[0].excerpt, "aPOGjCe1"));
-	snprintf(line, sizeof(line), "%s\tp.py\tstripe-key\n", a.v[0].fp);
-	bl = scan_baseline_parse(line, strlen(line), err, sizeof(err));
+	/* written with a fresh salt, read back, it accepts the moved one */
+	fresh = scan_baseline_new();
+	assert_non_null(fresh);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(scan_baseline_write(f, fresh, &a), 0);
+	fclose(f);
+	scan_baseline_free(fresh);
+	assert_null(strstr(buf, "aPOGjCe1"));
+	assert_null(strstr(buf, a.v[0].fp)); /* not the unsalted hash */
+	bl = scan_baseline_parse(buf, len, err, sizeof(err));
 	assert_non_null(bl);
-	assert_int_equal(scan_apply_baseline(&b, bl), 1);
+	assert_int_equal(scan_baseline_count(bl), 1);
+	assert_true(scan_baseline_entry(bl, 0, &e));
+	assert_string_equal(e.path, "p.py");
+	assert_string_equal(e.rule, "stripe-key");
+	assert_false(e.live);
+	assert_int_equal(scan_baseline_apply(bl, &b, true, &acc), 0);
+	assert_int_equal(acc, 1);
 	assert_int_equal(b.n, 0);
+	assert_true(scan_baseline_entry(bl, 0, &e));
+	assert_true(e.live);
 	scan_baseline_free(bl);
 	scan_results_free(&b);
+	/* a new secret is neither accepted nor the same fingerprint */
+	bl = scan_baseline_parse(buf, len, err, sizeof(err));
+	assert_non_null(bl);
 	scan("p.py", "k = 'sk_live_Zq8Lw2Vb9XnT4sKd8Rj3HfP6'\n", &b);
-	assert_string_not_equal(a.v[0].fp, b.v[0].fp); /* new secret */
+	assert_string_not_equal(a.v[0].fp, b.v[0].fp);
+	assert_int_equal(scan_baseline_apply(bl, &b, true, &acc), 0);
+	assert_int_equal(acc, 0);
+	assert_int_equal(b.n, 1);
+	assert_true(scan_baseline_entry(bl, 0, &e));
+	assert_false(e.live); /* stale */
+	scan_baseline_free(bl);
+	free(buf);
 	scan_results_free(&a);
 	scan_results_free(&b);
 	assert_null(scan_baseline_parse("XYZ\n", 4, err, sizeof(err)));
 	assert_non_null(strstr(err, "line 1"));
+	assert_null(scan_baseline_parse("0123456789abcdef\tp\tr\n", 21, err,
+	    sizeof(err)));
+	assert_non_null(strstr(err, "regenerate"));
+	assert_null(scan_baseline_parse("", 0, err, sizeof(err)));
 }
 
 static void

@@ -27,7 +27,8 @@
 static const char *const usage[] = {
 	"[--staged | --all [REV] | --history [RANGE] | PATH...]\n"
 	"                 [--format text|json|sarif] [--baseline FILE]\n"
-	"                 [--write-baseline FILE] [--ignore-file FILE]\n"
+	"                 [--write-baseline FILE | --audit-baseline |\n"
+	"                  --update-baseline] [--ignore-file FILE]\n"
 	"                 [--config FILE | --config-from REV]\n"
 	"                 [--max-size BYTES] [-j N] [-q]",
 	NULL,
@@ -49,7 +50,7 @@ struct cli {
 	struct scan_config *config;
 	size_t max_size;
 	int jobs;
-	bool hook, quiet;
+	bool hook, quiet, audit, update;
 	struct scan_ignore *ig;
 	seal_sops_config *sops;
 };
@@ -209,55 +210,163 @@ scan_paths(struct cli *c, const struct scan_engine *e, char **paths,
 
 /* ------------------------------------------------------------------------ */
 
+/* The baseline file: --baseline, or .seal-baseline at the top of the
+ * work tree (or here). */
+static const char *
+baseline_path(const struct cli *c, const char *root, char *buf, size_t len)
+{
+	if (c->baseline && (c->baseline[0] == '/' || root == NULL))
+		return c->baseline;
+	snprintf(buf, len, "%s%s", root ? root : "",
+	    c->baseline ? c->baseline : ".seal-baseline");
+	return buf;
+}
+
+/* Read and parse it: 1 read, 0 absent, -1 error (printed). */
+static int
+load_baseline(const struct cli *c, const char *path,
+    struct scan_baseline **bl)
+{
+	char *buf = NULL, err[256];
+	size_t len = 0;
+	int got = read_disk(path, &buf, &len);
+
+	*bl = NULL;
+	if (got < 0)
+		return -1;
+	if (got == 0)
+		return 0;
+	*bl = scan_baseline_parse(buf, len, err, sizeof(err));
+	free(buf);
+	if (*bl == NULL) {
+		cfg_error(c->baseline ? c->baseline : ".seal-baseline", err);
+		return -1;
+	}
+	return 1;
+}
+
+/* --write-baseline, --update-baseline: temp file, fsync, rename. */
+static int
+write_baseline(const char *path, struct scan_baseline *bl,
+    const struct scan_results *res)
+{
+	struct atomic_file af;
+	FILE *f;
+
+	if (atomic_open(&af, path) < 0)
+		return -1;
+	f = fdopen(dup(af.fd), "w");
+	if (f == NULL || scan_baseline_write(f, bl, res) < 0 ||
+	    fclose(f) != 0) {
+		atomic_abort(&af);
+		error("cannot write baseline '%s'", path);
+		return -1;
+	}
+	return atomic_commit(&af);
+}
+
+/* --audit-baseline: each entry live or stale, then the new findings. */
+static int
+audit(const struct cli *c, struct scan_baseline *bl,
+    struct scan_results *res, const char *shown)
+{
+	struct scan_baseline_entry e;
+	size_t i, stale = 0, fresh = 0, accepted;
+
+	if (scan_baseline_apply(bl, res, false, &accepted) < 0) {
+		error("out of memory");
+		return EXIT_TROUBLE;
+	}
+	for (i = 0; scan_baseline_entry(bl, i, &e); i++) {
+		printf("%s\t%s\t%s\t(%s:%u)\n", e.live ? "live" : "stale",
+		    e.path, e.rule, shown, e.line);
+		stale += !e.live;
+	}
+	for (i = 0; i < res->n; i++) {
+		if (scan_baseline_has_finding(bl, &res->v[i]))
+			continue;
+		printf("new\t%s:%u\t%s\n", res->v[i].path, res->v[i].line,
+		    res->v[i].rule);
+		fresh++;
+	}
+	if (!c->quiet)
+		fprintf(stderr, "seal scan: baseline '%s': %zu live, %zu "
+		    "stale, %zu new finding(s)%s\n", shown,
+		    scan_baseline_count(bl) - stale, stale, fresh,
+		    stale || fresh ? "; 'seal scan --update-baseline' "
+				     "rewrites it" : "");
+	return stale || fresh ? EXIT_NEGATIVE : EXIT_OK;
+}
+
 static int
 finish(struct cli *c, struct scan_results *res, const char *root)
 {
 	struct scan_baseline *bl = NULL;
-	char *buf = NULL, err[256], path[4096];
-	size_t len = 0, dropped = 0;
+	char path[4096];
+	const char *bpath = baseline_path(c, root, path, sizeof(path));
+	const char *shown = c->baseline ? c->baseline : ".seal-baseline";
+	size_t accepted = 0;
 	FILE *out = c->hook ? stderr : stdout;
-	int got;
+	int got, rc;
 
 	scan_dedupe(res);
 	if (c->write_baseline) {
-		struct atomic_file af;
-		FILE *f;
-		if (atomic_open(&af, c->write_baseline) < 0)
-			return EXIT_TROUBLE;
-		f = fdopen(dup(af.fd), "w");
-		if (f == NULL || scan_write_baseline(f, res) < 0 ||
-		    fclose(f) != 0) {
-			atomic_abort(&af);
-			error("cannot write '%s'", c->write_baseline);
+		if ((bl = scan_baseline_new()) == NULL) {
+			error("out of memory");
 			return EXIT_TROUBLE;
 		}
-		if (atomic_commit(&af) < 0)
+		rc = write_baseline(c->write_baseline, bl, res);
+		scan_baseline_free(bl);
+		if (rc < 0)
 			return EXIT_TROUBLE;
 		if (!c->quiet)
 			fprintf(stderr, "seal scan: wrote %zu finding(s) to "
 			    "'%s'\n", res->n, c->write_baseline);
 		return EXIT_OK;
 	}
-	snprintf(path, sizeof(path), "%s%s", root ? root : "",
-	    c->baseline ? c->baseline : ".seal-baseline");
-	got = read_disk(c->baseline && c->baseline[0] == '/' ? c->baseline :
-							    path, &buf, &len);
-	if (got < 0)
+	if ((got = load_baseline(c, bpath, &bl)) < 0)
 		return EXIT_TROUBLE;
-	if (got == 0 && c->baseline) {
-		error("cannot read baseline '%s'", c->baseline);
+	if (got == 0 && (c->baseline || c->audit || c->update)) {
+		error("cannot read baseline '%s'%s", shown,
+		    c->baseline ? "" : "; write one with 'seal scan "
+				       "--write-baseline .seal-baseline'");
 		return EXIT_TROUBLE;
 	}
-	if (got > 0) {
-		bl = scan_baseline_parse(buf, len, err, sizeof(err));
-		free(buf);
-		if (bl == NULL) {
-			cfg_error(c->baseline ? c->baseline : ".seal-baseline",
-			    err);
+	if (c->audit) {
+		rc = audit(c, bl, res, shown);
+		scan_baseline_free(bl);
+		return rc;
+	}
+	if (c->update) {
+		/* the same salt: unchanged entries keep their lines */
+		size_t before = scan_baseline_count(bl), stale = 0, i;
+		struct scan_baseline_entry e;
+		if (scan_baseline_apply(bl, res, false, &accepted) < 0) {
+			scan_baseline_free(bl);
+			error("out of memory");
 			return EXIT_TROUBLE;
 		}
-		dropped = scan_apply_baseline(res, bl);
+		for (i = 0; scan_baseline_entry(bl, i, &e); i++)
+			stale += !e.live;
+		rc = write_baseline(bpath, bl, res);
 		scan_baseline_free(bl);
+		if (rc < 0)
+			return EXIT_TROUBLE;
+		if (!c->quiet)
+			fprintf(stderr, "seal scan: baseline '%s': %zu "
+			    "entr%s kept, %zu stale removed, %zu new\n", shown,
+			    before - stale, before - stale == 1 ? "y" : "ies",
+			    stale, res->n - accepted);
+		return EXIT_OK;
+	}
+	if (bl) {
+		rc = scan_baseline_apply(bl, res, true, &accepted);
+		scan_baseline_free(bl);
+		if (rc < 0) {
+			error("out of memory%s", c->hook ? "; commit refused" :
+							    "");
+			return EXIT_TROUBLE;
+		}
 	}
 	if (c->hook && scan_results_blocking(res))
 		fprintf(out, "seal: commit refused: %zu finding(s) in the "
@@ -269,7 +378,7 @@ finish(struct cli *c, struct scan_results *res, const char *root)
 	if (!c->quiet && (c->fmt != SCAN_FMT_TEXT || !c->hook))
 		fprintf(stderr, "seal scan: %zu file(s), %zu byte(s), %zu "
 		    "finding(s)%s\n", res->files, res->bytes, res->n,
-		    dropped ? " (more accepted by the baseline)" : "");
+		    accepted ? " (more accepted by the baseline)" : "");
 	return scan_results_blocking(res) ? EXIT_NEGATIVE : EXIT_OK;
 }
 
@@ -346,7 +455,13 @@ parse_cli(struct cli *c, int argc, char **argv, int *nargs)
 		    "accept the findings listed in F\n"
 		    "(default .seal-baseline)"),
 		OPT_STRING('w', "write-baseline", &c->write_baseline, "F",
-		    "write today's findings to F, exit 0"),
+		    "write today's findings to F (a new salt), exit 0"),
+		OPT_BOOL(0, "audit-baseline", &c->audit,
+		    "list each baseline entry live or stale, and\n"
+		    "new findings; exit 1 if any"),
+		OPT_BOOL(0, "update-baseline", &c->update,
+		    "rewrite the baseline: stale entries out, new\n"
+		    "findings in"),
 		OPT_BOOL('q', "quiet", &c->quiet, "no summary line"),
 		{ .type = OPT_T_BOOL, .short_name = 'K', .long_name =
 		    "hook-mode", .value = &c->hook, .flags = OPT_HIDDEN },
@@ -383,6 +498,15 @@ parse_cli(struct cli *c, int argc, char **argv, int *nargs)
 		if (c->src == SCAN_SRC_INDEX)
 			c->src = SCAN_SRC_TREE;
 	}
+	if ((c->audit || c->update) && (c->write_baseline ||
+	    (c->audit && c->update)))
+		return opt_misuse(&cmd, "--write-baseline, --audit-baseline "
+					"and --update-baseline are exclusive");
+	if ((c->audit || c->update) && (c->src == SCAN_SRC_STAGED ||
+	    c->src == SCAN_SRC_HISTORY))
+		return opt_misuse(&cmd, "--%s-baseline judges the whole tree: "
+					"use it with --all [REV] or PATHs",
+		    c->audit ? "audit" : "update");
 	if (c->config_file && c->config_from)
 		return opt_misuse(&cmd, "--config and --config-from are "
 					"exclusive");
