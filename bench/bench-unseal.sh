@@ -15,12 +15,13 @@
 # The sealed corpus is kept in $BENCH_UNSEAL_DIR (default
 # build/bench-unseal) and reused (bench/bench-unseal-corpus makes it).
 # Usage: bench/bench-unseal.sh  (SEAL, UNSEAL: the programs, default
-#        build/seal and build/unseal; BENCH_DOCS, BENCH_KEYS, BENCH_SAMPLE)
+#        build/seal and a static-PIE unseal linked from build/'s objects
+#        as the image links it; BENCH_DOCS, BENCH_KEYS, BENCH_SAMPLE)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 SEAL=${SEAL:-$top/build/seal}
 SEAL=$(cd "$(dirname "$SEAL")" && pwd)/$(basename "$SEAL")
-UNSEAL=${UNSEAL:-$(dirname "$SEAL")/unseal}
+UNSEAL=${UNSEAL:-}
 N=${BENCH_DOCS:-10000}
 K=${BENCH_KEYS:-20}
 S=${BENCH_SAMPLE:-200}
@@ -28,7 +29,7 @@ RUNS=${RUNS:-5}
 PEER_RUNS=${PEER_RUNS:-2}
 CORPUS=${BENCH_UNSEAL_DIR:-$(dirname "$SEAL")/bench-unseal}
 PEERS=${SEAL_PEERS:-$top/tests/peers}
-for p in "$SEAL" "$UNSEAL" /usr/bin/time taskset python3; do
+for p in "$SEAL" ${UNSEAL:+"$UNSEAL"} /usr/bin/time taskset python3; do
 	command -v "$p" >/dev/null || { echo "bench-unseal: $p is needed" >&2; exit 2; }
 done
 
@@ -55,6 +56,34 @@ if [ "$(cat "$CORPUS/.stamp" 2>/dev/null)" != "$stamp" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# ---- the program: by default the static-PIE unseal the image ships,
+# linked from this build's objects as deploy/image/Containerfile links it
+# (as t0591 does; build/unseal itself is left alone), else the build's
+# own unseal.
+if [ -z "$UNSEAL" ]; then
+	cat >"$work/print.mk" <<'MK'
+print-unseal-link:
+	@echo 'objs=( $(unseal_OBJECTS) )'
+	@echo 'libs=( $(CORE_LIBS) )'
+	@echo 'cc="$(CC)"'
+	@echo 'flags="$(AM_CFLAGS) $(CFLAGS) $(AM_LDFLAGS) $(unseal_LDFLAGS)"'
+MK
+	UNSEAL=$BUILD/unseal
+	rm -f "$CORPUS/unseal-static-pie"
+	if make -s -C "$BUILD" unseal libseal/libseal-core.la >/dev/null 2>&1 &&
+	    make -s --no-print-directory -C "$BUILD" -f Makefile -f "$work/print.mk" \
+		print-unseal-link 2>/dev/null | grep -E '^(objs|libs|cc|flags)=' >"$work/link.sh"; then
+		. "$work/link.sh"
+		(cd "$BUILD" && ./libtool --quiet --tag=CC --mode=link $cc $flags \
+			-static-pie -Wl,-z,pack-relative-relocs \
+			-o "$CORPUS/unseal-static-pie" "${objs[@]}" "${libs[@]}") \
+			>"$work/link.log" 2>&1 &&
+			[ -x "$CORPUS/unseal-static-pie" ] && UNSEAL=$CORPUS/unseal-static-pie
+	fi
+	[ "$UNSEAL" = "$BUILD/unseal" ] &&
+		echo "   (no static-PIE unseal could be linked: timing $UNSEAL)"
+fi
 
 echo "== $UNSEAL on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -90,7 +119,10 @@ print("   unseal render: median %.3f s wall (min %.3f, max %.3f) = %d documents/
       " cpu %.3f s = %d documents per CPU-second" % (w, min(walls), max(walls), n / w, c, n / c))
 print("   peak RSS: median %.1f MB, max %.1f MB (goal < 32 MB)" %
       (statistics.median(rss) / 1024, max(rss) / 1024))
-print("   goal >= 10000 documents/s: %s" % ("met" if n / w >= 10000 else "MISSED"))
+print("   goal >= 10000 documents/s on one core: %s on CPU time (%d/s), %s on wall time (%d/s; wall counts the"
+      " time other processes took the core)" % ("met" if n / c >= 10000 else "MISSED", n / c,
+      "met" if n / w >= 10000 else "MISSED", n / w))
+print("   goal peak RSS < 32 MB: %s" % ("met" if max(rss) < 32 * 1024 else "MISSED"))
 PY
 sed -n '2,$p' "$work/unseal.txt"
 uwall=$(sed -n 's/^wall //p' "$work/unseal.txt")

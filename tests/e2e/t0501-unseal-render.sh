@@ -170,6 +170,41 @@ refused "a symlink out of the checkout" link
 mkdir -p src/apps/klink; ln -s "$T_TMP/outside" src/apps/klink/ext
 printf 'resources:\n- ext/db.yaml\n' >src/apps/klink/kustomization.yaml
 refused "a kustomization through a symlink out of the checkout" klink
+# render -r: each entry opened relative to its directory, without
+# following a symlink; a symlink is resolved and may stay inside the
+# checkout, never leave it; a FIFO named like a manifest is refused (and
+# does not hang the render)
+mkdir -p src/apps/tree/sub/deeper src/apps/shared src/apps/tree2 src/apps/fifo
+cp src/apps/plain/cm.yaml src/apps/tree/
+secret sub team-a canary-render-8 | seal "$RA" >src/apps/tree/sub/deeper/sub.yaml
+secret shared team-a canary-render-9 | seal "$RA" >src/apps/shared/shared.yaml
+ln -s ../../shared src/apps/tree/sub/linked
+ln -s ../../plain/db.yaml src/apps/tree/sub/db.yaml
+cp src/apps/plain/cm.yaml src/apps/tree2/; ln -s "$T_TMP/outside" src/apps/tree2/ext
+cp src/apps/plain/cm.yaml src/apps/fifo/; mkfifo src/apps/fifo/x.yaml
+render_r() { # APP [options]: render -r in a fresh copy, as generate does
+	local app=$1; shift
+	rm -rf work; mkdir -m 700 work; cp -r src work/repo
+	(cd "work/repo/apps/$app" && env -i PATH=/usr/bin:/bin \
+		UNSEAL_KEYS="$T_TMP/keys" ARGOCD_APP_NAMESPACE=team-a \
+		ARGOCD_APP_SOURCE_PATH="apps/$app" timeout 20 "$U" render "$@") \
+		>"$T_TMP/out" 2>"$T_TMP/err"
+}
+render_r tree -r
+t_check "render -r enters subdirectories and symlinks inside the checkout" test $? -eq 0
+t_check "all four documents, each decrypted once" python3 -c "
+s = open('$T_TMP/out').read()
+for c in ('canary-render-1', 'canary-render-8', 'canary-render-9'):
+    assert s.count(c) == 1, c
+assert s.count('name: settings') == 1 and 'ENC[' not in s, s"
+render_r tree
+t_check "without -r only the top directory" bash -c "grep -q 'name: settings' '$T_TMP/out' && ! grep -q canary-render '$T_TMP/out'"
+render_r tree2 -r
+t_check "render -r refuses a symlinked directory out of the checkout" test $? -eq 1 -a ! -s "$T_TMP/out"
+t_check "it says where it leads" grep -q "ext: refused: it leads out of the checkout" "$T_TMP/err"
+render_r fifo
+t_check "a FIFO named x.yaml is refused, not waited on" test $? -eq 1 -a ! -s "$T_TMP/out"
+t_check "it says why" grep -q "x.yaml: not a regular file" "$T_TMP/err"
 mkdir -p src/apps/kup; printf 'resources:\n- ../../../outside\n' >src/apps/kup/kustomization.yaml
 printf 'resources:\n- db.yaml\n' >outside/kustomization.yaml
 refused "a base outside the checkout" kup

@@ -49,14 +49,81 @@ under(const char *root, const char *p)
 	return strncmp(p, root, l) == 0 && (p[l] == '/' || p[l] == '\0');
 }
 
+/*
+ * Read the file open on fd whole (name for messages): a regular file of
+ * at most max bytes. The buffer is rb's, reused from file to file (NULL:
+ * a fresh one the caller frees). One fstat and, for a file that does not
+ * grow meanwhile, one read.
+ */
+static int
+read_regular(int fd, const char *name, size_t max, struct rbuf *rb,
+    unsigned char **out, size_t *len)
+{
+	struct rbuf own = {NULL, 0};
+	struct stat st;
+	size_t n = 0, want;
+	ssize_t got;
+
+	*out = NULL;
+	*len = 0;
+	if (rb == NULL)
+		rb = &own;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		error("%s: not a regular file", name);
+		return EXIT_NEGATIVE;
+	}
+	if ((size_t)st.st_size > max) {
+		error("%s: %lld bytes, over the limit of %zu (--max-file-size)",
+		    name, (long long)st.st_size, max);
+		return EXIT_NEGATIVE;
+	}
+	want = (size_t)st.st_size + 1; /* +1: a short read is the end */
+	for (;;) {
+		if (rb->cap < want + 1) {
+			unsigned char *nb = realloc(rb->p, want + 1);
+			if (nb == NULL) {
+				error("cannot read '%s': out of memory", name);
+				goto fail;
+			}
+			rb->p = nb;
+			rb->cap = want + 1;
+		}
+		got = read(fd, rb->p + n, want - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			error("cannot read '%s': %s", name, strerror(errno));
+			goto fail;
+		}
+		n += (size_t)got;
+		if (n > max) {
+			error("%s: over the limit of %zu bytes "
+			      "(--max-file-size)",
+			    name, max);
+			goto fail;
+		}
+		if (got == 0 || n < want)
+			break;
+		want = want * 2 > max + 1 ? max + 1 : want * 2; /* it grew */
+	}
+	rb->p[n] = '\0';
+	*out = rb->p;
+	*len = n;
+	if (rb == &own)
+		own.p = NULL;
+	return 0;
+fail:
+	if (rb == &own)
+		free(own.p);
+	return EXIT_NEGATIVE;
+}
+
 int
 read_under_root(const char *root, const char *path, size_t max,
     unsigned char **out, size_t *len)
 {
 	char real[PATH_MAX];
-	struct stat st;
-	int fd;
-	char *buf;
+	int fd, ec;
 
 	*out = NULL;
 	if (realpath(path, real) == NULL) {
@@ -67,27 +134,15 @@ read_under_root(const char *root, const char *path, size_t max,
 		error("%s: refused: it leads out of the checkout", path);
 		return EXIT_NEGATIVE;
 	}
-	fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	fd = open(real,
+	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		error("%s: %s", path, strerror(errno));
 		return EXIT_NEGATIVE;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		error("%s: not a regular file", path);
-		return EXIT_NEGATIVE;
-	}
-	if ((size_t)st.st_size > max) {
-		close(fd);
-		error("%s: %lld bytes, over the limit of %zu (--max-file-size)",
-		    path, (long long)st.st_size, max);
-		return EXIT_NEGATIVE;
-	}
+	ec = read_regular(fd, path, max, NULL, out, len);
 	close(fd);
-	if (read_file(real, max, &buf, len) != 0)
-		return EXIT_NEGATIVE;
-	*out = (unsigned char *)buf;
-	return 0;
+	return ec;
 }
 
 static int
@@ -100,97 +155,190 @@ is_manifest(const char *n)
 	    (l > 5 && strcmp(n + l - 5, ".json") == 0);
 }
 
+/* A directory's entries: names in one block, sorted. */
+struct entries {
+	char *names; /* NUL-ended names back to back */
+	size_t used, cap;
+	struct ent {
+		size_t off;
+		unsigned char type; /* d_type */
+	} *e;
+	size_t n, ecap;
+};
+
+static const char *sort_base;
+
 static int
-cmp_names(const void *a, const void *b)
+cmp_ents(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(sort_base + ((const struct ent *)a)->off,
+	    sort_base + ((const struct ent *)b)->off);
 }
 
-/* Sorted entry names of dir (no dot-entries); NULL on error. */
-static char **
-list_dir(const char *dir, size_t *n)
+/* Entries of the directory d (no dot-entries), sorted; -1 on error. */
+static int
+list_dir(DIR *d, struct entries *es)
 {
-	char **names = NULL;
-	size_t cap = 0;
 	struct dirent *de;
-	DIR *d;
 
-	*n = 0;
-	if ((d = opendir(dir)) == NULL) {
-		error("cannot open '%s': %s", dir, strerror(errno));
-		return NULL;
-	}
+	memset(es, 0, sizeof(*es));
+	errno = 0;
 	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name) + 1;
 		if (de->d_name[0] == '.')
 			continue;
-		if (*n + 1 >= cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) *
-			        sizeof(*names));
-			if (nn == NULL)
-				break;
-			names = nn;
+		if (es->n == es->ecap) {
+			struct ent *ne = realloc(es->e,
+			    (es->ecap = es->ecap ? es->ecap * 2 : 64) *
+			        sizeof(*ne));
+			if (ne == NULL)
+				return -1;
+			es->e = ne;
 		}
-		if ((names[*n] = strdup(de->d_name)) == NULL)
-			break;
-		(*n)++;
+		if (es->cap - es->used < l) {
+			char *nn;
+			while (es->cap - es->used < l)
+				es->cap = es->cap ? es->cap * 2 : 4096;
+			if ((nn = realloc(es->names, es->cap)) == NULL)
+				return -1;
+			es->names = nn;
+		}
+		memcpy(es->names + es->used, de->d_name, l);
+		es->e[es->n].off = es->used;
+		es->e[es->n].type = de->d_type;
+		es->n++;
+		es->used += l;
+		errno = 0;
 	}
-	closedir(d);
-	if (names == NULL && (names = calloc(1, sizeof(*names))) == NULL)
-		return NULL;
-	qsort(names, *n, sizeof(*names), cmp_names);
-	return names;
+	if (errno != 0)
+		return -1;
+	sort_base = es->names;
+	if (es->n > 1)
+		qsort(es->e, es->n, sizeof(*es->e), cmp_ents);
+	return 0;
 }
 
-static void
-free_names(char **names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
+/* One manifest open on fd: read it and decrypt it into r->out. */
 static int
-render_plain(struct unseal_run *r, const char *root, const char *dir,
+render_fd(struct unseal_run *r, int fd, const char *path, const char *name)
+{
+	unsigned char *buf;
+	size_t len;
+	int e;
+
+	if ((e = read_regular(fd, path, r->max_file, &r->rbuf, &buf, &len))) {
+		r->failures++;
+		return e;
+	}
+	return unseal_bytes(r, name, 0, buf, len, &r->out, NULL);
+}
+
+/*
+ * The manifests of the directory open on dfd (dir: its path, for messages
+ * and symlinks; rel: its name in the app), in name order. Each entry is
+ * opened relative to dfd with O_NOFOLLOW, so an entry that is not a
+ * symlink cannot lead out of the checkout and costs no path walk; only a
+ * symlink is resolved (realpath), and refused when it leads out. Takes
+ * dfd.
+ */
+static int
+render_plain(struct unseal_run *r, const char *root, int dfd, const char *dir,
     const char *rel, unsigned depth)
 {
-	size_t n, i;
-	char **names = list_dir(dir, &n);
+	struct entries es;
+	size_t i;
 	int ec = 0;
+	DIR *d = fdopendir(dfd);
 
-	if (names == NULL)
+	if (d == NULL) {
+		error("cannot open '%s': %s", dir, strerror(errno));
+		close(dfd);
 		return EXIT_TROUBLE;
-	for (i = 0; i < n; i++) {
+	}
+	if (list_dir(d, &es) != 0) {
+		error("cannot read '%s': %s", dir, strerror(errno));
+		ec = EXIT_TROUBLE;
+		goto out;
+	}
+	for (i = 0; i < es.n; i++) {
+		const char *n = es.names + es.e[i].off;
+		unsigned char type = es.e[i].type;
 		char path[PATH_MAX], name[PATH_MAX];
-		unsigned char *buf;
 		struct stat st;
-		size_t len;
-		int e;
+		int fd, e = 0;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		snprintf(name, sizeof(name), "%s%s%s", rel, *rel ? "/" : "",
-		    names[i]);
-		if (stat(path, &st) != 0)
+		if ((type == DT_REG && !is_manifest(n)) ||
+		    (type == DT_DIR && !r->recurse))
 			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (r->recurse && depth < 64 &&
-			    (e = render_plain(r, root, path, name, depth + 1)))
-				ec = ec ? ec : e;
+		snprintf(path, sizeof(path), "%s/%s", dir, n);
+		snprintf(name, sizeof(name), "%s%s%s", rel, *rel ? "/" : "", n);
+		fd = type == DT_LNK ? -1 : openat(dfd, n,
+		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0 && type != DT_LNK && errno != ELOOP) {
+			if (errno == ENOENT)
+				continue; /* gone meanwhile */
+			error("%s: %s", path, strerror(errno));
+			r->failures++;
+			ec = ec ? ec : EXIT_NEGATIVE;
 			continue;
 		}
-		if (!is_manifest(names[i]))
-			continue;
-		if ((e = read_under_root(root, path, r->max_file, &buf, &len))) {
-			r->failures++;
+		if (fd < 0) {
+			/* a symlink: it may stay inside the checkout */
+			char real[PATH_MAX];
+			unsigned char *buf;
+			size_t len;
+			if (stat(path, &st) != 0)
+				continue; /* dangling */
+			if (S_ISDIR(st.st_mode)) {
+				if (!r->recurse || depth >= 64)
+					continue;
+				if (realpath(path, real) == NULL ||
+				    !under(root, real)) {
+					error("%s: refused: it leads out of "
+					      "the checkout",
+					    path);
+					r->failures++;
+					ec = ec ? ec : EXIT_NEGATIVE;
+					continue;
+				}
+				if ((fd = open(real, O_RDONLY | O_DIRECTORY |
+				                 O_NOFOLLOW | O_CLOEXEC)) < 0)
+					continue;
+				e = render_plain(r, root, fd, path, name,
+				    depth + 1);
+			} else if (is_manifest(n)) {
+				if ((e = read_under_root(root, path,
+				         r->max_file, &buf, &len)) != 0) {
+					r->failures++;
+				} else {
+					e = unseal_bytes(r, name, 0, buf, len,
+					    &r->out, NULL);
+					free(buf);
+				}
+			}
 			ec = ec ? ec : e;
 			continue;
 		}
-		e = unseal_bytes(r, name, 0, buf, len, &r->out, NULL);
+		if (type == DT_DIR ||
+		    (type == DT_UNKNOWN && fstat(fd, &st) == 0 &&
+		        S_ISDIR(st.st_mode))) {
+			if (r->recurse && depth < 64)
+				e = render_plain(r, root, fd, path, name,
+				    depth + 1); /* takes fd */
+			else
+				close(fd);
+			ec = ec ? ec : e;
+			continue;
+		}
+		if (is_manifest(n))
+			e = render_fd(r, fd, path, name);
+		close(fd);
 		ec = ec ? ec : e;
-		free(buf);
 	}
-	free_names(names, n);
+out:
+	free(es.names);
+	free(es.e);
+	closedir(d);
 	return ec;
 }
 
@@ -257,7 +405,7 @@ cmd_render(int argc, char **argv)
 	    "kustomization.yml", "Kustomization"};
 	struct stat st;
 	size_t i;
-	int ec;
+	int ec, dfd;
 
 	if ((ec = unseal_options(&r, &argc, argv, &mode)) >= 0)
 		return ec;
@@ -294,8 +442,12 @@ cmd_render(int argc, char **argv)
 	}
 	if (i < 3)
 		ec = render_kustomize(&r, root, dirreal);
-	else
-		ec = render_plain(&r, root, dirreal, "", 0);
+	else if ((dfd = open(dirreal, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		error("cannot open '%s': %s", dir, strerror(errno));
+		ec = EXIT_TROUBLE;
+	} else {
+		ec = render_plain(&r, root, dfd, dirreal, "", 0);
+	}
 	if (ec == 0 && r.failures == 0 && r.out.len == 0) {
 		/* Argo CD prunes everything on empty output: never
 		 * succeed with nothing */

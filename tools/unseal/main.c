@@ -278,6 +278,7 @@ void
 unseal_end(struct unseal_run *r)
 {
 	obuf_free(&r->out);
+	free(r->rbuf.p);
 	keyring_free(r->keys);
 	policy_free(r->policy);
 	free(r->policy_owned);

@@ -38,6 +38,12 @@ struct obuf {
 	bool json; /* documents are JSON objects joined by commas */
 };
 
+/* A read buffer reused from file to file (ciphertext: plain memory). */
+struct rbuf {
+	unsigned char *p;
+	size_t cap;
+};
+
 struct unseal_run {
 	/* limits */
 	size_t max_file, max_output, max_nodes;
@@ -59,6 +65,7 @@ struct unseal_run {
 	/* counters over the run */
 	size_t docs, failures;
 	struct obuf out;
+	struct rbuf rbuf;
 };
 
 /* main.c: the options every mode shares ---------------------------------- */
