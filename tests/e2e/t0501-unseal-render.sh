@@ -227,6 +227,87 @@ metadata:
 Y
 printf 'generators:\n- gen.yaml\n' >src/apps/fn/kustomization.yaml
 refused "an exec KRM function" fn
+
+# the unseal generator inside the app's kustomization (KSOPS's route):
+# render turns kustomize's plugins on with a plugin home holding only
+# unseal, which passes the sealed files through still sealed; each comes
+# back matched to its verified source, after namespace: and namePrefix:
+mkdir -p src/apps/gen src/apps/gks/base src/apps/gks/overlay "$T_TMP/tmpd"
+secret db team-a canary-render-10 | seal "$RA" >src/apps/gen/db.sealed.yaml
+cp src/apps/plain/cm.yaml src/apps/gen/
+printf 'apiVersion: unseal.seal.dev/v1\nkind: Unseal\nmetadata:\n  name: s\nfiles:\n  - db.sealed.yaml\n' >src/apps/gen/unseal.yaml
+printf 'namespace: team-a\nnamePrefix: prod-\ngenerators:\n  - unseal.yaml\nresources:\n  - cm.yaml\n' >src/apps/gen/kustomization.yaml
+generate gen TMPDIR="$T_TMP/tmpd" >"$T_TMP/out" 2>"$T_TMP/err"
+t_check "render of a kustomization using the unseal generator works" test $? -eq 0
+t_check "its output is accepted, no ENC[ or sops: left (generator)" accepted
+t_check "the generated Secret is prefixed, in its namespace, decrypted" python3 -c "
+import yaml
+docs = [d for d in yaml.safe_load_all(open('chk/built.yaml')) if d]
+s = [d for d in docs if d['kind'] == 'Secret']
+assert len(s) == 1, docs
+m = s[0]['metadata']
+assert m['name'] == 'prod-db' and m['namespace'] == 'team-a', m
+assert s[0]['stringData']['password'] == 'canary-render-10', s[0]
+assert any(d['kind'] == 'ConfigMap' and d['metadata']['name'] == 'prod-settings' for d in docs)"
+t_check "the plugin home is gone afterwards" test -z "$(ls -A "$T_TMP/tmpd")"
+# KSOPS's own apiVersion and kind, in a base under an overlay
+secret api team-a canary-render-11 | seal "$RA" >src/apps/gks/base/api.sealed.yaml
+printf 'apiVersion: viaduct.ai/v1\nkind: ksops\nmetadata:\n  name: s\nfiles:\n  - api.sealed.yaml\n' >src/apps/gks/base/ksops.yaml
+printf 'generators:\n  - ksops.yaml\n' >src/apps/gks/base/kustomization.yaml
+printf 'namespace: team-a\nnamePrefix: dev-\nresources:\n  - ../base\n' >src/apps/gks/overlay/kustomization.yaml
+generate gks/overlay >"$T_TMP/out" 2>"$T_TMP/err"
+t_check "KSOPS's apiVersion/kind in a base works too" test $? -eq 0
+t_check "the base's Secret is prefixed and decrypted" bash -c "grep -q 'name: dev-api' '$T_TMP/out' && grep -q 'canary-render-11' '$T_TMP/out'"
+# spoilt one way at a time
+spoil_gen() { # app: a copy of gen to spoil
+	rm -rf "src/apps/$1"; cp -r src/apps/gen "src/apps/$1"
+}
+spoil_gen gen-tampered
+python3 - <<'P'
+import re
+p = "src/apps/gen-tampered/db.sealed.yaml"
+s = open(p).read()
+m = re.search(r"password: ENC\[AES256_GCM,data:([A-Za-z0-9+/]+)", s)
+d = m.group(1)
+open(p, "w").write(s.replace(d, ("A" if d[0] != "A" else "B") + d[1:], 1))
+P
+refused "a tampered file under the generator fails the render" gen-tampered
+t_check "the message names the file" grep -q 'db.sealed.yaml' "$T_TMP/err"
+spoil_gen gen-other
+printf 'apiVersion: example.org/v1\nkind: Other\nmetadata:\n  name: o\nargs: [x]\n' >src/apps/gen-other/other.yaml
+printf 'generators:\n  - unseal.yaml\n  - other.yaml\n' >src/apps/gen-other/kustomization.yaml
+refused "another plugin beside the generator is refused" gen-other
+t_check "it says so" grep -q 'other.yaml: refused: a plugin other than the unseal generator' "$T_TMP/err"
+spoil_gen gen-tfm
+printf 'apiVersion: example.org/v1\nkind: Tfm\nmetadata:\n  name: o\n' >src/apps/gen-tfm/tfm.yaml
+printf 'generators:\n  - unseal.yaml\ntransformers:\n  - tfm.yaml\n' >src/apps/gen-tfm/kustomization.yaml
+refused "another plugin as a transformer is refused" gen-tfm
+spoil_gen gen-ns
+sed -i 's/^namespace: team-a$/namespace: team-b/' src/apps/gen-ns/kustomization.yaml
+refused "kustomize moving a generated Secret to another namespace is refused" gen-ns
+t_check "it names the namespace it was sealed for" grep -q "out of namespace 'team-a'" "$T_TMP/err"
+spoil_gen gen-up
+printf 'apiVersion: unseal.seal.dev/v1\nkind: Unseal\nmetadata:\n  name: s\nfiles:\n  - ../plain/db.yaml\n' >src/apps/gen-up/unseal.yaml
+refused "a generator file above the kustomization is refused" gen-up
+spoil_gen gen-from
+printf 'apiVersion: unseal.seal.dev/v1\nkind: Unseal\nmetadata:\n  name: s\nsecretFrom:\n  - metadata:\n      name: x\n      namespace: team-a\n    files:\n      - db.sealed.yaml\n' >src/apps/gen-from/unseal.yaml
+refused "secretFrom (a Secret built from plaintext) is refused in render" gen-from
+spoil_gen gen-fn
+cat >src/apps/gen-fn/fn.txt <<'Y'
+apiVersion: example.org/v1
+kind: Gen
+metadata:
+  name: g
+  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: /bin/sh
+files:
+  - db.sealed.yaml
+Y
+printf 'generators:\n  - unseal.yaml\n  - fn.txt\n' >src/apps/gen-fn/kustomization.yaml
+refused "a KRM function in a config not named .yaml is refused" gen-fn
+t_check "as a function" grep -q 'fn.txt: refused: KRM functions do not run' "$T_TMP/err"
 mkdir -p src/apps/empty
 refused "an empty app (Argo CD would prune everything)" empty
 

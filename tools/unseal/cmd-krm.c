@@ -507,6 +507,122 @@ over:
 	goto out;
 }
 
+/*
+ * The plugin as `unseal render` runs it (UNSEAL_RENDER_PLUGIN set in the
+ * environment render gives kustomize): the sealed files of files: are
+ * printed as they are, still sealed. kustomize then transforms them like
+ * any sealed resource, and render matches each one back to its verified
+ * source (MAC, tenancy) and decrypts it there, so no plaintext goes
+ * through kustomize and no key is needed here. Same confinement as the
+ * decrypting route: paths below the kustomization, no symlink out of
+ * it, manifests only. secretFrom: builds a Secret from plaintext, which
+ * render cannot match to a source: refused.
+ */
+static int
+krm_render_plugin(int argc, char **argv)
+{
+	seal_limits lim = {UNSEAL_MAX_FILE, UNSEAL_MAX_DEPTH, UNSEAL_MAX_NODES,
+	    UNSEAL_MAX_DOCS};
+	struct obuf out = {0};
+	seal_sops_file *cfg = NULL;
+	seal_ctx *ctx = NULL;
+	char root[PATH_MAX], pbuf[128], file[PATH_MAX];
+	const char *t;
+	char *buf = NULL;
+	size_t len, i;
+	int ec = EXIT_NEGATIVE;
+
+	if (argc != 2) {
+		error("render's plugin takes the config file kustomize gives");
+		return EXIT_TROUBLE;
+	}
+	if (realpath(".", root) == NULL || seal_ctx_new(&ctx) != SEAL_OK) {
+		error("cannot start the plugin: %s", strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	out.max = UNSEAL_MAX_OUTPUT;
+	if (read_file(argv[1], UNSEAL_MAX_FILE, &buf, &len) != 0) {
+		ec = EXIT_TROUBLE;
+		goto out;
+	}
+	if (seal_sops_load_limits(ctx, buf, len, SEAL_SOPS_YAML, argv[1], &lim,
+	        &cfg) != SEAL_OK) {
+		error("%s", seal_ctx_errmsg(ctx));
+		goto out;
+	}
+	if (seal_sops_doc_scalar(ctx, cfg, 0, "[\"secretFrom\"][0][\"metadata\"]"
+	        "[\"name\"]", &t, &len) == SEAL_OK) {
+		error("generator config: refused: secretFrom: does not run in "
+		      "render (it builds a Secret from plaintext that cannot be "
+		      "matched to a verified source); seal the Secret manifest "
+		      "itself and list it under files:");
+		goto out;
+	}
+	for (i = 0;; i++) {
+		unsigned char *fb;
+		size_t fl, l;
+		seal_rc rc;
+
+		snprintf(pbuf, sizeof(pbuf), "[\"files\"][%zu]", i);
+		rc = seal_sops_doc_scalar(ctx, cfg, 0, pbuf, &t, &len);
+		if (rc == SEAL_EINVAL)
+			break;
+		if (rc != SEAL_OK || len == 0 || len >= sizeof(file) ||
+		    memchr(t, '\0', len) != NULL || i >= MAX_FILES) {
+			error("generator config: files[%zu]: want a relative "
+			      "file name",
+			    i);
+			goto out;
+		}
+		memcpy(file, t, len);
+		file[len] = '\0';
+		l = strlen(file);
+		if (!safe_rel(file) ||
+		    !((l > 5 && strcmp(file + l - 5, ".yaml") == 0) ||
+		        (l > 4 && strcmp(file + l - 4, ".yml") == 0) ||
+		        (l > 5 && strcmp(file + l - 5, ".json") == 0))) {
+			error("generator config: files[%zu]: refused: '%s' is "
+			      "not a manifest (.yaml, .yml, .json) below the "
+			      "kustomization",
+			    i, file);
+			goto out;
+		}
+		if (read_under_root(root, file, UNSEAL_MAX_FILE, &fb, &fl) != 0)
+			goto out;
+		if (!looks_sealed(fb, fl)) {
+			error("%s: refused: not sealed (files: of the generator "
+			      "name sealed files)",
+			    file);
+			free(fb);
+			goto out;
+		}
+		if ((out.len > 0 && PUTS(&out, "---\n") != 0) ||
+		    obuf_put(&out, fb, fl) != 0 ||
+		    (fl > 0 && fb[fl - 1] != '\n' && PUTS(&out, "\n") != 0)) {
+			free(fb);
+			error("the output is over the limit of %zu bytes",
+			    (size_t)UNSEAL_MAX_OUTPUT);
+			goto out;
+		}
+		free(fb);
+	}
+	if (i == 0) {
+		error("generator config: no files: list (name the sealed files)");
+		goto out;
+	}
+	{
+		int fd = 1;
+		ec = out.len && fd_write_fn(&fd, out.buf, out.len) != 0 ?
+		    EXIT_TROUBLE : 0;
+	}
+out:
+	free(buf);
+	seal_sops_free(cfg);
+	obuf_free(&out);
+	seal_ctx_free(ctx);
+	return ec;
+}
+
 int
 cmd_krm(int argc, char **argv)
 {
@@ -514,6 +630,8 @@ cmd_krm(int argc, char **argv)
 	char root[PATH_MAX];
 	int ec;
 
+	if (getenv("UNSEAL_RENDER_PLUGIN") != NULL)
+		return krm_render_plugin(argc, argv);
 	if ((ec = unseal_options(&r, &argc, argv, &mode)) >= 0)
 		return ec;
 	if (argc > 2) {

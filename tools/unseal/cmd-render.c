@@ -32,7 +32,8 @@ static const char *const usage[] = {"[options] [-r] [--root DIR] [DIR]",
 static const char desc[] =
     "Print the application in DIR (default .) as one YAML stream with\n"
     "every sealed document decrypted: a kustomization is built with\n"
-    "kustomize (no plugins, no exec functions, no Helm, no remote bases)\n"
+    "kustomize (no plugin but the unseal generator, no exec functions,\n"
+    "no Helm, no remote bases)\n"
     "and each sealed document it outputs is matched to its verified\n"
     "source; any other directory is read as manifests. The checkout no\n"
     "path may leave is --root, else the working directory without\n"

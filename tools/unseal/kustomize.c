@@ -12,8 +12,15 @@
  * must stay in the namespace it was sealed for.
  *
  * kustomize runs over an untrusted repository in the container holding
- * the keys, so: no plugins or KRM functions (no --enable-alpha-plugins,
- * and a file asking for a function is refused), no Helm (no
+ * the keys, so: no KRM functions (a file asking for one is refused) and
+ * no plugin but the unseal generator. When the app lists generator
+ * configs with a top-level files: list (KSOPS's field, any apiVersion
+ * and kind), kustomize gets --enable-alpha-plugins and a plugin home
+ * made for the run holding only this program under those names; run
+ * there (UNSEAL_RENDER_PLUGIN) it prints its files still sealed, so they
+ * come back like any sealed resource, matched and verified here. A
+ * config under generators:, transformers: or validators: that is neither
+ * a builtin nor ours is refused. No Helm (no
  * --enable-helm, and helm fields are refused), no remote bases (URLs are
  * refused, git is off PATH and HTTP goes to a dead proxy), and no path
  * or symlink may leave the checkout.
@@ -54,9 +61,33 @@ is_kustomization(const char *n)
 	    strcmp(n, "Kustomization") == 0;
 }
 
+/* Walk the app's directory and every directory its kustomizations name
+ * (bases, components): refuse symlinks out of the checkout, check the
+ * kustomizations, refuse KRM function configs, and note sealed files.
+ * Other apps of the repository are not looked at. */
+struct walk {
+	const char *root;
+	char **sealed;
+	size_t nsealed, cap, files;
+	int ec;
+	struct unseal_run *r;
+	char **dirs; /* visited or queued (real paths) */
+	size_t ndirs, capdirs;
+	/* generator configs with files: (the unseal generator, KSOPS's
+	 * field): their "apiVersion/kind" pairs, each "API\0Kind" */
+	char **plugins;
+	size_t nplugins;
+	char **checked; /* files read (real or walked paths) */
+	size_t nchecked, capchecked;
+	bool plugin_list; /* in a kustomization's generators: and co. */
+};
+
 /* A relative path in a kustomization line that climbs out with "..". */
-struct walk;
 static void queue_dir(struct walk *w, const char *real);
+static int check_plugin_config(struct walk *w, const char *path,
+    const char *rel);
+static void check_file(struct walk *w, const char *path, const char *rel,
+    const char *base, bool named);
 
 static int
 check_line_paths(struct walk *w, const char *root, const char *dir,
@@ -102,9 +133,23 @@ check_line_paths(struct walk *w, const char *root, const char *dir,
 		error("%s: refused: '%s' leads out of the checkout", file, val);
 		return -1;
 	}
-	/* a base or component directory: walk it too */
-	if (stat(real, &st) == 0 && S_ISDIR(st.st_mode))
+	/* a base or component directory: walk it too; a file it names
+	 * (a resource, a generator or transformer config, whatever its
+	 * name) is checked as the walk checks manifests */
+	if (stat(real, &st) != 0)
+		return 0;
+	if (S_ISDIR(st.st_mode))
 		queue_dir(w, real);
+	else if (S_ISREG(st.st_mode) &&
+	    st.st_size <= (off_t)w->r->max_file) {
+		const char *b = strrchr(real, '/');
+		const char *rel = real + strlen(root) + (root[1] != '\0');
+		if (w->plugin_list && check_plugin_config(w, real, rel) != 0)
+			return -1;
+		check_file(w, real, rel, b ? b + 1 : real, true);
+		if (w->ec != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -135,25 +180,64 @@ check_kustomization(struct walk *w, const char *root, const char *dir,
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
+		/* the top-level key the line belongs to */
+		if (nl > p && *p != ' ' && *p != '-' && *p != '#' && *p != '\t')
+			w->plugin_list = (nl - p >= 11 &&
+			                     !memcmp(p, "generators:", 11)) ||
+			    (nl - p >= 13 && !memcmp(p, "transformers:", 13)) ||
+			    (nl - p >= 11 && !memcmp(p, "validators:", 11));
 		if (check_line_paths(w, root, dir, file, p, (size_t)(nl - p)))
 			return -1;
 	}
+	w->plugin_list = false;
 	return 0;
 }
 
-/* Walk the app's directory and every directory its kustomizations name
- * (bases, components): refuse symlinks out of the checkout, check the
- * kustomizations, refuse KRM function configs, and note sealed files.
- * Other apps of the repository are not looked at. */
-struct walk {
-	const char *root;
-	char **sealed;
-	size_t nsealed, cap, files;
-	int ec;
-	struct unseal_run *r;
-	char **dirs; /* visited or queued (real paths) */
-	size_t ndirs, capdirs;
-};
+/*
+ * A file listed under generators:, transformers: or validators: holds
+ * plugin configs: kustomize's builtins (apiVersion builtin) or the
+ * unseal generator (a top-level files: list). Anything else would be
+ * another plugin: refused (it would not be found in render's plugin
+ * home anyway).
+ */
+static int
+check_plugin_config(struct walk *w, const char *path, const char *rel)
+{
+	struct unseal_run *r = w->r;
+	seal_limits lim = {r->max_file, r->max_depth, r->max_nodes, r->max_docs};
+	seal_sops_file *f = NULL;
+	unsigned char *buf;
+	size_t len, d;
+	int ec = 0;
+
+	if (read_under_root(w->root, path, r->max_file, &buf, &len) != 0)
+		return -1;
+	if (seal_sops_load_limits(r->ctx, buf, len, SEAL_SOPS_YAML, rel, &lim, &f) !=
+	    SEAL_OK) {
+		free(buf);
+		return 0; /* kustomize fails on it */
+	}
+	for (d = 0; d < seal_sops_doc_count(f) && ec == 0; d++) {
+		const char *t;
+		size_t tl;
+
+		if (seal_sops_doc_scalar(r->ctx, f, d, "[\"files\"][0]", &t,
+		        &tl) == SEAL_OK)
+			continue;
+		if (seal_sops_doc_scalar(r->ctx, f, d, "[\"apiVersion\"]", &t,
+		        &tl) == SEAL_OK &&
+		    tl == 7 && memcmp(t, "builtin", 7) == 0)
+			continue;
+		error("%s: refused: a plugin other than the unseal generator "
+		      "(a config with files:); render runs no other plugin",
+		    rel);
+		ec = -1;
+	}
+	seal_sops_free(f);
+	free(buf);
+	return ec;
+}
+
 
 static void
 queue_dir(struct walk *w, const char *real)
@@ -230,46 +314,184 @@ walk_dir(struct walk *w, const char *dir, unsigned depth)
 		if (st.st_size > (off_t)w->r->max_file)
 			continue; /* kustomize would read it: refused below
 				     if it is sealed and used */
-		unsigned char *buf;
-		size_t len;
-		if (read_under_root(w->root, path, w->r->max_file, &buf, &len)) {
+		check_file(w, path, path + strlen(w->root) + 1, de->d_name,
+		    false);
+	}
+	closedir(d);
+}
+
+static bool
+plugin_name_ok(const char *api, const char *kind)
+{
+	size_t i, slashes = 0;
+
+	if (*api == '\0' || *kind == '\0' || strlen(api) > 253 ||
+	    strlen(kind) > 63 || api[0] == '/' || api[strlen(api) - 1] == '/' ||
+	    strstr(api, "..") != NULL || strstr(api, "//") != NULL ||
+	    strcmp(api, "builtin") == 0)
+		return false;
+	for (i = 0; api[i]; i++) {
+		char c = api[i];
+		if (c == '/')
+			slashes++;
+		else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		             (c >= '0' && c <= '9') || c == '.' || c == '-'))
+			return false;
+	}
+	for (i = 0; kind[i]; i++)
+		if (!((kind[i] >= 'a' && kind[i] <= 'z') ||
+		        (kind[i] >= 'A' && kind[i] <= 'Z') ||
+		        (kind[i] >= '0' && kind[i] <= '9')))
+			return false;
+	return slashes <= 1 && kind[0] != '.';
+}
+
+/* The documents of a file with a top-level files: list are generator
+ * configs of the unseal plugin: note their apiVersion and kind. */
+static void
+note_plugins(struct walk *w, const char *rel, const unsigned char *buf,
+    size_t len)
+{
+	struct unseal_run *r = w->r;
+	seal_limits lim = {r->max_file, r->max_depth, r->max_nodes, r->max_docs};
+	seal_sops_file *f = NULL;
+	size_t d, i;
+
+	if (!(len >= 6 && memcmp(buf, "files:", 6) == 0) &&
+	    memmem(buf, len, "\nfiles:", 7) == NULL &&
+	    memmem(buf, len, "\"files\"", 7) == NULL)
+		return;
+	if (seal_sops_load_limits(r->ctx, buf, len, SEAL_SOPS_YAML, rel, &lim, &f) !=
+	    SEAL_OK)
+		return; /* kustomize fails on it */
+	for (d = 0; d < seal_sops_doc_count(f) && w->ec == 0; d++) {
+		const char *t, *a, *k;
+		size_t tl, al, kl;
+		char api[256], kind[64], *e;
+
+		if (seal_sops_doc_scalar(r->ctx, f, d, "[\"files\"][0]", &t,
+		        &tl) != SEAL_OK)
+			continue;
+		if (seal_sops_doc_scalar(r->ctx, f, d, "[\"apiVersion\"]", &a,
+		        &al) != SEAL_OK ||
+		    seal_sops_doc_scalar(r->ctx, f, d, "[\"kind\"]", &k,
+		        &kl) != SEAL_OK ||
+		    al >= sizeof(api) || kl >= sizeof(kind))
+			continue; /* not a plugin config kustomize can use */
+		memcpy(api, a, al);
+		api[al] = '\0';
+		memcpy(kind, k, kl);
+		kind[kl] = '\0';
+		if (strlen(api) != al || strlen(kind) != kl ||
+		    !plugin_name_ok(api, kind)) {
+			error("%s: refused: a generator config whose "
+			      "apiVersion/kind cannot name a plugin",
+			    rel);
 			w->ec = EXIT_NEGATIVE;
 			break;
 		}
-		const char *rel = path + strlen(w->root) + 1;
-		if (is_kustomization(de->d_name) &&
-		    check_kustomization(w, w->root, dir, rel, buf, len) != 0)
-			w->ec = EXIT_NEGATIVE;
-		if (memmem(buf, len, "config.kubernetes.io/function", 29) ||
-		    memmem(buf, len, "config.k8s.io/function", 22)) {
-			error("%s: refused: KRM functions do not run in render "
-			      "(use unseal's own handling of sealed files)",
-			    rel);
-			w->ec = EXIT_NEGATIVE;
+		for (i = 0; i < w->nplugins; i++)
+			if (strcmp(w->plugins[i], api) == 0 &&
+			    strcmp(w->plugins[i] + al + 1, kind) == 0)
+				break;
+		if (i < w->nplugins)
+			continue;
+		char **np = realloc(w->plugins,
+		    (w->nplugins + 1) * sizeof(*np));
+		if (np == NULL || (e = malloc(al + kl + 2)) == NULL) {
+			if (np != NULL)
+				w->plugins = np;
+			w->ec = EXIT_TROUBLE;
+			break;
 		}
-		bool dup = false;
-		for (size_t k = 0; k < w->nsealed && !dup; k++)
-			dup = strcmp(w->sealed[k], path) == 0;
-		if (w->ec == 0 && !dup && looks_sealed(buf, len)) {
-			if (w->nsealed == w->cap) {
-				char **ns = realloc(w->sealed,
-				    (w->cap = w->cap ? w->cap * 2 : 64) *
-				        sizeof(*ns));
-				if (ns == NULL) {
-					w->ec = EXIT_TROUBLE;
-					free(buf);
-					break;
-				}
-				w->sealed = ns;
-			}
-			if ((w->sealed[w->nsealed] = strdup(path)) == NULL)
-				w->ec = EXIT_TROUBLE;
-			else
-				w->nsealed++;
-		}
-		free(buf);
+		w->plugins = np;
+		memcpy(e, api, al + 1);
+		memcpy(e + al + 1, kind, kl + 1);
+		w->plugins[w->nplugins++] = e;
 	}
-	closedir(d);
+	seal_sops_free(f);
+}
+
+/*
+ * One file of the app (path; rel: its name in the checkout; base: its
+ * base name; named: a kustomization names it, whatever its extension):
+ * check a kustomization, refuse a KRM function, note a generator config
+ * and a sealed file.
+ */
+static void
+check_file(struct walk *w, const char *path, const char *rel,
+    const char *base, bool named)
+{
+	size_t l = strlen(base), k;
+	bool manifest = (l > 5 && !strcmp(base + l - 5, ".yaml")) ||
+	    (l > 4 && !strcmp(base + l - 4, ".yml")) ||
+	    (l > 5 && !strcmp(base + l - 5, ".json"));
+	unsigned char *buf;
+	size_t len;
+	bool dup = false;
+
+	if (!manifest && !named && !is_kustomization(base))
+		return;
+	if (named) { /* a file a kustomization names: read once */
+		for (k = 0; k < w->nchecked && !dup; k++)
+			dup = strcmp(w->checked[k], path) == 0;
+		if (dup)
+			return;
+	}
+	if (named && w->nchecked == w->capchecked) {
+		char **nc = realloc(w->checked,
+		    (w->capchecked = w->capchecked ? w->capchecked * 2 : 64) *
+		        sizeof(*nc));
+		if (nc == NULL) {
+			w->ec = EXIT_TROUBLE;
+			return;
+		}
+		w->checked = nc;
+	}
+	if (named && (w->checked[w->nchecked++] = strdup(path)) == NULL) {
+		w->ec = EXIT_TROUBLE;
+		return;
+	}
+	if (read_under_root(w->root, path, w->r->max_file, &buf, &len)) {
+		w->ec = EXIT_NEGATIVE;
+		return;
+	}
+	if (is_kustomization(base)) {
+		char dir[PATH_MAX], *sl;
+		snprintf(dir, sizeof(dir), "%s", path);
+		if ((sl = strrchr(dir, '/')) != NULL)
+			*sl = '\0';
+		if (check_kustomization(w, w->root, dir, rel, buf, len) != 0)
+			w->ec = EXIT_NEGATIVE;
+	}
+	if (memmem(buf, len, "config.kubernetes.io/function", 29) ||
+	    memmem(buf, len, "config.k8s.io/function", 22)) {
+		error("%s: refused: KRM functions do not run in render "
+		      "(use unseal's own handling of sealed files)",
+		    rel);
+		w->ec = EXIT_NEGATIVE;
+	}
+	if (w->ec == 0 && !is_kustomization(base))
+		note_plugins(w, rel, buf, len);
+	for (k = 0; k < w->nsealed && !dup; k++)
+		dup = strcmp(w->sealed[k], path) == 0;
+	if (w->ec == 0 && !dup && manifest && looks_sealed(buf, len)) {
+		if (w->nsealed == w->cap) {
+			char **ns = realloc(w->sealed,
+			    (w->cap = w->cap ? w->cap * 2 : 64) * sizeof(*ns));
+			if (ns == NULL) {
+				w->ec = EXIT_TROUBLE;
+				free(buf);
+				return;
+			}
+			w->sealed = ns;
+		}
+		if ((w->sealed[w->nsealed] = strdup(path)) == NULL)
+			w->ec = EXIT_TROUBLE;
+		else
+			w->nsealed++;
+	}
+	free(buf);
 }
 
 /* The full path of prog on PATH, or NULL. */
@@ -294,9 +516,11 @@ which(const char *prog)
 	return NULL;
 }
 
-/* Run kustomize on dir; its stdout (ciphertext only) into *out. */
+/* Run kustomize on dir; its stdout (ciphertext only) into *out. With a
+ * plugin home (render's, holding only unseal), plugins are on. */
 static int
-run_kustomize(struct unseal_run *r, const char *dir, char **out, size_t *len)
+run_kustomize(struct unseal_run *r, const char *dir, const char *home,
+    char **out, size_t *len)
 {
 	char *bin, *argv[8];
 	int pfd[2], status, argc = 0;
@@ -317,6 +541,8 @@ run_kustomize(struct unseal_run *r, const char *dir, char **out, size_t *len)
 	}
 	argv[argc++] = bin;
 	argv[argc++] = kubectl ? (char *)"kustomize" : (char *)"build";
+	if (home != NULL)
+		argv[argc++] = (char *)"--enable-alpha-plugins";
 	argv[argc++] = (char *)dir;
 	argv[argc] = NULL;
 	if (pipe2(pfd, O_CLOEXEC) != 0 || (buf = malloc(cap)) == NULL) {
@@ -334,9 +560,8 @@ run_kustomize(struct unseal_run *r, const char *dir, char **out, size_t *len)
 	if (pid == 0) {
 		/* a clean environment: no git or docker to find, HTTP to a
 		 * dead proxy, no plugin home, no user config */
-		static char *envp[] = {(char *)"PATH=/nonexistent",
+		static char *envp[20] = {(char *)"PATH=/nonexistent",
 		    (char *)"HOME=/nonexistent",
-		    (char *)"KUSTOMIZE_PLUGIN_HOME=/nonexistent",
 		    (char *)"XDG_CONFIG_HOME=/nonexistent",
 		    (char *)"HTTP_PROXY=http://127.0.0.1:9",
 		    (char *)"HTTPS_PROXY=http://127.0.0.1:9",
@@ -344,6 +569,31 @@ run_kustomize(struct unseal_run *r, const char *dir, char **out, size_t *len)
 		    (char *)"https_proxy=http://127.0.0.1:9",
 		    (char *)"NO_PROXY=", (char *)"GIT_ALLOW_PROTOCOL=none",
 		    (char *)"KUBECONFIG=/nonexistent", (char *)"LC_ALL=C", NULL};
+		static char ph[PATH_MAX + 32], tmp[PATH_MAX + 16],
+		    ld[PATH_MAX * 2 + 32];
+		size_t ne = 11;
+		const char *v;
+		/* the plugin home: render's (only unseal, which the marker
+		 * makes pass the sealed files through), or none */
+		snprintf(ph, sizeof(ph), "KUSTOMIZE_PLUGIN_HOME=%s",
+		    home ? home : "/nonexistent");
+		envp[ne++] = ph;
+		if (home != NULL) {
+			envp[ne++] = (char *)"UNSEAL_RENDER_PLUGIN=1";
+			/* kustomize writes the plugin's config there */
+			if ((v = getenv("TMPDIR")) != NULL && *v == '/' &&
+			    strlen(v) < PATH_MAX) {
+				snprintf(tmp, sizeof(tmp), "TMPDIR=%s", v);
+				envp[ne++] = tmp;
+			}
+			/* a build tree's unseal is linked to its libseal.so */
+			if ((v = getenv("LD_LIBRARY_PATH")) != NULL &&
+			    strlen(v) < sizeof(ld) - 20) {
+				snprintf(ld, sizeof(ld), "LD_LIBRARY_PATH=%s", v);
+				envp[ne++] = ld;
+			}
+		}
+		envp[ne] = NULL;
 		setpgid(0, 0);
 		dup2(pfd[1], 1);
 		execve(bin, argv, envp);
@@ -630,13 +880,97 @@ rewrite_stream(struct unseal_run *r, struct unseal_tokens *tk,
 	return ec;
 }
 
+/*
+ * Render's plugin home: for each generator config's apiVersion and kind,
+ * $HOME/API/kind-in-lower-case/Kind, a symlink to this very program (as
+ * kustomize looks a legacy exec plugin up), and nothing else: any other
+ * plugin is not found and fails the build. In a fresh directory under
+ * $TMPDIR or /tmp; made is filled with what to remove, in order.
+ */
+static int
+make_plugin_home(struct walk *w, char *home, size_t cap, char ***made,
+    size_t *nmade)
+{
+	const char *t = getenv("TMPDIR");
+	char self[PATH_MAX], p[PATH_MAX];
+	ssize_t sl;
+	size_t i;
+
+	*made = NULL;
+	*nmade = 0;
+	if ((sl = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0) {
+		error("render: cannot find unseal's own program for the "
+		      "generator (is /proc mounted?): %s",
+		    strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	self[sl] = '\0';
+	snprintf(home, cap, "%s/unseal-plugins.XXXXXX",
+	    t != NULL && *t == '/' ? t : "/tmp");
+	if (mkdtemp(home) == NULL) {
+		error("render: cannot make the plugin directory '%s': %s", home,
+		    strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	if ((*made = calloc(w->nplugins * 4 + 1, sizeof(**made))) == NULL)
+		return EXIT_TROUBLE;
+	for (i = 0; i < w->nplugins; i++) {
+		const char *api = w->plugins[i];
+		const char *kind = api + strlen(api) + 1;
+		char lower[64], *slash;
+		size_t k;
+
+		for (k = 0; kind[k]; k++)
+			lower[k] = (char)(kind[k] >= 'A' && kind[k] <= 'Z' ?
+			        kind[k] - 'A' + 'a' : kind[k]);
+		lower[k] = '\0';
+		/* the directories, one component at a time */
+		snprintf(p, sizeof(p), "%s/%s", home, api);
+		if ((slash = strchr(p + strlen(home) + 1, '/')) != NULL) {
+			*slash = '\0';
+			if (mkdir(p, 0700) == 0)
+				(*made)[(*nmade)++] = strdup(p);
+			*slash = '/';
+		}
+		if (mkdir(p, 0700) == 0)
+			(*made)[(*nmade)++] = strdup(p);
+		snprintf(p, sizeof(p), "%s/%s/%s", home, api, lower);
+		if (mkdir(p, 0700) == 0)
+			(*made)[(*nmade)++] = strdup(p);
+		snprintf(p, sizeof(p), "%s/%s/%s/%s", home, api, lower, kind);
+		if (symlink(self, p) != 0) {
+			error("render: cannot install the generator '%s/%s': %s",
+			    api, kind, strerror(errno));
+			return EXIT_TROUBLE;
+		}
+		(*made)[(*nmade)++] = strdup(p);
+	}
+	return 0;
+}
+
+static void
+remove_plugin_home(const char *home, char **made, size_t nmade)
+{
+	size_t i;
+
+	for (i = nmade; i-- > 0;)
+		if (made[i] != NULL) {
+			if (unlink(made[i]) != 0)
+				rmdir(made[i]);
+			free(made[i]);
+		}
+	free(made);
+	if (*home)
+		rmdir(home);
+}
+
 int
 render_kustomize(struct unseal_run *r, const char *root, const char *dir)
 {
 	struct walk w = {root, NULL, 0, 0, 0, 0, r, NULL, 0, 0};
 	struct unseal_tokens *tk = NULL;
-	char *kout = NULL;
-	size_t klen = 0, i;
+	char *kout = NULL, home[PATH_MAX] = "", **made = NULL;
+	size_t klen = 0, i, nmade = 0;
 	int ec;
 
 	queue_dir(&w, dir);
@@ -644,7 +978,16 @@ render_kustomize(struct unseal_run *r, const char *root, const char *dir)
 		walk_dir(&w, w.dirs[i], 0);
 	if ((ec = w.ec) != 0)
 		goto out;
-	if ((ec = run_kustomize(r, dir, &kout, &klen)) != 0)
+	if (w.nplugins > 0 &&
+	    (ec = make_plugin_home(&w, home, sizeof(home), &made, &nmade)) != 0)
+		goto out;
+	ec = run_kustomize(r, dir, w.nplugins ? home : NULL, &kout, &klen);
+	if (w.nplugins > 0) {
+		remove_plugin_home(home, made, nmade);
+		made = NULL;
+		home[0] = '\0';
+	}
+	if (ec != 0)
 		goto out;
 	if ((tk = tokens_new()) == NULL) {
 		ec = EXIT_TROUBLE;
@@ -680,6 +1023,14 @@ out:
 	for (i = 0; i < w.ndirs; i++)
 		free(w.dirs[i]);
 	free(w.dirs);
+	for (i = 0; i < w.nplugins; i++)
+		free(w.plugins[i]);
+	free(w.plugins);
+	for (i = 0; i < w.nchecked; i++)
+		free(w.checked[i]);
+	free(w.checked);
+	if (made != NULL || home[0])
+		remove_plugin_home(home, made, nmade);
 	free(kout);
 	tokens_free(tk);
 	return ec;

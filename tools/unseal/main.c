@@ -307,6 +307,10 @@ main(int argc, char **argv)
 	progname = "unseal";
 	/* installed as a legacy kustomize plugin under its Kind's name
 	 * ($KUSTOMIZE_PLUGIN_HOME/unseal.seal.dev/v1/unseal/Unseal) */
+	/* run by kustomize as render's plugin, under whatever Kind the
+	 * generator config names (render sets this for kustomize only) */
+	if (getenv("UNSEAL_RENDER_PLUGIN") != NULL)
+		return cmd_krm(argc, argv);
 	base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
 	if (strcmp(base, "Unseal") == 0)
