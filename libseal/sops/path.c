@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -342,4 +343,106 @@ seal_sops_leaves(seal_ctx *ctx, const seal_sops_file *f, seal_sops_leaf_fn fn,
 			return seal__err(ctx, SEAL_EIO, "%s: stopped by the caller",
 			    f->name);
 	return SEAL_OK;
+}
+
+/* ---- leaves with their paths ---------------------------------------------- */
+
+struct lp {
+	char *path;
+	size_t cap;
+	seal_sops_leaf_path_fn fn;
+	void *arg;
+	bool toolong;
+};
+
+/* Append a component at len; false when it does not fit. */
+static bool
+lp_key(struct lp *lp, size_t *len, const char *k, size_t kl)
+{
+	size_t i, n = *len;
+
+	if (n + 4 > lp->cap)
+		return false;
+	lp->path[n++] = '[';
+	lp->path[n++] = '"';
+	for (i = 0; i < kl; i++) {
+		if (n + 4 > lp->cap)
+			return false;
+		if (k[i] == '"' || k[i] == '\\')
+			lp->path[n++] = '\\';
+		lp->path[n++] = k[i];
+	}
+	if (n + 3 > lp->cap)
+		return false;
+	lp->path[n++] = '"';
+	lp->path[n++] = ']';
+	lp->path[n] = '\0';
+	*len = n;
+	return true;
+}
+
+static int
+leaf_paths(struct lp *lp, const struct seal__node *n, size_t doc,
+    unsigned depth, size_t len)
+{
+	size_t i, idx = 0;
+	int r;
+
+	if (n == NULL || depth > 1024)
+		return 0;
+	if (n->kind == SEAL_N_SCALAR)
+		return lp->fn(lp->arg, doc, lp->path, len, n->text, n->len);
+	if (n->kind != SEAL_N_MAP && n->kind != SEAL_N_SEQ)
+		return 0;
+	for (i = 0; i < n->nitems; i++) {
+		const struct seal__item *it = &n->items[i];
+		size_t l = len;
+		if (it->val == NULL || it->val->kind == SEAL_N_COMMENT)
+			continue;
+		if (n->kind == SEAL_N_MAP) {
+			if (!lp_key(lp, &l, it->key ? it->key : "",
+			        it->key ? it->keylen : 0)) {
+				lp->toolong = true;
+				return -1;
+			}
+		} else {
+			int w = snprintf(lp->path + l, lp->cap - l, "[%zu]", idx);
+			if (w < 0 || (size_t)w >= lp->cap - l) {
+				lp->toolong = true;
+				return -1;
+			}
+			l += (size_t)w;
+		}
+		idx++;
+		if ((r = leaf_paths(lp, it->val, doc, depth + 1, l)) != 0)
+			return r;
+		lp->path[len] = '\0';
+	}
+	return 0;
+}
+
+seal_rc
+seal_sops_leaf_paths(seal_ctx *ctx, const seal_sops_file *f,
+    seal_sops_leaf_path_fn fn, void *arg)
+{
+	struct lp lp = {NULL, 16384, fn, arg, false};
+	seal_rc rc = SEAL_OK;
+	size_t d;
+
+	if (f->broken || f->t == NULL)
+		return seal__err(ctx, SEAL_EINVAL, "%s: unusable file", f->name);
+	if ((lp.path = malloc(lp.cap)) == NULL)
+		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	for (d = 0; d < f->t->ndocs && rc == SEAL_OK; d++) {
+		lp.path[0] = '\0';
+		if (leaf_paths(&lp, f->t->docs[d].root, d, 0, 0) != 0)
+			rc = lp.toolong ? seal__err(ctx, SEAL_ELIMIT,
+			                      "%s: document %zu: a tree path "
+			                      "longer than %zu bytes",
+			                      f->name, d + 1, lp.cap)
+			                : seal__err(ctx, SEAL_EIO,
+			                      "%s: stopped by the caller", f->name);
+	}
+	free(lp.path);
+	return rc;
 }

@@ -228,6 +228,51 @@ Y
 printf 'generators:\n- gen.yaml\n' >src/apps/fn/kustomization.yaml
 refused "an exec KRM function" fn
 
+# a ciphertext moved by a kustomize patch: it must sit at the path it was
+# sealed at, in the document it was sealed in, or nothing renders (the
+# value it carries would otherwise come out under another name)
+mkdir -p src/apps/moved src/apps/moved2
+cp src/apps/kust/base/api.yaml src/apps/moved/api.yaml
+pw=$(sed -n 's/^  password: \(ENC\[[^]]*\]\)$/\1/p' src/apps/moved/api.yaml)
+t_check "the test has the sealed password's ciphertext" test -n "$pw"
+cat >src/apps/moved/kustomization.yaml <<Y
+resources:
+  - api.yaml
+patches:
+  - patch: |-
+      apiVersion: v1
+      kind: Secret
+      metadata:
+        name: api
+        namespace: team-a
+      stringData:
+        note: $pw
+Y
+refused "a ciphertext moved to another field of its document" moved
+t_check "the message says why" grep -q 'at the path it was sealed at' "$T_TMP/err"
+t_check "the moved value's plaintext is nowhere" bash -c "! grep -q canary-render-2 '$T_TMP/out' '$T_TMP/err'"
+cp src/apps/kust/base/api.yaml src/apps/moved2/api.yaml
+secret other team-a canary-render-12 | seal "$RA" >src/apps/moved2/other.yaml
+cat >src/apps/moved2/kustomization.yaml <<Y
+resources:
+  - api.yaml
+  - other.yaml
+patches:
+  - patch: |-
+      apiVersion: v1
+      kind: Secret
+      metadata:
+        name: other
+        namespace: team-a
+      stringData:
+        password: $pw
+Y
+refused "a ciphertext moved to the same field of another document" moved2
+sed -i '/^patches:/,$d' src/apps/moved2/kustomization.yaml
+generate moved2 >"$T_TMP/out" 2>"$T_TMP/err"
+t_check "without the patch the two render" test $? -eq 0
+t_check "each with its own values" bash -c "grep -q canary-render-2 '$T_TMP/out' && grep -q canary-render-12 '$T_TMP/out'"
+
 # the unseal generator inside the app's kustomization (KSOPS's route):
 # render turns kustomize's plugins on with a plugin home holding only
 # unseal, which passes the sealed files through still sealed; each comes

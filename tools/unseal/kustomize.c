@@ -709,13 +709,76 @@ out_namespace(const char *a, const char *b, char *ns, size_t cap)
 	return false;
 }
 
+/* Where each ciphertext of an output document sits. */
+struct outcheck {
+	struct unseal_tokens *tk;
+	size_t first, n; /* the source documents its MAC names */
+	size_t docid;	 /* the one source document, once known */
+	size_t nenc;	 /* ciphertext leaves seen */
+};
+
+static int
+out_leaf(void *arg, size_t doc, const char *path, size_t pathlen,
+    const char *text, size_t len)
+{
+	struct outcheck *oc = arg;
+	const char *pt, *spath;
+	size_t ptlen, did;
+
+	(void)doc;
+	if (memmem(text, len, "ENC[", 4) == NULL)
+		return 0;
+	/* the whole value is one ciphertext of the one source document,
+	 * at the very path it was sealed at */
+	pt = tokens_find(oc->tk, text, len, &ptlen, &did, &spath);
+	if (pt == NULL || did < oc->first || did >= oc->first + oc->n ||
+	    (oc->docid != (size_t)-1 && did != oc->docid) ||
+	    strlen(spath) != pathlen || memcmp(spath, path, pathlen) != 0)
+		return -1;
+	oc->docid = did;
+	oc->nenc++;
+	return 0;
+}
+
+/*
+ * Every ciphertext value of the output document [a, b) (its sops block
+ * [sops, sops_end) left out) is a ciphertext of one source document,
+ * at the path it was sealed at there: moved to another field or another
+ * document, it is refused, not decrypted. *nenc: how many there are.
+ */
+static bool
+paths_kept(struct unseal_run *r, struct outcheck *oc, const char *a,
+    const char *b, const char *sops, const char *sops_end)
+{
+	seal_limits lim = {r->max_file, r->max_depth, r->max_nodes, r->max_docs};
+	size_t l1 = (size_t)(sops - a), l2 = (size_t)(b - sops_end);
+	seal_sops_file *f = NULL;
+	char *buf = malloc(l1 + l2 + 1);
+	bool ok = false;
+
+	if (buf == NULL)
+		return false;
+	memcpy(buf, a, l1);
+	memcpy(buf + l1, sops_end, l2);
+	buf[l1 + l2] = '\0';
+	if (seal_sops_load_limits(r->ctx, buf, l1 + l2, SEAL_SOPS_YAML,
+	        "kustomize output", &lim, &f) == SEAL_OK &&
+	    seal_sops_doc_count(f) == 1 &&
+	    seal_sops_leaf_paths(r->ctx, f, out_leaf, oc) == SEAL_OK)
+		ok = true;
+	seal_sops_free(f);
+	free(buf);
+	return ok;
+}
+
 /* Rewrite one output document [a, b) into r->out. */
 static int
 rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
     const char *a, const char *b)
 {
 	const char *sops = NULL, *sops_end = NULL, *p, *mac;
-	size_t maclen = 0, first = 0, n = 0, docid = (size_t)-1;
+	size_t maclen = 0, first = 0, n = 0, docid = (size_t)-1, nrep = 0;
+	struct outcheck oc;
 	char ns[256];
 	struct obuf *o = &r->out;
 
@@ -751,11 +814,17 @@ rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
 		    idx + 1);
 		return EXIT_NEGATIVE;
 	}
+	oc.tk = tk;
+	oc.first = first;
+	oc.n = n;
+	oc.docid = (size_t)-1;
+	if (!paths_kept(r, &oc, a, b, sops, sops_end))
+		goto unknown;
 	if (obuf_separate(o) != 0)
 		goto over;
 	/* copy, replacing each ENC[...] and dropping the sops block */
 	for (p = a; p < b;) {
-		const char *t, *e, *pt, *q;
+		const char *t, *e, *pt, *q, *spath;
 		size_t ptlen, did;
 		const char *limit = p < sops ? sops : b;
 
@@ -774,11 +843,12 @@ rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
 		if (e == NULL)
 			goto unknown;
 		e++;
-		pt = tokens_find(tk, t, (size_t)(e - t), &ptlen, &did);
+		pt = tokens_find(tk, t, (size_t)(e - t), &ptlen, &did, &spath);
 		if (pt == NULL || did < first || did >= first + n ||
 		    (docid != (size_t)-1 && did != docid))
 			goto unknown;
 		docid = did;
+		nrep++;
 		/* a quoted token is replaced with its quotes */
 		q = t;
 		if (t > p && (t[-1] == '"' || t[-1] == '\'') && e < limit &&
@@ -797,6 +867,10 @@ rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
 		}
 		p = e;
 	}
+	/* each ENC[ replaced is one ciphertext value checked above (none in
+	 * a key, a comment or a longer value) */
+	if (nrep != oc.nenc || (nrep > 0 && docid != oc.docid))
+		goto unknown;
 	if (docid == (size_t)-1)
 		docid = first;
 	/* tenancy after kustomize: it stays where it was sealed for */
@@ -811,7 +885,8 @@ rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
 	return 0;
 unknown:
 	error("kustomize output document %zu: refused: a value that is not a "
-	      "ciphertext of its verified source document",
+	      "ciphertext of its verified source document at the path it "
+	      "was sealed at",
 	    idx + 1);
 	return EXIT_NEGATIVE;
 over:

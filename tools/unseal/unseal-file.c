@@ -33,6 +33,7 @@
 struct tok {
 	char *text; /* ENC[...] (public), NULL: empty slot */
 	size_t len;
+	char *path; /* values: its tree path in the source (public) */
 	const char *pt; /* in a guarded arena */
 	size_t ptlen;
 	size_t docid; /* mac entries: first document id */
@@ -78,8 +79,10 @@ tokens_free(struct unseal_tokens *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->cap; i++)
+	for (i = 0; i < t->cap; i++) {
 		free(t->t[i].text);
+		free(t->t[i].path);
+	}
 	free(t->t);
 	for (i = 0; i < t->ndocns; i++)
 		free(t->docns[i]);
@@ -171,14 +174,16 @@ tok_add(struct unseal_tokens *t, const char *s, size_t len)
 
 const char *
 tokens_find(const struct unseal_tokens *t, const char *tok, size_t len,
-    size_t *ptlen, size_t *docid)
+    size_t *ptlen, size_t *docid, const char **path)
 {
 	const struct tok *e = &t->t[tok_slot(t, tok, len)];
 
-	if (e->text == NULL || e->ndocs != 0 || e->pt == NULL)
+	if (e->text == NULL || e->ndocs != 0 || e->pt == NULL ||
+	    e->path == NULL)
 		return NULL;
 	*ptlen = e->ptlen;
 	*docid = e->docid;
+	*path = e->path;
 	return e->pt;
 }
 
@@ -222,6 +227,7 @@ tokens_ns(const struct unseal_tokens *t, size_t docid)
 
 struct leaves {
 	char **text; /* sealed texts (NULL for clear leaves) */
+	char **path; /* and their tree paths */
 	size_t *doc;
 	size_t n, cap, i;
 	struct unseal_tokens *tokens;
@@ -230,7 +236,8 @@ struct leaves {
 };
 
 static int
-leaf_before(void *arg, size_t doc, const char *text, size_t len)
+leaf_before(void *arg, size_t doc, const char *path, size_t pathlen,
+    const char *text, size_t len)
 {
 	struct leaves *l = arg;
 
@@ -240,6 +247,9 @@ leaf_before(void *arg, size_t doc, const char *text, size_t len)
 		if (nt == NULL)
 			return -1;
 		l->text = nt;
+		if ((nt = realloc(l->path, nc * sizeof(*nt))) == NULL)
+			return -1;
+		l->path = nt;
 		size_t *nd = realloc(l->doc, nc * sizeof(*nd));
 		if (nd == NULL)
 			return -1;
@@ -247,10 +257,16 @@ leaf_before(void *arg, size_t doc, const char *text, size_t len)
 		l->cap = nc;
 	}
 	l->text[l->n] = NULL;
-	if (len > 4 && memcmp(text, "ENC[", 4) == 0 &&
-	    (l->text[l->n] = strndup(text, len)) == NULL)
-		return -1;
-	l->doc[l->n++] = doc;
+	l->path[l->n] = NULL;
+	l->doc[l->n] = doc;
+	if (len > 4 && memcmp(text, "ENC[", 4) == 0) {
+		l->n++;
+		if ((l->text[l->n - 1] = strndup(text, len)) == NULL ||
+		    (l->path[l->n - 1] = strndup(path, pathlen)) == NULL)
+			return -1;
+		return 0;
+	}
+	l->n++;
 	return 0;
 }
 
@@ -275,6 +291,8 @@ leaf_after(void *arg, size_t doc, const char *text, size_t len)
 			return -1;
 		e->ptlen = len;
 		e->docid = l->docid0 + doc;
+		e->path = l->path[l->i - 1];
+		l->path[l->i - 1] = NULL;
 	}
 	return 0;
 }
@@ -284,9 +302,12 @@ leaves_free(struct leaves *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
+	for (i = 0; i < l->n; i++) {
 		free(l->text[i]);
+		free(l->path[i]);
+	}
 	free(l->text);
+	free(l->path);
 	free(l->doc);
 }
 
@@ -519,7 +540,7 @@ unseal_group(struct unseal_run *r, const char *name, int fmt,
 	if (tokens != NULL) {
 		lv.tokens = tokens;
 		lv.docid0 = r->docs;
-		if (seal_sops_leaves(r->ctx, f, leaf_before, &lv) != SEAL_OK)
+		if (seal_sops_leaf_paths(r->ctx, f, leaf_before, &lv) != SEAL_OK)
 			FAIL(EXIT_TROUBLE, "out of memory");
 	}
 	rc = seal_sops_decrypt(r->ctx, f, id, SEAL_SOPS_READ_ONLY);

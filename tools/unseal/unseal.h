@@ -142,10 +142,11 @@ bool policy_allows(const struct unseal_policy *p, const char *rcpt,
 struct unseal_tokens;
 struct unseal_tokens *tokens_new(void);
 void tokens_free(struct unseal_tokens *t);
-/* The plaintext of token (an "ENC[...]" text) and the source document it
- * belongs to (an id unique over the run), or NULL. */
+/* The plaintext of token (an "ENC[...]" text), the source document it
+ * belongs to (an id unique over the run) and its tree path there
+ * (seal_sops_leaf_paths's form), or NULL. */
 const char *tokens_find(const struct unseal_tokens *t, const char *tok,
-    size_t len, size_t *ptlen, size_t *docid);
+    size_t len, size_t *ptlen, size_t *docid, const char **path);
 /* The namespace the source document docid was sealed for. */
 const char *tokens_ns(const struct unseal_tokens *t, size_t docid);
 /* Does a verified source carry this MAC token (a sops block's mac)? */

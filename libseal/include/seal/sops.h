@@ -133,6 +133,20 @@ typedef int (*seal_sops_leaf_fn)(
     void *arg, size_t doc, const char *text, size_t len);
 SEAL_API seal_rc seal_sops_leaves(seal_ctx *ctx, const seal_sops_file *f,
     seal_sops_leaf_fn fn, void *arg) SEAL_WUR;
+/*
+ * The same walk, each leaf with its tree path in sops's syntax
+ * ('["data"]["key"][0]': a '"' or '\' in a key is escaped with '\', so
+ * the form is unambiguous; list indices count items, not comments). A
+ * path is the same whatever the order of the keys around it, so a
+ * caller can tell where a value sits after a tool re-serialised the
+ * document (unseal checks that kustomize left every ciphertext at the
+ * path it was sealed at). path is NUL-terminated and valid during the
+ * call only. SEAL_ELIMIT for a path over 16 KiB.
+ */
+typedef int (*seal_sops_leaf_path_fn)(void *arg, size_t doc,
+    const char *path, size_t pathlen, const char *text, size_t len);
+SEAL_API seal_rc seal_sops_leaf_paths(seal_ctx *ctx,
+    const seal_sops_file *f, seal_sops_leaf_path_fn fn, void *arg) SEAL_WUR;
 
 /* ---- creation parameters ------------------------------------------------- */
 
