@@ -10,9 +10,18 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/stores/yaml-index.c \
 	libseal/stores/yaml-writer.h \
 	libseal/stores/yaml-write.c \
-	libseal/stores/yaml-scalar.c
+	libseal/stores/yaml-scalar.c \
+	libseal/stores/doc-api.c
 
 # ---- tests --------------------------------------------------------------
+# seal/doc.h, the public YAML document
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-doc
+endif
+tests_unit_test_doc_SOURCES = tests/unit/test-doc.c tests/unit/harness.h
+tests_unit_test_doc_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_doc_LDADD = $(UNIT_LDADD)
+
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-yaml
 endif

@@ -170,3 +170,9 @@ seal__quote(char *dst, size_t dstlen, const char *src, size_t srclen)
 	}
 	dst[o] = '\0';
 }
+
+void
+seal_quote(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	seal__quote(dst, dstlen, src, srclen);
+}

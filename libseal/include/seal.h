@@ -12,6 +12,7 @@
  *   seal/common.h   contexts, return codes, output callbacks, secure memory
  *   seal/age.h      age v1: keys, recipients, identities, encrypt/decrypt
  *   seal/sops.h     SOPS v3 documents: seal, unseal, status
+ *   seal/doc.h      YAML files edited in place (comments, anchors kept)
  *
  * Conventions for every function:
  *   - returns a seal_rc (SEAL_OK == 0, errors < 0); the detail of the last
@@ -29,5 +30,6 @@
 #include <seal/common.h>
 #include <seal/age.h>
 #include <seal/sops.h>
+#include <seal/doc.h>
 
 #endif

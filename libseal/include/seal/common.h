@@ -83,6 +83,14 @@ SEAL_API seal_rc seal_ctx_error(seal_ctx *ctx, seal_rc rc, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
 /*
+ * Copy srclen bytes of untrusted text (a name from a file, an argument)
+ * into dst for a message: control characters become '?', and text that
+ * does not fit ends in "...". dst is always NUL-terminated.
+ */
+SEAL_API void seal_quote(char *dst, size_t dstlen, const char *src,
+    size_t srclen);
+
+/*
  * A growable buffer in guarded, locked memory, for staging plaintext
  * output: pass seal_secbuf_write and the buffer as a seal_write_fn and
  * its argument. The data is NUL-terminated ("" while empty); freeing
