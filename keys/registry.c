@@ -2,26 +2,26 @@
 /*
  * registry.c - the cluster and tenant key registry in .sops.yaml (see
  * registry.h for the layout). Reads and edits the YAML tree in place:
- * the store keeps comments, order, anchors and aliases, so an edit
- * changes only the entries and rules it touches. After every edit the
- * index (keys, rules) is rebuilt from the tree.
+ * libseal's YAML document (seal/doc.h) keeps comments, order, anchors
+ * and aliases, so an edit changes only the entries and rules it touches.
+ * After every edit the index (keys, rules) is rebuilt from the document.
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keys/registry.h"
-#include "stores/tree.h"
 
 #define RETIRED "__retired-"
 #define ADMIN "_admin-"
 #define DATA_RULE "^(data|stringData)$"
 
 struct keys_registry {
-	struct seal__tree *t;
+	seal_doc *t;
 	char *file;
 	struct keys_key *keys;
 	size_t nkeys;
@@ -57,8 +57,8 @@ keys_name_check(seal_ctx *ctx, const char *name, bool tenant)
 
 	if (name_ok(name, strlen(name)))
 		return SEAL_OK;
-	seal__quote(q, sizeof(q), name, strlen(name));
-	return seal__err(ctx, SEAL_EINVAL,
+	seal_quote(q, sizeof(q), name, strlen(name));
+	return seal_ctx_error(ctx, SEAL_EINVAL,
 	    "%s name '%s' is not allowed: use 1 to %d lower-case letters, "
 	    "digits and single '-' inside (it becomes a YAML anchor%s)",
 	    tenant ? "tenant" : "cluster", q, KEYS_NAME_MAX,
@@ -123,16 +123,22 @@ classify(struct keys_key *k)
 
 /* -- the index ------------------------------------------------------------ */
 
-static const struct seal__node *
+static seal_node *
 root(const keys_registry *reg)
 {
-	return reg->t->ndocs > 0 ? reg->t->docs[0].root : NULL;
+	return seal_doc_count(reg->t) > 0 ? seal_doc_root(reg->t, 0) : NULL;
 }
 
 static bool
-is_item(const struct seal__node *n)
+is_item(const seal_node *n)
 {
-	return n != NULL && n->kind != SEAL_N_COMMENT;
+	return n != NULL && seal_node_kind(n) != SEAL_NODE_COMMENT;
+}
+
+static bool
+is_kind(const seal_node *n, enum seal_node_kind k)
+{
+	return n != NULL && seal_node_kind(n) == k;
 }
 
 static void
@@ -163,62 +169,67 @@ rule_add_anchor(struct keys_rule *r, const char *a)
 
 /* An age list (a string or a list of strings) of a rule or a group. */
 static int
-index_age(struct keys_rule *r, const struct seal__node *age)
+index_age(struct keys_rule *r, const seal_node *age)
 {
 	size_t i;
 
 	if (age == NULL)
 		return 0;
-	if (age->kind == SEAL_N_SCALAR) {
-		if ((age->flags & SEAL_F_ALIAS) && age->anchor != NULL)
-			return rule_add_anchor(r, age->anchor);
-		if (age->len > 0 && age->type != SEAL_T_NULL)
+	if (is_kind(age, SEAL_NODE_SCALAR)) {
+		if (seal_node_is_alias(age))
+			return rule_add_anchor(r, seal_node_anchor(age));
+		if (*seal_node_text(age) != '\0' && !seal_node_is_null(age))
 			r->nplain++;
 		return 0;
 	}
-	if (age->kind != SEAL_N_SEQ)
+	if (!is_kind(age, SEAL_NODE_SEQ))
 		return 0;
-	for (i = 0; i < age->nitems; i++)
-		if (is_item(age->items[i].val) &&
-		    index_age(r, age->items[i].val) != 0)
+	for (i = 0; i < seal_node_size(age); i++)
+		if (is_item(seal_node_at(age, i)) &&
+		    index_age(r, seal_node_at(age, i)) != 0)
 			return -1;
 	return 0;
+}
+
+/* A list, or null (nothing yet)? */
+static bool
+list_or_null(const seal_node *n)
+{
+	return n == NULL || is_kind(n, SEAL_NODE_SEQ) || seal_node_is_null(n);
 }
 
 static seal_rc
 reindex(seal_ctx *ctx, keys_registry *reg)
 {
-	const struct seal__node *m = root(reg), *keys, *rules;
+	const seal_node *m = root(reg), *keys, *rules;
 	size_t i, j;
 
 	unindex(reg);
-	keys = seal__map_get(m, "keys");
-	rules = seal__map_get(m, "creation_rules");
-	if (keys != NULL && !(keys->kind == SEAL_N_SEQ ||
-	    (keys->kind == SEAL_N_SCALAR && keys->type == SEAL_T_NULL)))
-		return seal__err(ctx, SEAL_EFORMAT,
+	keys = seal_map_get(m, "keys");
+	rules = seal_map_get(m, "creation_rules");
+	if (!list_or_null(keys))
+		return seal_ctx_error(ctx, SEAL_EFORMAT,
 		    "%s: keys: is not a list", reg->file);
-	if (rules != NULL && !(rules->kind == SEAL_N_SEQ ||
-	    (rules->kind == SEAL_N_SCALAR && rules->type == SEAL_T_NULL)))
-		return seal__err(ctx, SEAL_EFORMAT,
+	if (!list_or_null(rules))
+		return seal_ctx_error(ctx, SEAL_EFORMAT,
 		    "%s: creation_rules: is not a list", reg->file);
-	if (keys != NULL && keys->kind == SEAL_N_SEQ) {
-		reg->keys = calloc(keys->nitems + 1, sizeof(*reg->keys));
+	if (is_kind(keys, SEAL_NODE_SEQ)) {
+		reg->keys = calloc(seal_node_size(keys) + 1, sizeof(*reg->keys));
 		if (reg->keys == NULL)
 			goto oom;
-		for (i = 0; i < keys->nitems; i++) {
-			const struct seal__node *e = keys->items[i].val;
+		for (i = 0; i < seal_node_size(keys); i++) {
+			const seal_node *e = seal_node_at(keys, i);
 			struct keys_key *k = &reg->keys[reg->nkeys];
 
 			if (!is_item(e))
 				continue;
-			if (e->kind != SEAL_N_SCALAR)
-				return seal__err(ctx, SEAL_EFORMAT,
+			if (!is_kind(e, SEAL_NODE_SCALAR))
+				return seal_ctx_error(ctx, SEAL_EFORMAT,
 				    "%s:%u: an entry of keys: is not a string",
-				    reg->file, (unsigned)e->line);
-			k->recipient = e->text;
-			if (!(e->flags & SEAL_F_ALIAS))
-				k->anchor = e->anchor;
+				    reg->file, seal_node_line(e));
+			k->recipient = seal_node_text(e);
+			if (!seal_node_is_alias(e))
+				k->anchor = seal_node_anchor(e);
 			classify(k);
 			reg->nkeys++;
 		}
@@ -240,43 +251,42 @@ reindex(seal_ctx *ctx, keys_registry *reg)
 			}
 		}
 	}
-	if (rules != NULL && rules->kind == SEAL_N_SEQ) {
-		reg->rules = calloc(rules->nitems + 1, sizeof(*reg->rules));
+	if (is_kind(rules, SEAL_NODE_SEQ)) {
+		reg->rules = calloc(seal_node_size(rules) + 1,
+		    sizeof(*reg->rules));
 		if (reg->rules == NULL)
 			goto oom;
-		for (i = 0; i < rules->nitems; i++) {
-			const struct seal__node *r = rules->items[i].val, *g;
+		for (i = 0; i < seal_node_size(rules); i++) {
+			const seal_node *r = seal_node_at(rules, i), *g, *p;
 			struct keys_rule *kr = &reg->rules[reg->nrules];
-			const struct seal__node *p;
 
 			if (!is_item(r))
 				continue;
-			if (r->kind != SEAL_N_MAP)
-				return seal__err(ctx, SEAL_EFORMAT,
+			if (!is_kind(r, SEAL_NODE_MAP))
+				return seal_ctx_error(ctx, SEAL_EFORMAT,
 				    "%s:%u: a creation rule is not a map",
-				    reg->file, (unsigned)r->line);
+				    reg->file, seal_node_line(r));
 			reg->nrules++;
-			p = seal__map_get(r, "path_regex");
-			if (p != NULL && p->kind == SEAL_N_SCALAR &&
-			    p->type != SEAL_T_NULL)
-				kr->path_regex = p->text;
-			if (index_age(kr, seal__map_get(r, "age")) != 0)
+			p = seal_map_get(r, "path_regex");
+			if (is_kind(p, SEAL_NODE_SCALAR) && !seal_node_is_null(p))
+				kr->path_regex = seal_node_text(p);
+			if (index_age(kr, seal_map_get(r, "age")) != 0)
 				goto oom;
-			g = seal__map_get(r, "key_groups");
-			if (g == NULL || g->kind != SEAL_N_SEQ)
+			g = seal_map_get(r, "key_groups");
+			if (!is_kind(g, SEAL_NODE_SEQ))
 				continue;
-			for (j = 0; j < g->nitems; j++)
-				if (is_item(g->items[j].val) &&
-				    g->items[j].val->kind == SEAL_N_MAP &&
-				    index_age(kr, seal__map_get(
-				    g->items[j].val, "age")) != 0)
+			for (j = 0; j < seal_node_size(g); j++) {
+				const seal_node *grp = seal_node_at(g, j);
+				if (is_kind(grp, SEAL_NODE_MAP) &&
+				    index_age(kr, seal_map_get(grp, "age")) != 0)
 					goto oom;
+			}
 		}
 	}
 	return SEAL_OK;
 oom:
 	unindex(reg);
-	return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	return seal_ctx_error(ctx, SEAL_ENOMEM, "out of memory");
 }
 
 /* -- reading and writing -------------------------------------------------- */
@@ -292,18 +302,18 @@ keys_registry_parse(seal_ctx *ctx, const char *buf, size_t len,
 	reg = calloc(1, sizeof(*reg));
 	if (reg == NULL || (reg->file = strdup(file)) == NULL) {
 		free(reg);
-		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+		return seal_ctx_error(ctx, SEAL_ENOMEM, "out of memory");
 	}
-	if ((rc = seal__yaml_parse(ctx, buf, len, NULL, &reg->t)) != SEAL_OK) {
+	if ((rc = seal_doc_parse_yaml(ctx, buf, len, &reg->t)) != SEAL_OK) {
 		char msg[200];
 
 		snprintf(msg, sizeof(msg), "%s", seal_ctx_errmsg(ctx));
 		keys_registry_free(reg);
-		return seal__err(ctx, rc, "%s: %s", file, msg);
+		return seal_ctx_error(ctx, rc, "%s: %s", file, msg);
 	}
-	if (reg->t->ndocs > 1) {
+	if (seal_doc_count(reg->t) > 1) {
 		keys_registry_free(reg);
-		return seal__err(ctx, SEAL_EFORMAT,
+		return seal_ctx_error(ctx, SEAL_EFORMAT,
 		    "%s: more than one YAML document", file);
 	}
 	if ((rc = reindex(ctx, reg)) != SEAL_OK) {
@@ -320,7 +330,7 @@ keys_registry_free(keys_registry *reg)
 	if (reg == NULL)
 		return;
 	unindex(reg);
-	seal__tree_free(reg->t);
+	seal_doc_free(reg->t);
 	free(reg->file);
 	free(reg);
 }
@@ -329,7 +339,7 @@ seal_rc
 keys_registry_write(seal_ctx *ctx, const keys_registry *reg,
     seal_write_fn write, void *arg)
 {
-	return seal__yaml_emit(ctx, reg->t, NULL, write, arg);
+	return seal_doc_write_yaml(ctx, reg->t, write, arg);
 }
 
 size_t
@@ -389,138 +399,52 @@ keys_has_cluster(const keys_registry *reg, const char *cluster)
 
 /* -- building nodes ------------------------------------------------------- */
 
-static struct seal__node *
-str_node(keys_registry *reg, const char *s)
-{
-	struct seal__node *n = seal__scalar_new(reg->t, SEAL_T_STR, s,
-	    strlen(s));
-
-	if (n != NULL)
-		n->style = SEAL_S_ANY;
-	return n;
-}
-
-/* "&anchor value" (alias false) or "*anchor" standing for value */
-static struct seal__node *
-anchored_node(keys_registry *reg, const char *anchor, const char *value,
-    bool alias)
-{
-	struct seal__node *n = str_node(reg, value);
-
-	if (n == NULL)
-		return NULL;
-	n->anchor = seal__tree_strdup(reg->t, anchor, strlen(anchor));
-	if (n->anchor == NULL)
-		return NULL;
-	if (alias)
-		n->flags |= SEAL_F_ALIAS;
-	return n;
-}
-
-static struct seal__node *
-top_map(keys_registry *reg)
-{
-	struct seal__doc *d;
-
-	if (reg->t->ndocs == 0 && seal__tree_add_doc(reg->t) == NULL)
-		return NULL;
-	d = &reg->t->docs[0];
-	if (d->root == NULL) {
-		size_t i;
-
-		d->root = seal__node_new(reg->t, SEAL_N_MAP);
-		if (d->root == NULL)
-			return NULL;
-		/* a file of comments only: they stay on top */
-		for (i = 0; d->foot != NULL && i < d->foot->nitems; i++)
-			if (d->foot->items[i].val != NULL &&
-			    seal__map_append(reg->t, d->root, NULL, 0,
-			    d->foot->items[i].val) != 0)
-				return NULL;
-		d->foot = NULL;
-	}
-	return d->root;
-}
-
 /* The top-level list under key (made if missing or null), or NULL. */
-static struct seal__node *
+static seal_node *
 top_list(keys_registry *reg, const char *key, size_t before)
 {
-	struct seal__node *m = top_map(reg), *l;
+	seal_node *m = seal_doc_top_map(reg->t), *l;
 	size_t i;
 
 	if (m == NULL)
 		return NULL;
-	i = seal__map_find(m, key);
-	if (i != (size_t)-1 && m->items[i].val != NULL &&
-	    m->items[i].val->kind == SEAL_N_SEQ) {
-		l = m->items[i].val;
-		if (l->nitems == 0)
-			l->flags &= (uint8_t)~SEAL_F_FLOW; /* "[]": grow as a block */
+	i = seal_map_find(m, key);
+	if (i != SIZE_MAX && is_kind(seal_node_at(m, i), SEAL_NODE_SEQ))
+		return seal_node_at(m, i);
+	if ((l = seal_doc_new_seq(reg->t)) == NULL)
+		return NULL;
+	if (i != SIZE_MAX) {
+		seal_map_set(m, i, l);
 		return l;
 	}
-	l = seal__node_new(reg->t, SEAL_N_SEQ);
-	if (l == NULL)
-		return NULL;
-	if (i != (size_t)-1) {
-		m->items[i].val = l;
-		return l;
-	}
-	if (seal__map_append(reg->t, m, key, strlen(key), l) != 0)
-		return NULL;
-	/* move it to position before */
-	if (before < m->nitems - 1) {
-		struct seal__item it = m->items[m->nitems - 1];
-
-		memmove(&m->items[before + 1], &m->items[before],
-		    (m->nitems - 1 - before) * sizeof(*m->items));
-		m->items[before] = it;
-	}
-	return l;
+	return seal_map_insert(reg->t, m, before, key, l) == 0 ? l : NULL;
 }
 
-static int
-insert_item(keys_registry *reg, struct seal__node *seq, size_t at,
-    struct seal__node *v)
-{
-	struct seal__item it;
-
-	if (seal__seq_append(reg->t, seq, v) != 0)
-		return -1;
-	if (at >= seq->nitems - 1)
-		return 0;
-	it = seq->items[seq->nitems - 1];
-	memmove(&seq->items[at + 1], &seq->items[at],
-	    (seq->nitems - 1 - at) * sizeof(*seq->items));
-	seq->items[at] = it;
-	return 0;
-}
-
-static struct seal__node *
+static seal_node *
 keys_list(keys_registry *reg)
 {
-	struct seal__node *m = top_map(reg);
+	seal_node *m = seal_doc_top_map(reg->t);
 	size_t at;
 
 	if (m == NULL)
 		return NULL;
 	/* keys: goes before creation_rules, as in sops's own example */
-	at = seal__map_find(m, "creation_rules");
-	return top_list(reg, "keys", at == (size_t)-1 ? m->nitems : at);
+	at = seal_map_find(m, "creation_rules");
+	return top_list(reg, "keys", at == SIZE_MAX ? seal_node_size(m) : at);
 }
 
-static struct seal__node *
+static seal_node *
 rules_list(keys_registry *reg)
 {
-	struct seal__node *m = top_map(reg);
+	seal_node *m = seal_doc_top_map(reg->t);
 
-	return m ? top_list(reg, "creation_rules", m->nitems) : NULL;
+	return m ? top_list(reg, "creation_rules", seal_node_size(m)) : NULL;
 }
 
 static seal_rc
 oom(seal_ctx *ctx)
 {
-	return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	return seal_ctx_error(ctx, SEAL_ENOMEM, "out of memory");
 }
 
 static seal_rc
@@ -531,8 +455,8 @@ check_recipient(seal_ctx *ctx, const char *r)
 	char q[80];
 
 	if (strncmp(r, "age1", 4) != 0) {
-		seal__quote(q, sizeof(q), r, strlen(r));
-		return seal__err(ctx, SEAL_EINVAL,
+		seal_quote(q, sizeof(q), r, strlen(r));
+		return seal_ctx_error(ctx, SEAL_EINVAL,
 		    "'%s' is not an age recipient (age1...)", q);
 	}
 	if ((rc = seal_recipient_parse(ctx, r, strlen(r), &p)) != SEAL_OK)
@@ -543,7 +467,7 @@ check_recipient(seal_ctx *ctx, const char *r)
 
 /* Append the admins' aliases to an age list that has none of them. */
 static int
-add_admins(keys_registry *reg, struct seal__node *age)
+add_admins(keys_registry *reg, seal_node *age)
 {
 	size_t i, j;
 
@@ -553,74 +477,88 @@ add_admins(keys_registry *reg, struct seal__node *age)
 
 		if (k->role != KEYS_ADMIN)
 			continue;
-		for (j = 0; j < age->nitems; j++) {
-			const struct seal__node *v = age->items[j].val;
+		for (j = 0; j < seal_node_size(age); j++) {
+			const seal_node *v = seal_node_at(age, j);
+			const char *a = seal_node_anchor(v);
 
-			if (is_item(v) && v->kind == SEAL_N_SCALAR &&
-			    ((v->anchor != NULL &&
-			    strcmp(v->anchor, k->anchor) == 0) ||
-			    strcmp(v->text, k->recipient) == 0))
+			if (is_kind(v, SEAL_NODE_SCALAR) &&
+			    ((a != NULL && strcmp(a, k->anchor) == 0) ||
+			    strcmp(seal_node_text(v), k->recipient) == 0))
 				have = true;
 		}
-		if (!have && seal__seq_append(reg->t, age, anchored_node(reg,
-		    k->anchor, k->recipient, true)) != 0)
+		if (!have && seal_seq_insert(reg->t, age, SIZE_MAX,
+		    seal_doc_new_alias(reg->t, k->anchor, k->recipient)) != 0)
 			return -1;
 	}
 	return 0;
 }
 
 /* The age lists of a rule (its own and its groups'), for edits. */
-typedef int (*age_fn)(keys_registry *reg, struct seal__node *age,
-    void *arg);
+typedef int (*age_fn)(keys_registry *reg, seal_node *age, void *arg);
 
 static int
-each_age(keys_registry *reg, struct seal__node *rule, age_fn fn, void *arg)
+each_age(keys_registry *reg, seal_node *rule, age_fn fn, void *arg)
 {
-	struct seal__node *a = (struct seal__node *)seal__map_get(rule, "age");
-	struct seal__node *g = (struct seal__node *)seal__map_get(rule,
-	    "key_groups");
+	seal_node *a = seal_map_get(rule, "age");
+	seal_node *g = seal_map_get(rule, "key_groups");
 	size_t j;
 	int rc;
 
-	if (a != NULL && a->kind == SEAL_N_SEQ && (rc = fn(reg, a, arg)) != 0)
+	if (is_kind(a, SEAL_NODE_SEQ) && (rc = fn(reg, a, arg)) != 0)
 		return rc;
-	if (g == NULL || g->kind != SEAL_N_SEQ)
+	if (!is_kind(g, SEAL_NODE_SEQ))
 		return 0;
-	for (j = 0; j < g->nitems; j++) {
-		struct seal__node *grp = g->items[j].val;
+	for (j = 0; j < seal_node_size(g); j++) {
+		seal_node *grp = seal_node_at(g, j);
 
-		if (!is_item(grp) || grp->kind != SEAL_N_MAP)
+		if (!is_kind(grp, SEAL_NODE_MAP))
 			continue;
-		a = (struct seal__node *)seal__map_get(grp, "age");
-		if (a != NULL && a->kind == SEAL_N_SEQ &&
-		    (rc = fn(reg, a, arg)) != 0)
+		a = seal_map_get(grp, "age");
+		if (is_kind(a, SEAL_NODE_SEQ) && (rc = fn(reg, a, arg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* fn on the age lists of every rule that is a map. */
+static int
+each_rule_age(keys_registry *reg, seal_node *rules, age_fn fn, void *arg)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < seal_node_size(rules); i++) {
+		seal_node *r = seal_node_at(rules, i);
+
+		if (is_kind(r, SEAL_NODE_MAP) &&
+		    (rc = each_age(reg, r, fn, arg)) != 0)
 			return rc;
 	}
 	return 0;
 }
 
 static bool
-names_managed(const struct seal__node *age, const keys_registry *reg)
+names_managed(const seal_node *age, const keys_registry *reg)
 {
 	size_t i, j;
 
-	for (i = 0; i < age->nitems; i++) {
-		const struct seal__node *v = age->items[i].val;
+	for (i = 0; i < seal_node_size(age); i++) {
+		const seal_node *v = seal_node_at(age, i);
 
-		if (!is_item(v) || !(v->flags & SEAL_F_ALIAS) ||
-		    v->anchor == NULL)
+		if (!seal_node_is_alias(v))
 			continue;
 		for (j = 0; j < reg->nkeys; j++)
 			if ((reg->keys[j].role == KEYS_CLUSTER ||
 			    reg->keys[j].role == KEYS_TENANT) &&
-			    strcmp(reg->keys[j].anchor, v->anchor) == 0)
+			    strcmp(reg->keys[j].anchor,
+			    seal_node_anchor(v)) == 0)
 				return true;
 	}
 	return false;
 }
 
 static int
-admins_if_managed(keys_registry *reg, struct seal__node *age, void *arg)
+admins_if_managed(keys_registry *reg, seal_node *age, void *arg)
 {
 	(void)arg;
 	return names_managed(age, reg) ? add_admins(reg, age) : 0;
@@ -643,7 +581,7 @@ anchor_used(const keys_registry *reg, const char *a)
 seal_rc
 keys_admin_add(seal_ctx *ctx, keys_registry *reg, const char *recipient)
 {
-	struct seal__node *keys, *rules;
+	seal_node *keys, *rules;
 	char name[32];
 	unsigned n = 1;
 	size_t i;
@@ -662,42 +600,36 @@ keys_admin_add(seal_ctx *ctx, keys_registry *reg, const char *recipient)
 		snprintf(name, sizeof(name), ADMIN "%u", n++);
 	while (anchor_used(reg, name));
 	if ((keys = keys_list(reg)) == NULL ||
-	    insert_item(reg, keys, 0, anchored_node(reg, name, recipient,
-	    false)) != 0)
+	    seal_seq_insert(reg->t, keys, 0,
+	    seal_doc_new_anchored(reg->t, name, recipient)) != 0)
 		return oom(ctx);
 	if ((rc = reindex(ctx, reg)) != SEAL_OK)
 		return rc;
-	rules = (struct seal__node *)seal__map_get(top_map(reg),
-	    "creation_rules");
-	for (i = 0; rules != NULL && rules->kind == SEAL_N_SEQ &&
-	    i < rules->nitems; i++)
-		if (is_item(rules->items[i].val) &&
-		    rules->items[i].val->kind == SEAL_N_MAP &&
-		    each_age(reg, rules->items[i].val, admins_if_managed,
-		    NULL) != 0)
-			return oom(ctx);
+	rules = seal_map_get(seal_doc_top_map(reg->t), "creation_rules");
+	if (is_kind(rules, SEAL_NODE_SEQ) &&
+	    each_rule_age(reg, rules, admins_if_managed, NULL) != 0)
+		return oom(ctx);
 	return reindex(ctx, reg);
 }
 
-static struct seal__node *
+static seal_node *
 make_rule(keys_registry *reg, const char *path_regex, const char *anchor,
     const char *recipient)
 {
-	struct seal__node *r = seal__node_new(reg->t, SEAL_N_MAP);
-	struct seal__node *groups = seal__node_new(reg->t, SEAL_N_SEQ);
-	struct seal__node *g = seal__node_new(reg->t, SEAL_N_MAP);
-	struct seal__node *age = seal__node_new(reg->t, SEAL_N_SEQ);
+	seal_doc *d = reg->t;
+	seal_node *r = seal_doc_new_map(d), *groups = seal_doc_new_seq(d);
+	seal_node *g = seal_doc_new_map(d), *age = seal_doc_new_seq(d);
 
 	if (r == NULL || groups == NULL || g == NULL || age == NULL ||
-	    seal__map_append(reg->t, r, "path_regex", 10,
-	    str_node(reg, path_regex)) != 0 ||
-	    seal__map_append(reg->t, r, "encrypted_regex", 15,
-	    str_node(reg, DATA_RULE)) != 0 ||
-	    seal__map_append(reg->t, r, "key_groups", 10, groups) != 0 ||
-	    seal__seq_append(reg->t, groups, g) != 0 ||
-	    seal__map_append(reg->t, g, "age", 3, age) != 0 ||
-	    seal__seq_append(reg->t, age, anchored_node(reg, anchor,
-	    recipient, true)) != 0 ||
+	    seal_map_insert(d, r, SIZE_MAX, "path_regex",
+	    seal_doc_new_string(d, path_regex)) != 0 ||
+	    seal_map_insert(d, r, SIZE_MAX, "encrypted_regex",
+	    seal_doc_new_string(d, DATA_RULE)) != 0 ||
+	    seal_map_insert(d, r, SIZE_MAX, "key_groups", groups) != 0 ||
+	    seal_seq_insert(d, groups, SIZE_MAX, g) != 0 ||
+	    seal_map_insert(d, g, SIZE_MAX, "age", age) != 0 ||
+	    seal_seq_insert(d, age, SIZE_MAX,
+	    seal_doc_new_alias(d, anchor, recipient)) != 0 ||
 	    add_admins(reg, age) != 0)
 		return NULL;
 	return r;
@@ -705,22 +637,22 @@ make_rule(keys_registry *reg, const char *path_regex, const char *anchor,
 
 /* Where new rules go: before the first rule without path_regex. */
 static size_t
-rule_slot(const struct seal__node *rules)
+rule_slot(const seal_node *rules)
 {
 	size_t i;
 
-	for (i = 0; i < rules->nitems; i++) {
-		const struct seal__node *r = rules->items[i].val;
+	for (i = 0; i < seal_node_size(rules); i++) {
+		const seal_node *r = seal_node_at(rules, i);
 
-		if (is_item(r) && r->kind == SEAL_N_MAP &&
-		    seal__map_get(r, "path_regex") == NULL) {
+		if (is_kind(r, SEAL_NODE_MAP) &&
+		    seal_map_get(r, "path_regex") == NULL) {
 			/* keep the comments above it with it */
-			while (i > 0 && !is_item(rules->items[i - 1].val))
+			while (i > 0 && !is_item(seal_node_at(rules, i - 1)))
 				i--;
 			return i;
 		}
 	}
-	return rules->nitems;
+	return seal_node_size(rules);
 }
 
 seal_rc
@@ -728,7 +660,7 @@ keys_cluster_add(seal_ctx *ctx, keys_registry *reg, const char *cluster,
     const char *recipient, const char *path_regex,
     const struct keys_tenant_spec *tenants, size_t ntenants)
 {
-	struct seal__node *keys, *rules, *r;
+	seal_node *keys, *rules, *r;
 	char name[2 * KEYS_NAME_MAX + 2];
 	size_t i, j, at, kat;
 	seal_rc rc;
@@ -737,7 +669,7 @@ keys_cluster_add(seal_ctx *ctx, keys_registry *reg, const char *cluster,
 	    (rc = check_recipient(ctx, recipient)) != SEAL_OK)
 		return rc;
 	if (keys_has_cluster(reg, cluster) || anchor_used(reg, cluster))
-		return seal__err(ctx, SEAL_EINVAL,
+		return seal_ctx_error(ctx, SEAL_EINVAL,
 		    "cluster '%s' is already registered in %s (see 'seal "
 		    "cluster list'; 'seal cluster rotate %s' makes it a new "
 		    "key)", cluster, reg->file, cluster);
@@ -749,22 +681,23 @@ keys_cluster_add(seal_ctx *ctx, keys_registry *reg, const char *cluster,
 			return rc;
 		for (j = 0; j < i; j++)
 			if (strcmp(tenants[i].name, tenants[j].name) == 0)
-				return seal__err(ctx, SEAL_EINVAL,
+				return seal_ctx_error(ctx, SEAL_EINVAL,
 				    "tenant '%s' is named twice",
 				    tenants[i].name);
 	}
 	if ((keys = keys_list(reg)) == NULL)
 		return oom(ctx);
 	/* after the admins and the keys already there */
-	kat = keys->nitems;
-	if (insert_item(reg, keys, kat++, anchored_node(reg, cluster,
-	    recipient, false)) != 0)
+	kat = seal_node_size(keys);
+	if (seal_seq_insert(reg->t, keys, kat++,
+	    seal_doc_new_anchored(reg->t, cluster, recipient)) != 0)
 		return oom(ctx);
 	for (i = 0; i < ntenants; i++) {
 		snprintf(name, sizeof(name), "%s_%s", cluster,
 		    tenants[i].name);
-		if (insert_item(reg, keys, kat++, anchored_node(reg, name,
-		    tenants[i].recipient, false)) != 0)
+		if (seal_seq_insert(reg->t, keys, kat++,
+		    seal_doc_new_anchored(reg->t, name,
+		    tenants[i].recipient)) != 0)
 			return oom(ctx);
 	}
 	if ((rc = reindex(ctx, reg)) != SEAL_OK)
@@ -778,11 +711,11 @@ keys_cluster_add(seal_ctx *ctx, keys_registry *reg, const char *cluster,
 		    tenants[i].name);
 		r = make_rule(reg, tenants[i].path_regex, name,
 		    tenants[i].recipient);
-		if (r == NULL || insert_item(reg, rules, at++, r) != 0)
+		if (r == NULL || seal_seq_insert(reg->t, rules, at++, r) != 0)
 			return oom(ctx);
 	}
 	r = make_rule(reg, path_regex, cluster, recipient);
-	if (r == NULL || insert_item(reg, rules, at, r) != 0)
+	if (r == NULL || seal_seq_insert(reg->t, rules, at, r) != 0)
 		return oom(ctx);
 	return reindex(ctx, reg);
 }
@@ -795,21 +728,20 @@ struct rename_arg {
 
 /* In one age list: *from becomes *to, with *newname put before it. */
 static int
-rename_in(keys_registry *reg, struct seal__node *age, void *arg)
+rename_in(keys_registry *reg, seal_node *age, void *arg)
 {
 	struct rename_arg *a = arg;
 	size_t i;
 
-	for (i = 0; i < age->nitems; i++) {
-		struct seal__node *v = age->items[i].val;
+	for (i = 0; i < seal_node_size(age); i++) {
+		seal_node *v = seal_node_at(age, i);
 
-		if (!is_item(v) || !(v->flags & SEAL_F_ALIAS) ||
-		    v->anchor == NULL || strcmp(v->anchor, a->from) != 0)
+		if (!seal_node_is_alias(v) ||
+		    strcmp(seal_node_anchor(v), a->from) != 0)
 			continue;
-		v->anchor = seal__tree_strdup(reg->t, a->to, strlen(a->to));
-		if (v->anchor == NULL ||
-		    insert_item(reg, age, i, anchored_node(reg, a->newname,
-		    a->newrecip, true)) != 0)
+		if (seal_node_set_anchor(reg->t, v, a->to) != 0 ||
+		    seal_seq_insert(reg->t, age, i,
+		    seal_doc_new_alias(reg->t, a->newname, a->newrecip)) != 0)
 			return -1;
 		i++;
 	}
@@ -821,7 +753,7 @@ keys_rotate(seal_ctx *ctx, keys_registry *reg, const char *cluster,
     const char *tenant, const char *recipient)
 {
 	const struct keys_key *cur;
-	struct seal__node *keys, *rules, *e = NULL;
+	seal_node *keys, *rules, *e = NULL;
 	char base[2 * KEYS_NAME_MAX + 2], to[sizeof(base) + 32];
 	struct rename_arg ra;
 	unsigned gen = 0;
@@ -832,12 +764,12 @@ keys_rotate(seal_ctx *ctx, keys_registry *reg, const char *cluster,
 		return rc;
 	cur = keys_current(reg, cluster, tenant);
 	if (cur == NULL)
-		return seal__err(ctx, SEAL_EINVAL,
+		return seal_ctx_error(ctx, SEAL_EINVAL,
 		    "%s '%s%s%s' is not registered in %s (see 'seal cluster "
 		    "list')", tenant ? "tenant" : "cluster", cluster,
 		    tenant ? "/" : "", tenant ? tenant : "", reg->file);
 	if (strcmp(cur->recipient, recipient) == 0)
-		return seal__err(ctx, SEAL_EINVAL,
+		return seal_ctx_error(ctx, SEAL_EINVAL,
 		    "the new key is the current one");
 	snprintf(base, sizeof(base), "%s", cur->anchor);
 	for (i = 0; i < reg->nkeys; i++)
@@ -851,28 +783,26 @@ keys_rotate(seal_ctx *ctx, keys_registry *reg, const char *cluster,
 	rules = rules_list(reg);
 	if (keys == NULL || rules == NULL)
 		return oom(ctx);
-	for (i = 0; i < keys->nitems; i++) {
-		e = keys->items[i].val;
-		if (is_item(e) && e->anchor != NULL &&
-		    !(e->flags & SEAL_F_ALIAS) && strcmp(e->anchor, base) == 0)
+	for (i = 0; i < seal_node_size(keys); i++) {
+		e = seal_node_at(keys, i);
+		if (is_item(e) && !seal_node_is_alias(e) &&
+		    seal_node_anchor(e) != NULL &&
+		    strcmp(seal_node_anchor(e), base) == 0)
 			break;
 	}
-	if (i == keys->nitems)
-		return seal__err(ctx, SEAL_EINVAL, "no entry '%s' in keys:",
-		    base);
-	e->anchor = seal__tree_strdup(reg->t, to, strlen(to));
-	if (e->anchor == NULL || insert_item(reg, keys, i,
-	    anchored_node(reg, base, recipient, false)) != 0)
+	if (i == seal_node_size(keys))
+		return seal_ctx_error(ctx, SEAL_EINVAL,
+		    "no entry '%s' in keys:", base);
+	if (seal_node_set_anchor(reg->t, e, to) != 0 ||
+	    seal_seq_insert(reg->t, keys, i,
+	    seal_doc_new_anchored(reg->t, base, recipient)) != 0)
 		return oom(ctx);
 	ra.from = base;
 	ra.to = to;
 	ra.newname = base;
 	ra.newrecip = recipient;
-	for (i = 0; i < rules->nitems; i++)
-		if (is_item(rules->items[i].val) &&
-		    rules->items[i].val->kind == SEAL_N_MAP &&
-		    each_age(reg, rules->items[i].val, rename_in, &ra) != 0)
-			return oom(ctx);
+	if (each_rule_age(reg, rules, rename_in, &ra) != 0)
+		return oom(ctx);
 	return reindex(ctx, reg);
 }
 
@@ -895,31 +825,30 @@ keys_find_retired(seal_ctx *ctx, const keys_registry *reg,
 		    strcmp(k->anchor, key) != 0 && strcmp(k->anchor, alt) != 0)
 			continue;
 		if (k->retired == 0)
-			return seal__err(ctx, SEAL_EREFUSED,
+			return seal_ctx_error(ctx, SEAL_EREFUSED,
 			    "'%s' is the current key of %s%s%s: rotate first "
 			    "('seal cluster rotate %s')", key, cluster,
 			    k->tenant[0] ? "/" : "", k->tenant, cluster);
 		*out = k;
 		return SEAL_OK;
 	}
-	return seal__err(ctx, SEAL_EINVAL,
+	return seal_ctx_error(ctx, SEAL_EINVAL,
 	    "no key '%s' of cluster %s in %s (see 'seal cluster list')", key,
 	    cluster, reg->file);
 }
 
 static int
-drop_in(keys_registry *reg, struct seal__node *age, void *arg)
+drop_in(keys_registry *reg, seal_node *age, void *arg)
 {
 	const char *a = arg;
 	size_t i = 0;
 
 	(void)reg;
-	while (i < age->nitems) {
-		struct seal__node *v = age->items[i].val;
+	while (i < seal_node_size(age)) {
+		seal_node *v = seal_node_at(age, i);
 
-		if (is_item(v) && (v->flags & SEAL_F_ALIAS) &&
-		    v->anchor != NULL && strcmp(v->anchor, a) == 0)
-			seal__items_remove(age, i);
+		if (seal_node_is_alias(v) && strcmp(seal_node_anchor(v), a) == 0)
+			seal_node_remove(age, i);
 		else
 			i++;
 	}
@@ -929,30 +858,28 @@ drop_in(keys_registry *reg, struct seal__node *age, void *arg)
 seal_rc
 keys_remove(seal_ctx *ctx, keys_registry *reg, const char *anchor)
 {
-	struct seal__node *keys = keys_list(reg), *rules = rules_list(reg);
+	seal_node *keys = keys_list(reg), *rules = rules_list(reg);
 	char *a;
 	size_t i;
 	bool found = false;
 
 	if (keys == NULL || rules == NULL || (a = strdup(anchor)) == NULL)
 		return oom(ctx);
-	for (i = 0; i < keys->nitems; i++) {
-		struct seal__node *e = keys->items[i].val;
+	for (i = 0; i < seal_node_size(keys); i++) {
+		seal_node *e = seal_node_at(keys, i);
 
-		if (is_item(e) && e->anchor != NULL &&
-		    !(e->flags & SEAL_F_ALIAS) && strcmp(e->anchor, a) == 0) {
-			seal__items_remove(keys, i);
+		if (is_item(e) && !seal_node_is_alias(e) &&
+		    seal_node_anchor(e) != NULL &&
+		    strcmp(seal_node_anchor(e), a) == 0) {
+			seal_node_remove(keys, i);
 			found = true;
 			break;
 		}
 	}
-	for (i = 0; i < rules->nitems; i++)
-		if (is_item(rules->items[i].val) &&
-		    rules->items[i].val->kind == SEAL_N_MAP)
-			(void)each_age(reg, rules->items[i].val, drop_in, a);
+	(void)each_rule_age(reg, rules, drop_in, a);
 	free(a);
 	if (!found)
-		return seal__err(ctx, SEAL_EINVAL, "no entry '%s' in keys:",
-		    anchor);
+		return seal_ctx_error(ctx, SEAL_EINVAL,
+		    "no entry '%s' in keys:", anchor);
 	return reindex(ctx, reg);
 }

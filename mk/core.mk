@@ -26,7 +26,8 @@ libseal_libseal_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSEAL_LT_VERSION) \
 include_HEADERS += libseal/include/seal.h
 sealincludedir = $(includedir)/seal
 sealinclude_HEADERS = libseal/include/seal/common.h \
-	libseal/include/seal/age.h libseal/include/seal/sops.h
+	libseal/include/seal/age.h libseal/include/seal/sops.h \
+	libseal/include/seal/doc.h
 
 bin_PROGRAMS += seal
 dist_man_MANS += doc/seal.1
@@ -79,5 +80,7 @@ dist_check_SCRIPTS += tests/e2e/t0000-cli.sh tests/e2e/t0001-abi.sh \
 	tests/e2e/t0002-exit-codes.sh tests/e2e/t0003-vectors-skip.sh \
 	tests/e2e/t0005-hardening.sh \
 	tests/e2e/t0004-no-handmade-crypto.sh
+# the layers of DESIGN.md on the sources (includes, seal__ names)
+dist_check_SCRIPTS += tests/e2e/t0011-layers.sh
 EXTRA_DIST += tests/abi/symbols.txt
 TESTS += $(dist_check_SCRIPTS) $(check_PROGRAMS)
