@@ -29,6 +29,27 @@ sealinclude_HEADERS = libseal/include/seal/common.h \
 	libseal/include/seal/age.h libseal/include/seal/sops.h \
 	libseal/include/seal/doc.h
 
+# What seal and seal-scan link: libseal in its installed shape.
+# libseal-core's objects are prelinked into one relocatable object in
+# which every name but the public seal_* API is made local (they are
+# compiled with -fvisibility=hidden, so only SEAL_API names stay global):
+# a program reaching for an internal seal__ name does not link, as against
+# the installed libseal.so, and the program stays one PIE executable
+# without a libtool wrapper script (which would hide argv[0], e.g. seal
+# invoked as sops, and cost a shell start). unseal links libseal.so itself
+# (its decrypt-only check reads its undefined symbols, t0503). Unit tests,
+# fuzz targets and benchmarks link libseal-core.la and may reach inside.
+libseal/libseal-api.a: libseal/libseal-core.la
+	$(AM_V_GEN)rm -f $@ libseal/libseal-api.o && \
+	$(CC) -r -nostdlib -o libseal/libseal-api.o \
+	    -Wl,--whole-archive libseal/.libs/libseal-core.a \
+	    -Wl,--no-whole-archive && \
+	$(OBJCOPY) --localize-hidden libseal/libseal-api.o && \
+	$(AR) rc $@ libseal/libseal-api.o && $(RANLIB) $@
+CLEANFILES += libseal/libseal-api.o libseal/libseal-api.a
+API_LIBS = libseal/libseal-api.a $(SODIUM_LIBS) $(CRYPTO_LIBS) \
+	$(YAML_LIBS) $(PCRE2_LIBS) $(ZLIB_LIBS)
+
 bin_PROGRAMS += seal
 dist_man_MANS += doc/seal.1
 bashcompdir = $(datadir)/bash-completion/completions
@@ -37,7 +58,9 @@ zshcompdir = $(datadir)/zsh/site-functions
 dist_zshcomp_DATA = contrib/completion/_seal
 seal_SOURCES += tools/seal/main.c tools/common/cmd.h tools/common/util.c tools/common/util.h \
 	tools/common/options.c tools/common/options.h
-seal_LDADD = libseal/libseal-core.la $(CORE_LIBS)
+# the installed shape (above): t0011 checks the sources, the link the
+# objects
+seal_LDADD = $(API_LIBS)
 
 # PROG_LDFLAGS (configure.ac): -pie, or -static-pie with
 # --enable-static-pie; libseal.la and the tests stay shared either way.

@@ -35,12 +35,12 @@ if STATIC_PIE
 # --enable-static-pie (configure checked it links): libgit2's GSSAPI
 # references are stubbed, in this build only (no libgssapi.a)
 seal_scan_SOURCES += tools/scan/gss-stubs.c
-seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
+seal_scan_LDADD = hooks/libhooks.la libseal/libseal-api.a \
 	$(SCAN_STATIC_LIBS)
 else
 EXTRA_DIST += tools/scan/gss-stubs.c
-seal_scan_LDADD = hooks/libhooks.la libseal/libseal-core.la \
-	$(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) $(URING_LIBS) -lpthread -lm
+seal_scan_LDADD = hooks/libhooks.la $(API_LIBS) $(GIT2_LIBS) $(HS_LIBS) \
+	$(URING_LIBS) -lpthread -lm
 endif
 
 HOOKS_LIBS = hooks/libhooks.la $(CORE_LIBS) $(GIT2_LIBS) $(HS_LIBS) -lpthread -lm
