@@ -79,4 +79,27 @@ t_exit 2 "binary ciphertext is not written to a terminal" \
 t_check "... and says to use -a" grep -q -- "-a/--armor" "$T_TMP/out"
 t_exit 0 "armored output to a terminal is fine" \
 	script -qec "\"$SEAL\" age -a -r $R plain" /dev/null
+
+# Plaintext held back for stdout sits in locked, guarded memory (a
+# sodium_malloc block, then a secret big buffer) and leaves with write(2)
+# in one piece, not through stdio: strace shows the mlock of the hold
+# buffer and a single write of the whole plaintext to fd 1.
+if command -v strace >/dev/null 2>&1; then
+	for n in 20000 1048576; do
+		head -c $n /dev/urandom >hold.$n
+		"$SEAL" age -r "$R" -o hold.$n.age hold.$n
+		strace -f -o trace.$n -e trace=mlock,write \
+			"$SEAL" age -d -i k hold.$n.age >hold.$n.out 2>/dev/null
+		t_cmp "decrypt of $n bytes to stdout under strace" hold.$n hold.$n.out
+		t_check "... the held plaintext is in locked memory (mlock >= $n bytes)" \
+			sh -c "sed -n 's/.* mlock(0x[0-9a-f]*, \\([0-9]*\\)).*/\\1/p' trace.$n |
+				awk -v n=$n '\$1 >= n { f = 1 } END { exit !f }'"
+		t_check "... and goes out in one write(2) of $n bytes to fd 1" \
+			sh -c "grep -c 'write(1, .*) = $n\$' trace.$n | grep -qx 1"
+	done
+elif [ "${CI:-}" = true ]; then
+	t_flunk "strace is not installed in CI"
+else
+	t_skip "strace not installed"
+fi
 t_done

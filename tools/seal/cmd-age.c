@@ -68,11 +68,12 @@ in_read(void *arg, void *buf, size_t len, size_t *got)
 }
 
 /*
- * Holds output back until HOLD_MAX, then streams. The first HOLD_SMALL
- * bytes go to a small heap buffer; beyond, to a huge-page mapping (4096
- * small page faults for 16 MiB cost tens of ms here; 8 huge ones do not).
+ * Holds output back until HOLD_MAX, then streams. The held plaintext is
+ * in guarded memory, wiped when dropped: the first HOLD_SMALL bytes in a
+ * sodium_malloc block; beyond, in a secret huge-page mapping (4096 small
+ * page faults for 16 MiB cost tens of ms here; 8 huge ones do not).
  */
-#define HOLD_SMALL (64u << 10) /* from the heap: below the mmap threshold */
+#define HOLD_SMALL (64u << 10)
 
 struct hold {
 	seal_write_fn write;
@@ -90,8 +91,7 @@ hold_drop(struct hold *h)
 		seal_bigbuf_free(h->big, h->len);
 		h->big = NULL;
 	} else if (h->buf != NULL) {
-		sodium_memzero(h->buf, h->len);
-		free(h->buf);
+		sodium_free(h->buf); /* wipes it */
 	}
 	h->buf = NULL;
 	h->len = h->cap = 0;
@@ -105,9 +105,9 @@ hold_grow(struct hold *h, size_t need)
 	size_t len = h->len;
 
 	if (need <= HOLD_SMALL) {
-		if ((nb = malloc(HOLD_SMALL)) == NULL)
+		if ((nb = sodium_malloc(HOLD_SMALL)) == NULL)
 			return -1;
-	} else if ((big = seal_bigbuf_new(HOLD_MAX, 0)) == NULL) {
+	} else if ((big = seal_bigbuf_new(HOLD_MAX, 1)) == NULL) {
 		return -1;
 	} else {
 		nb = seal_bigbuf_data(big);
