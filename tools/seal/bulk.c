@@ -383,6 +383,25 @@ bulk_load(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
 }
 
 int
+bulk_load_sealed(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
+    seal_sops_file **out)
+{
+	int ec;
+
+	if ((ec = bulk_load(b, th, f, out)) != 0 || f->state == -1)
+		return ec;
+	if (seal_sops_is_encrypted(*out))
+		return 0;
+	if (!f->explicit) {
+		f->state = -1;
+		return 0;
+	}
+	bulk_say(f, "%s: not sealed; seal it first with 'seal encrypt -i %s'",
+	    f->path, f->path);
+	return EXIT_NEGATIVE;
+}
+
+int
 bulk_rule(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
     const seal_sops_rule **out)
 {
@@ -582,18 +601,8 @@ bulk_updatekeys(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
 	seal_rc rc;
 
 	(void)arg;
-	if ((ec = bulk_load(b, th, f, &sf)) != 0 || f->state == -1)
+	if ((ec = bulk_load_sealed(b, th, f, &sf)) != 0 || f->state == -1)
 		goto out;
-	if (!seal_sops_is_encrypted(sf)) {
-		if (f->explicit) {
-			bulk_say(f, "%s: not sealed; seal it first with 'seal "
-			    "encrypt -i %s'", f->path, f->path);
-			ec = EXIT_NEGATIVE;
-		} else {
-			f->state = -1;
-		}
-		goto out;
-	}
 	if ((ec = bulk_params(b, th, f, &p)) != 0)
 		goto out;
 	if (p == NULL) {

@@ -60,6 +60,10 @@ void bulk_free(struct bulk *b);
  * f->report). Skips (state -1) unreadable-as-sops files from walks. */
 int bulk_load(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
     seal_sops_file **out);
+/* bulk_load, then pass over a clear file: skipped (state -1) in a
+ * walk, "not sealed" and exit 1 when named. */
+int bulk_load_sealed(struct bulk *b, struct bulk_thread *th,
+    struct bulk_file *f, seal_sops_file **out);
 /* The creation rule for f (NULL if none matches); 0 or an exit code. */
 int bulk_rule(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
     const seal_sops_rule **out);

@@ -6,8 +6,6 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "tools/common/cmd.h"
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
@@ -44,25 +42,16 @@ cmd_decrypt(int argc, char **argv)
 		SOPS_OPT_QUIET(),
 		OPT_END(),
 	};
-	const struct opt_cmd cmd = { .name = "seal decrypt", .usage = usage,
-		.desc = desc, .opts = opts, .footer = footer,
-		.flags = OPT_CMD_STOP_AT_OPERAND };
+	const struct opt_cmd cmd = SOPS_CMD("seal decrypt", usage, desc, opts,
+	    footer);
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL;
 	seal_identity *id = NULL;
 	const char *path;
 	int ec;
 
-	harden_process();
-	ec = sops_begin(&cmd, argc, argv, &o, 0, 1, "one file (or stdin)",
-	    &ctx);
-	if (ec >= 0)
+	if ((ec = sops_begin_file(&cmd, argc, argv, &o, &ctx, &path)) >= 0)
 		goto out;
-	path = o.nfiles == 1 ? o.files[0] : "-";
-	if (o.in_place && strcmp(path, "-") == 0) {
-		ec = opt_misuse(&cmd, "--in-place needs a file");
-		goto out;
-	}
 	ec = sops_open(ctx, &o, path,
 	    SEAL_SOPS_READ_ONLY | (o.ignore_mac ? SEAL_SOPS_IGNORE_MAC : 0), &f,
 	    &id);
@@ -70,9 +59,6 @@ cmd_decrypt(int argc, char **argv)
 		goto out;
 	ec = sops_emit(ctx, &o, path, f, o.in_place, o.extract);
 out:
-	seal_identity_free(id);
-	seal_sops_free(f);
-	seal_ctx_free(ctx);
-	sops_opts_free(&o);
+	sops_end(ctx, f, id, &o);
 	return ec;
 }

@@ -6,8 +6,6 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "tools/common/cmd.h"
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
@@ -48,9 +46,8 @@ cmd_encrypt(int argc, char **argv)
 		SOPS_OPT_RULES(&o),
 		OPT_END(),
 	};
-	const struct opt_cmd cmd = { .name = "seal encrypt", .usage = usage,
-		.desc = desc, .opts = opts, .footer = footer,
-		.flags = OPT_CMD_STOP_AT_OPERAND };
+	const struct opt_cmd cmd = SOPS_CMD("seal encrypt", usage, desc, opts,
+	    footer);
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL;
 	seal_sops_params *p = NULL;
@@ -58,16 +55,8 @@ cmd_encrypt(int argc, char **argv)
 	int ec, indent = -1;
 	seal_rc rc;
 
-	harden_process();
-	ec = sops_begin(&cmd, argc, argv, &o, 0, 1, "one file (or stdin)",
-	    &ctx);
-	if (ec >= 0)
+	if ((ec = sops_begin_file(&cmd, argc, argv, &o, &ctx, &path)) >= 0)
 		goto out;
-	path = o.nfiles == 1 ? o.files[0] : "-";
-	if (o.in_place && strcmp(path, "-") == 0) {
-		ec = opt_misuse(&cmd, "--in-place needs a file");
-		goto out;
-	}
 	if ((ec = sops_open(ctx, &o, path, SOPS_OPEN_CLEAR, &f, NULL)) != 0)
 		goto out;
 	if ((ec = sops_params(ctx, &o, path, sops_is_kube_secret(f), true, &p,
@@ -82,8 +71,6 @@ cmd_encrypt(int argc, char **argv)
 	ec = sops_emit(ctx, &o, path, f, o.in_place, NULL);
 out:
 	seal_sops_params_free(p);
-	seal_sops_free(f);
-	seal_ctx_free(ctx);
-	sops_opts_free(&o);
+	sops_end(ctx, f, NULL, &o);
 	return ec;
 }

@@ -82,16 +82,8 @@ job_rotate(struct bulk *b, struct bulk_thread *th, struct bulk_file *f,
 	seal_rc rc;
 
 	(void)arg;
-	if ((ec = bulk_load(b, th, f, &sf)) != 0 || f->state == -1)
+	if ((ec = bulk_load_sealed(b, th, f, &sf)) != 0 || f->state == -1)
 		goto out;
-	if (!seal_sops_is_encrypted(sf)) {
-		if (f->explicit) {
-			bulk_say(f, "%s: not sealed; seal it first with 'seal "
-			    "encrypt -i %s'", f->path, f->path);
-			ec = EXIT_NEGATIVE;
-		}
-		goto out;
-	}
 	if ((rc = seal_sops_decrypt(th->ctx, sf, th->id, 0)) != SEAL_OK ||
 	    (rc = rotate_params(th->ctx, b->o, sf, &p)) != SEAL_OK ||
 	    (rc = seal_sops_rotate(th->ctx, sf, p)) != SEAL_OK) {
@@ -148,15 +140,11 @@ cmd_rotate(int argc, char **argv)
 		SOPS_OPT_OUTPUT(&o),
 		SOPS_OPT_ADD_AGE(&o),
 		SOPS_OPT_RM_AGE(&o),
-		SOPS_OPT_TYPES(&o),
-		SOPS_OPT_INDENT(&o),
-		SOPS_OPT_CONFIG(&o),
-		SOPS_OPT_QUIET(),
+		SOPS_OPT_REWRITE(&o),
 		OPT_END(),
 	};
-	const struct opt_cmd cmd = { .name = "seal rotate", .usage = usage,
-		.desc = desc, .opts = opts, .footer = footer,
-		.flags = OPT_CMD_STOP_AT_OPERAND };
+	const struct opt_cmd cmd = SOPS_CMD("seal rotate", usage, desc, opts,
+	    footer);
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL;
 	seal_identity *id = NULL;
@@ -193,9 +181,6 @@ fail:
 	ec = sops_fail(ctx, rc, false);
 out:
 	seal_sops_params_free(p);
-	seal_identity_free(id);
-	seal_sops_free(f);
-	seal_ctx_free(ctx);
-	sops_opts_free(&o);
+	sops_end(ctx, f, id, &o);
 	return ec;
 }

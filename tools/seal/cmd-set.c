@@ -38,15 +38,11 @@ cmd_set(int argc, char **argv)
 		    "read the JSON value from stdin"),
 		OPT_BOOL(0, "idempotent", &o.idempotent,
 		    "exit 0 without writing if the value is unchanged"),
-		SOPS_OPT_TYPES(&o),
-		SOPS_OPT_INDENT(&o),
-		SOPS_OPT_CONFIG(&o),
-		SOPS_OPT_QUIET(),
+		SOPS_OPT_REWRITE(&o),
 		OPT_END(),
 	};
-	const struct opt_cmd cmd = { .name = "seal set", .usage = usage,
-		.desc = desc, .opts = opts, .footer = footer,
-		.flags = OPT_CMD_STOP_AT_OPERAND };
+	const struct opt_cmd cmd = SOPS_CMD("seal set", usage, desc, opts,
+	    footer);
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL;
 	seal_identity *id = NULL;
@@ -80,21 +76,12 @@ cmd_set(int argc, char **argv)
 	rc = want == 2
 	    ? seal_sops_set(ctx, f, o.files[1], (char *)val, vlen)
 	    : seal_sops_set(ctx, f, o.files[1], o.files[2], strlen(o.files[2]));
-	if (rc == SEAL_OK)
-		rc = seal_sops_reencrypt(ctx, f);
-	if (rc != SEAL_OK) {
-		ec = sops_fail(ctx, rc, false);
-		goto out;
-	}
-	ec = sops_emit(ctx, &o, o.files[0], f, true, NULL);
+	ec = sops_reseal(ctx, &o, f, rc);
 out:
 	if (val != NULL) {
 		sodium_memzero(val, vlen);
 		free_secure(val);
 	}
-	seal_identity_free(id);
-	seal_sops_free(f);
-	seal_ctx_free(ctx);
-	sops_opts_free(&o);
+	sops_end(ctx, f, id, &o);
 	return ec;
 }

@@ -428,15 +428,11 @@ cmd_status(int argc, char **argv)
 	struct sops_opts o;
 	const struct opt opts[] = {
 		OPT_BOOL(0, "json", &o.json, "one JSON object per file, one per line"),
-		SOPS_OPT_TYPES(&o),
-		SOPS_OPT_INDENT(&o),
-		SOPS_OPT_CONFIG(&o),
-		SOPS_OPT_QUIET(),
+		SOPS_OPT_REWRITE(&o),
 		OPT_END(),
 	};
-	const struct opt_cmd cmd = { .name = "seal status", .usage = usage,
-		.desc = desc, .opts = opts, .footer = footer,
-		.flags = OPT_CMD_STOP_AT_OPERAND };
+	const struct opt_cmd cmd = SOPS_CMD("seal status", usage, desc, opts,
+	    footer);
 	seal_ctx *ctx = NULL;
 	int ec, i, r;
 

@@ -5,8 +5,6 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "tools/common/cmd.h"
 #include "tools/seal/sops-common.h"
 #include "tools/common/util.h"
@@ -34,15 +32,11 @@ cmd_unset(int argc, char **argv)
 		    .value = &o.value_file, .flags = OPT_HIDDEN },
 		{ .type = OPT_T_BOOL, .long_name = "value-stdin",
 		    .value = &o.value_stdin, .flags = OPT_HIDDEN },
-		SOPS_OPT_TYPES(&o),
-		SOPS_OPT_INDENT(&o),
-		SOPS_OPT_CONFIG(&o),
-		SOPS_OPT_QUIET(),
+		SOPS_OPT_REWRITE(&o),
 		OPT_END(),
 	};
-	const struct opt_cmd cmd = { .name = "seal unset", .usage = usage,
-		.desc = desc, .opts = opts, .footer = footer,
-		.flags = OPT_CMD_STOP_AT_OPERAND };
+	const struct opt_cmd cmd = SOPS_CMD("seal unset", usage, desc, opts,
+	    footer);
 	seal_ctx *ctx = NULL;
 	seal_sops_file *f = NULL;
 	seal_identity *id = NULL;
@@ -60,17 +54,8 @@ cmd_unset(int argc, char **argv)
 		ec = 0;
 		goto out;
 	}
-	if (rc == SEAL_OK)
-		rc = seal_sops_reencrypt(ctx, f);
-	if (rc != SEAL_OK) {
-		ec = sops_fail(ctx, rc, false);
-		goto out;
-	}
-	ec = sops_emit(ctx, &o, o.files[0], f, true, NULL);
+	ec = sops_reseal(ctx, &o, f, rc);
 out:
-	seal_identity_free(id);
-	seal_sops_free(f);
-	seal_ctx_free(ctx);
-	sops_opts_free(&o);
+	sops_end(ctx, f, id, &o);
 	return ec;
 }

@@ -71,15 +71,11 @@ cmd_updatekeys(int argc, char **argv)
 		OPT_BOOL('y', "yes", &o.yes,
 		    "accepted for sops compatibility (seal never\nprompts)"),
 		SOPS_OPT_AGE(&o),
-		SOPS_OPT_TYPES(&o),
-		SOPS_OPT_INDENT(&o),
-		SOPS_OPT_CONFIG(&o),
-		SOPS_OPT_QUIET(),
+		SOPS_OPT_REWRITE(&o),
 		OPT_END(),
 	};
-	const struct opt_cmd cmd = { .name = "seal updatekeys", .usage = usage,
-		.desc = desc, .opts = opts, .footer = footer,
-		.flags = OPT_CMD_STOP_AT_OPERAND };
+	const struct opt_cmd cmd = SOPS_CMD("seal updatekeys", usage, desc,
+	    opts, footer);
 	seal_ctx *ctx = NULL;
 	seal_identity *id = NULL;
 	const char *env = getenv("SOPS_AGE_RECIPIENTS");

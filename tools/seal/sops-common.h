@@ -102,6 +102,14 @@ int sops_opt_type(const struct opt *opt, const char *arg);
 	    "name for format detection and rules\n(stdin)")
 #define SOPS_OPT_QUIET() \
 	OPT_SET_INT('q', "quiet", &verbosity, -1, "no progress notes")
+/* What the commands that rewrite one sealed file in place all take. */
+#define SOPS_OPT_REWRITE(o) \
+	SOPS_OPT_TYPES(o), SOPS_OPT_INDENT(o), SOPS_OPT_CONFIG(o), \
+	    SOPS_OPT_QUIET()
+/* A file command's opt_cmd: options stop at the first operand. */
+#define SOPS_CMD(n, u, d, t, f) \
+	{ .name = (n), .usage = (u), .desc = (d), .opts = (t), \
+		.footer = (f), .flags = OPT_CMD_STOP_AT_OPERAND }
 
 /*
  * Parse argv with cmd's table, whose entries point into o (o is cleared
@@ -166,6 +174,23 @@ void sops_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int sops_begin(const struct opt_cmd *cmd, int argc, char **argv,
     struct sops_opts *o, int min, int max, const char *operands,
     seal_ctx **ctx);
+/*
+ * sops_begin_file: harden the process, then sops_begin for one file or
+ * stdin; *path is the file or "-", and -i/--in-place on stdin is misuse.
+ * Returns -1 to go on, or an exit code.
+ */
+int sops_begin_file(const struct opt_cmd *cmd, int argc, char **argv,
+    struct sops_opts *o, seal_ctx **ctx, const char **path);
+/*
+ * sops_reseal: after a change to the opened file o->files[0] (rc its
+ * result), re-seal it with the same data key and write it in place.
+ * Returns 0 or an exit code (message printed).
+ */
+int sops_reseal(seal_ctx *ctx, const struct sops_opts *o, seal_sops_file *f,
+    seal_rc rc);
+/* Free what a file command holds (each may be NULL). */
+void sops_end(seal_ctx *ctx, seal_sops_file *f, seal_identity *id,
+    struct sops_opts *o);
 /*
  * sops_open: load path and refuse it unless sealed; with id != NULL, also
  * get the environment's identities and decrypt (flags as for

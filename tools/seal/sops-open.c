@@ -3,12 +3,14 @@
  * sops-open.c - the opening steps every file command shares: parse the
  * command line and check the operand count ("expected ..."), then load
  * the file and either refuse it unless clear (encrypt) or refuse it unless
- * sealed and decrypt it with the identities of the environment.
+ * sealed and decrypt it with the identities of the environment; and the
+ * closing steps of the commands that change a value in place.
  * Output and creation rules live in sops-common.c.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "tools/common/cmd.h"
 #include "tools/seal/sops-common.h"
@@ -67,4 +69,43 @@ sops_open(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	if ((rc = seal_sops_decrypt(ctx, *f, *id, flags)) != SEAL_OK)
 		return sops_fail(ctx, rc, true);
 	return 0;
+}
+
+int
+sops_begin_file(const struct opt_cmd *cmd, int argc, char **argv,
+    struct sops_opts *o, seal_ctx **ctx, const char **path)
+{
+	int ec;
+
+	harden_process();
+	*path = "-";
+	ec = sops_begin(cmd, argc, argv, o, 0, 1, "one file (or stdin)", ctx);
+	if (ec >= 0)
+		return ec;
+	if (o->nfiles == 1)
+		*path = o->files[0];
+	if (o->in_place && strcmp(*path, "-") == 0)
+		return opt_misuse(cmd, "--in-place needs a file");
+	return -1;
+}
+
+int
+sops_reseal(seal_ctx *ctx, const struct sops_opts *o, seal_sops_file *f,
+    seal_rc rc)
+{
+	if (rc == SEAL_OK)
+		rc = seal_sops_reencrypt(ctx, f);
+	if (rc != SEAL_OK)
+		return sops_fail(ctx, rc, false);
+	return sops_emit(ctx, o, o->files[0], f, true, NULL);
+}
+
+void
+sops_end(seal_ctx *ctx, seal_sops_file *f, seal_identity *id,
+    struct sops_opts *o)
+{
+	seal_identity_free(id);
+	seal_sops_free(f);
+	seal_ctx_free(ctx);
+	sops_opts_free(o);
 }
