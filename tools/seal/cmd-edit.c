@@ -315,6 +315,70 @@ ask_reopen(void)
 	return n > 0 && got_signal == 0;
 }
 
+static void
+free_edit(unsigned char **after, size_t alen)
+{
+	if (*after != NULL) {
+		sodium_memzero(*after, alen);
+		free_secure(*after);
+		*after = NULL;
+	}
+}
+
+/*
+ * Run the editor on file until what it leaves parses and replaces f's
+ * tree (before: what the file held; an edit that changes nothing ends
+ * the command). Returns -1 to re-seal, else an exit code.
+ */
+static int
+edit_loop(seal_ctx *ctx, seal_sops_file *f, const char *path,
+    const char *file, const seal_secbuf *before)
+{
+	seal_sops_file *edited;
+	unsigned char *after = NULL;
+	size_t alen = 0;
+	int ec = -1;
+	seal_rc rc;
+
+	for (;;) {
+		if (got_signal != 0 || run_editor(file) != 0) {
+			if (got_signal == 0)
+				error("%s is untouched; the edit is discarded",
+				    path);
+			ec = sops_compat ? 1 : EXIT_TROUBLE;
+			break;
+		}
+		free_edit(&after, alen);
+		if (read_file_secure(file, 64u << 20, &after, &alen) != 0) {
+			ec = EXIT_TROUBLE;
+			break;
+		}
+		if (alen == seal_secbuf_len(before) &&
+		    (alen == 0 ||
+		        sodium_memcmp(after, seal_secbuf_data(before), alen) ==
+		            0)) {
+			sops_note("%s: file unchanged, nothing to do", path);
+			ec = sops_compat ? 200 : EXIT_OK;
+			break;
+		}
+		edited = NULL;
+		rc = seal_sops_load(ctx, after, alen, seal_sops_format(f), path,
+		    &edited);
+		if (rc == SEAL_OK) /* takes edited, leaves f as it was on error */
+			rc = seal_sops_replace(ctx, f, edited);
+		if (rc == SEAL_OK)
+			break;
+		error("%s", seal_ctx_errmsg(ctx));
+		if (!ask_reopen()) {
+			error("%s is untouched; the edit is discarded", path);
+			ec = sops_compat ? 1 : EXIT_TROUBLE;
+			break;
+		}
+	}
+	free_edit(&after, alen);
+	return ec;
+}
+
 int
 cmd_edit(int argc, char **argv)
 {
@@ -322,24 +386,18 @@ cmd_edit(int argc, char **argv)
 	const struct opt opts[] = {
 		OPT_BOOL(0, "ignore-mac", &o.ignore_mac,
 		    "do not fail on a MAC mismatch"),
-		SOPS_OPT_TYPES(&o),
-		SOPS_OPT_INDENT(&o),
-		SOPS_OPT_CONFIG(&o),
-		SOPS_OPT_QUIET(),
+		SOPS_OPT_REWRITE(&o),
 		OPT_END(),
 	};
-	const struct opt_cmd cmd = { .name = "seal edit", .usage = usage,
-		.desc = desc, .opts = opts, .footer = footer,
-		.flags = OPT_CMD_STOP_AT_OPERAND };
+	const struct opt_cmd cmd = SOPS_CMD("seal edit", usage, desc, opts,
+	    footer);
 	seal_secbuf *before = seal_secbuf_new();
 	seal_ctx *ctx = NULL;
-	seal_sops_file *f = NULL, *edited = NULL;
+	seal_sops_file *f = NULL;
 	seal_identity *id = NULL;
-	unsigned char *after = NULL;
-	size_t alen = 0;
 	char *dir = NULL, *file = NULL;
 	const char *path;
-	int ec, fmt;
+	int ec;
 	seal_rc rc;
 
 	harden_process();
@@ -351,14 +409,13 @@ cmd_edit(int argc, char **argv)
 	    &f, &id);
 	if (ec != 0)
 		goto out;
-	fmt = seal_sops_format(f);
 	if (before == NULL) {
 		error("out of memory");
 		ec = EXIT_TROUBLE;
 		goto out;
 	}
-	rc = seal_sops_write(ctx, f, fmt, o.indent > 0 ? o.indent : 0,
-	    seal_secbuf_write, before);
+	rc = seal_sops_write(ctx, f, seal_sops_format(f),
+	    o.indent > 0 ? o.indent : 0, seal_secbuf_write, before);
 	if (rc != SEAL_OK) {
 		ec = sops_fail(ctx, rc, false);
 		goto out;
@@ -370,47 +427,14 @@ cmd_edit(int argc, char **argv)
 		ec = EXIT_TROUBLE;
 		goto out;
 	}
-	for (;;) {
-		if (got_signal != 0 || run_editor(file) != 0) {
-			if (got_signal == 0)
-				error("%s is untouched; the edit is discarded",
-				    path);
-			ec = sops_compat ? 1 : EXIT_TROUBLE;
-			goto out;
-		}
-		if (after != NULL) {
-			sodium_memzero(after, alen);
-			free_secure(after);
-			after = NULL;
-		}
-		if (read_file_secure(file, 64u << 20, &after, &alen) != 0) {
-			ec = EXIT_TROUBLE;
-			goto out;
-		}
-		if (alen == seal_secbuf_len(before) &&
-		    (alen == 0 || sodium_memcmp(after, seal_secbuf_data(before), alen) == 0)) {
-			sops_note("%s: file unchanged, nothing to do", path);
-			ec = sops_compat ? 200 : EXIT_OK;
-			goto out;
-		}
-		edited = NULL;
-		rc = seal_sops_load(ctx, after, alen, fmt, path, &edited);
-		if (rc == SEAL_OK) /* takes edited, leaves f as it was on error */
-			rc = seal_sops_replace(ctx, f, edited);
-		if (rc == SEAL_OK)
-			break;
-		error("%s", seal_ctx_errmsg(ctx));
-		if (!ask_reopen()) {
-			error("%s is untouched; the edit is discarded", path);
-			ec = sops_compat ? 1 : EXIT_TROUBLE;
-			goto out;
-		}
-	}
+	if ((ec = edit_loop(ctx, f, path, file, before)) >= 0)
+		goto out;
 	if ((rc = seal_sops_reencrypt(ctx, f)) != SEAL_OK) {
 		ec = sops_fail(ctx, rc, false);
 		error("%s is untouched; the edit is discarded", path);
 		goto out;
 	}
+	ec = 0;
 	if (got_signal == 0) {
 		ec = sops_emit(ctx, &o, path, f, true, NULL);
 		if (ec != 0)
@@ -421,15 +445,8 @@ out:
 		wipe_temp(dir);
 	free(file);
 	free(dir);
-	if (after != NULL) {
-		sodium_memzero(after, alen);
-		free_secure(after);
-	}
 	seal_secbuf_free(before);
-	seal_identity_free(id);
-	seal_sops_free(f);
-	seal_ctx_free(ctx);
-	sops_opts_free(&o);
+	sops_end(ctx, f, id, &o);
 	if (got_signal != 0)
 		reraise(got_signal);
 	return ec;

@@ -393,79 +393,92 @@ sops_config_indent(seal_ctx *ctx, const struct sops_opts *o, int fmt)
 	return v;
 }
 
-int
-sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
-    bool kube, bool need_keys, seal_sops_params **out, int *indent)
+/*
+ * The .sops.yaml side of sops_params: the first creation rule matching
+ * path (*r NULL if none; an error unless keys come from the command line
+ * or environment) and, when not given, the output indent it sets.
+ */
+static int
+params_rule(seal_ctx *ctx, const struct sops_opts *o, const char *path,
+    const seal_sops_config *c, bool cli_keys, const seal_sops_rule **r,
+    int *indent)
 {
-	seal_sops_config *c = NULL;
-	const seal_sops_rule *r = NULL;
-	const char *rule, *rule_arg;
-	seal_sops_params *p = NULL;
-	const char *env = getenv("SOPS_AGE_RECIPIENTS");
-	bool found, cli_keys = o->nage > 0 || (env && *env);
+	const char *name = sops_name(o, path);
 	char abspath[PATH_MAX + 2];
-	size_t i;
-	int ec;
 	seal_rc rc;
 
-	*out = NULL;
-	if ((ec = load_config(ctx, o, &c, &found, false)) != 0)
-		return ec;
-	if (found) {
-		const char *name = sops_name(o, path);
-		if (name[0] != '/' && realpath(".", abspath) != NULL &&
-		    strlen(abspath) + strlen(name) + 2 < sizeof(abspath)) {
-			strcat(abspath, "/");
-			strcat(abspath, name);
-		} else {
-			snprintf(abspath, sizeof(abspath), "%s", name);
-		}
-		rc = seal_sops_config_match(ctx, c, abspath, &r);
-		if (rc != SEAL_OK && rc != SEAL_EREFUSED) {
-			ec = sops_fail(ctx, rc, false);
-			goto out;
-		}
-		if (r == NULL && !cli_keys) {
-			ec = sops_compat
-			    ? (error("%s", seal_ctx_errmsg(ctx)), 5)
-			    : sops_fail(ctx, SEAL_EREFUSED, false);
-			goto out;
-		}
-		if (indent != NULL && *indent < 0)
-			*indent = seal_sops_config_indent(
-			    c, sops_output_format(o, path));
+	if (name[0] != '/' && realpath(".", abspath) != NULL &&
+	    strlen(abspath) + strlen(name) + 2 < sizeof(abspath)) {
+		strcat(abspath, "/");
+		strcat(abspath, name);
+	} else {
+		snprintf(abspath, sizeof(abspath), "%s", name);
 	}
-	if ((rc = seal_sops_params_new(ctx, &p)) != SEAL_OK)
-		goto fail;
+	rc = seal_sops_config_match(ctx, c, abspath, r);
+	if (rc != SEAL_OK && rc != SEAL_EREFUSED)
+		return sops_fail(ctx, rc, false);
+	if (*r == NULL && !cli_keys)
+		return sops_compat ? (error("%s", seal_ctx_errmsg(ctx)), 5)
+				   : sops_fail(ctx, SEAL_EREFUSED, false);
+	if (indent != NULL && *indent < 0)
+		*indent = seal_sops_config_indent(c,
+		    sops_output_format(o, path));
+	return 0;
+}
+
+/*
+ * The recipients: -r/--age, else SOPS_AGE_RECIPIENTS (env, when
+ * cli_keys), else the rule's age keys. A rule seal cannot honour (Shamir
+ * key groups, only non-age keys) is refused. Returns 0 or an exit code.
+ */
+static int
+params_recipients(seal_ctx *ctx, const struct sops_opts *o, const char *path,
+    const seal_sops_rule *r, bool cli_keys, const char *env,
+    seal_sops_params *p)
+{
+	size_t i;
+	seal_rc rc = SEAL_OK;
+
 	if (cli_keys) {
-		for (i = 0; i < o->nage; i++)
-			if ((rc = seal_sops_params_add_age(
-			         ctx, p, o->age[i])) != SEAL_OK)
-				goto fail;
-		if (o->nage == 0 &&
-		    (rc = seal_sops_params_add_age(ctx, p, env)) != SEAL_OK)
-			goto fail;
-	} else if (r != NULL) {
-		if (seal_sops_rule_key_groups(r) > 1) {
-			error("%s: the creation rule uses %zu key groups "
-			      "(Shamir); seal supports one",
-			    path, seal_sops_rule_key_groups(r));
-			ec = EXIT_TROUBLE;
-			goto out;
-		}
-		for (i = 0; i < seal_sops_rule_age_count(r); i++)
-			if ((rc = seal_sops_params_add_age(ctx, p,
-			         seal_sops_rule_age(r, i))) != SEAL_OK)
-				goto fail;
-		if (seal_sops_rule_other_keys(r) &&
-		    seal_sops_rule_age_count(r) == 0) {
-			error("%s: the creation rule names only non-age keys "
-			      "(pgp, kms...), which seal does not support",
-			    path);
-			ec = EXIT_TROUBLE;
-			goto out;
-		}
+		for (i = 0; i < o->nage && rc == SEAL_OK; i++)
+			rc = seal_sops_params_add_age(ctx, p, o->age[i]);
+		if (o->nage == 0)
+			rc = seal_sops_params_add_age(ctx, p, env);
+		return rc == SEAL_OK ? 0 : sops_fail(ctx, rc, false);
 	}
+	if (r == NULL)
+		return 0;
+	if (seal_sops_rule_key_groups(r) > 1) {
+		error("%s: the creation rule uses %zu key groups (Shamir); "
+		      "seal supports one",
+		    path, seal_sops_rule_key_groups(r));
+		return EXIT_TROUBLE;
+	}
+	for (i = 0; i < seal_sops_rule_age_count(r); i++)
+		if ((rc = seal_sops_params_add_age(ctx, p,
+		         seal_sops_rule_age(r, i))) != SEAL_OK)
+			return sops_fail(ctx, rc, false);
+	if (seal_sops_rule_other_keys(r) && seal_sops_rule_age_count(r) == 0) {
+		error("%s: the creation rule names only non-age keys (pgp, "
+		      "kms...), which seal does not support",
+		    path);
+		return EXIT_TROUBLE;
+	}
+	return 0;
+}
+
+/*
+ * What gets sealed: the command line's rule, else the creation rule's,
+ * else for a Kubernetes Secret only data and stringData; and whether the
+ * MAC covers sealed values only.
+ */
+static seal_rc
+params_selection(seal_ctx *ctx, const struct sops_opts *o,
+    const seal_sops_rule *r, bool kube, seal_sops_params *p)
+{
+	const char *rule, *rule_arg;
+	seal_rc rc = SEAL_OK;
+
 	if (o->rule_name != NULL)
 		rc = seal_sops_params_set_rule(
 		    ctx, p, o->rule_name, o->rule_arg);
@@ -474,10 +487,41 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	else if (kube && !sops_compat)
 		rc = seal_sops_params_set_rule(
 		    ctx, p, "encrypted_regex", "^(data|stringData)$");
-	if (rc != SEAL_OK)
-		goto fail;
-	seal_sops_params_set_mac_only_encrypted(
-	    p, o->mac_only || seal_sops_rule_mac_only_encrypted(r));
+	if (rc == SEAL_OK)
+		seal_sops_params_set_mac_only_encrypted(
+		    p, o->mac_only || seal_sops_rule_mac_only_encrypted(r));
+	return rc;
+}
+
+int
+sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
+    bool kube, bool need_keys, seal_sops_params **out, int *indent)
+{
+	seal_sops_config *c = NULL;
+	const seal_sops_rule *r = NULL;
+	seal_sops_params *p = NULL;
+	const char *env = getenv("SOPS_AGE_RECIPIENTS");
+	bool found, cli_keys = o->nage > 0 || (env && *env);
+	int ec;
+	seal_rc rc;
+
+	*out = NULL;
+	if ((ec = load_config(ctx, o, &c, &found, false)) != 0)
+		return ec;
+	if (found &&
+	    (ec = params_rule(ctx, o, path, c, cli_keys, &r, indent)) != 0)
+		goto out;
+	if ((rc = seal_sops_params_new(ctx, &p)) != SEAL_OK) {
+		ec = sops_fail(ctx, rc, false);
+		goto out;
+	}
+	ec = params_recipients(ctx, o, path, r, cli_keys, env, p);
+	if (ec != 0)
+		goto out;
+	if ((rc = params_selection(ctx, o, r, kube, p)) != SEAL_OK) {
+		ec = sops_fail(ctx, rc, false);
+		goto out;
+	}
 	if (need_keys && seal_sops_params_age_count(p) == 0) {
 		error("%s: no age recipients: give -r/--age, set "
 		      "SOPS_AGE_RECIPIENTS, or add a .sops.yaml creation rule",
@@ -488,10 +532,6 @@ sops_params(seal_ctx *ctx, const struct sops_opts *o, const char *path,
 	}
 	*out = p;
 	p = NULL;
-	ec = 0;
-	goto out;
-fail:
-	ec = sops_fail(ctx, rc, false);
 out:
 	seal_sops_params_free(p);
 	seal_sops_config_free(c);
