@@ -231,11 +231,14 @@ out:
 	return rc;
 }
 
-/* One-shot forms: a session for one value. */
-int
-seal__aes256gcm_encrypt(unsigned char *ct, unsigned char tag[16],
-    const unsigned char *pt, size_t ptlen, const unsigned char key[32],
-    const unsigned char *iv, size_t ivlen,
+/*
+ * One-shot forms: a session for one value (tag_out when encrypting,
+ * tag_in when decrypting).
+ */
+static int
+gcm_one_value(int enc, unsigned char *out, unsigned char *tag_out,
+    const unsigned char *tag_in, const unsigned char *in, size_t len,
+    const unsigned char key[32], const unsigned char *iv, size_t ivlen,
     const unsigned char *aad, size_t aadlen)
 {
 	struct seal__gcm *g = seal__gcm_new(key);
@@ -243,9 +246,22 @@ seal__aes256gcm_encrypt(unsigned char *ct, unsigned char tag[16],
 
 	if (g == NULL)
 		return -1;
-	rc = seal__gcm_encrypt(g, ct, tag, pt, ptlen, iv, ivlen, aad, aadlen);
+	rc = enc ? seal__gcm_encrypt(g, out, tag_out, in, len, iv, ivlen, aad,
+		       aadlen)
+		 : seal__gcm_decrypt(g, out, in, len, tag_in, iv, ivlen, aad,
+		       aadlen);
 	seal__gcm_free(g);
 	return rc;
+}
+
+int
+seal__aes256gcm_encrypt(unsigned char *ct, unsigned char tag[16],
+    const unsigned char *pt, size_t ptlen, const unsigned char key[32],
+    const unsigned char *iv, size_t ivlen,
+    const unsigned char *aad, size_t aadlen)
+{
+	return gcm_one_value(1, ct, tag, NULL, pt, ptlen, key, iv, ivlen, aad,
+	    aadlen);
 }
 
 int
@@ -254,14 +270,8 @@ seal__aes256gcm_decrypt(unsigned char *pt, const unsigned char *ct,
     const unsigned char *iv, size_t ivlen,
     const unsigned char *aad, size_t aadlen)
 {
-	struct seal__gcm *g = seal__gcm_new(key);
-	int rc;
-
-	if (g == NULL)
-		return -1;
-	rc = seal__gcm_decrypt(g, pt, ct, ctlen, tag, iv, ivlen, aad, aadlen);
-	seal__gcm_free(g);
-	return rc;
+	return gcm_one_value(0, pt, NULL, tag, ct, ctlen, key, iv, ivlen, aad,
+	    aadlen);
 }
 
 struct seal__hash {
