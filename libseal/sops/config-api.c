@@ -75,28 +75,51 @@ seal_sops_config_match(seal_ctx *ctx, const seal_sops_config *c,
 	return SEAL_OK;
 }
 
+/* A rule's age recipients or pgp fingerprints: how many, *v them. */
+static size_t
+rule_list(const seal_sops_rule *r, bool pgp, char *const **v)
+{
+	*v = NULL;
+	if (r == NULL)
+		return 0;
+	*v = pgp ? RULE(r)->pgp : RULE(r)->age;
+	return pgp ? RULE(r)->npgp : RULE(r)->nage;
+}
+
+static const char *
+rule_item(const seal_sops_rule *r, bool pgp, size_t i)
+{
+	char *const *v;
+
+	return i < rule_list(r, pgp, &v) ? v[i] : NULL;
+}
+
 size_t
 seal_sops_rule_age_count(const seal_sops_rule *r)
 {
-	return r ? RULE(r)->nage : 0;
+	char *const *v;
+
+	return rule_list(r, false, &v);
 }
 
 const char *
 seal_sops_rule_age(const seal_sops_rule *r, size_t i)
 {
-	return r && i < RULE(r)->nage ? RULE(r)->age[i] : NULL;
+	return rule_item(r, false, i);
 }
 
 size_t
 seal_sops_rule_pgp_count(const seal_sops_rule *r)
 {
-	return r ? RULE(r)->npgp : 0;
+	char *const *v;
+
+	return rule_list(r, true, &v);
 }
 
 const char *
 seal_sops_rule_pgp(const seal_sops_rule *r, size_t i)
 {
-	return r && i < RULE(r)->npgp ? RULE(r)->pgp[i] : NULL;
+	return rule_item(r, true, i);
 }
 
 int

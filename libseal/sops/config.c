@@ -48,42 +48,19 @@ add_age(struct seal__creation_rule *r, const char *s, size_t len)
 	return 0;
 }
 
-/* age: "a,b" or [a, b] */
 static int
-read_age(struct seal__creation_rule *r, const struct seal__node *n)
+add_pgp(struct seal__creation_rule *r, const char *s, size_t len)
 {
-	size_t i;
-
-	if (n == NULL)
-		return 0;
-	if (n->kind == SEAL_N_SCALAR) {
-		const char *s = scalar(n), *c;
-		if (s == NULL)
-			return 0;
-		while ((c = strchr(s, ',')) != NULL) {
-			if (add_age(r, s, (size_t)(c - s)) != 0)
-				return -1;
-			s = c + 1;
-		}
-		return add_age(r, s, strlen(s));
-	}
-	if (n->kind != SEAL_N_SEQ)
-		return -2;
-	for (i = 0; i < n->nitems; i++) {
-		const struct seal__node *e = n->items[i].val;
-		if (e == NULL || e->kind == SEAL_N_COMMENT)
-			continue;
-		if (scalar(e) == NULL)
-			return -2;
-		if (read_age(r, e) != 0)
-			return -1;
-	}
-	return 0;
+	return seal__pgp_add(&r->pgp, &r->npgp, s, len) != 0 ? -1 : 0;
 }
 
-/* pgp: "FP,FP" or [FP, FP]; kept to compare with a file's (the hook) */
+/*
+ * A key list, "a,b" or [a, b], each item given to add: age recipients,
+ * and pgp fingerprints, kept to compare with a file's (the hook).
+ */
 static int
-read_pgp(struct seal__creation_rule *r, const struct seal__node *n)
+read_list(struct seal__creation_rule *r, const struct seal__node *n,
+    int (*add)(struct seal__creation_rule *, const char *, size_t))
 {
 	size_t i;
 
@@ -94,12 +71,11 @@ read_pgp(struct seal__creation_rule *r, const struct seal__node *n)
 		if (s == NULL)
 			return 0;
 		while ((c = strchr(s, ',')) != NULL) {
-			if (seal__pgp_add(&r->pgp, &r->npgp, s,
-				(size_t)(c - s)) != 0)
+			if (add(r, s, (size_t)(c - s)) != 0)
 				return -1;
 			s = c + 1;
 		}
-		return seal__pgp_add(&r->pgp, &r->npgp, s, strlen(s)) ? -1 : 0;
+		return add(r, s, strlen(s));
 	}
 	if (n->kind != SEAL_N_SEQ)
 		return -2;
@@ -109,7 +85,7 @@ read_pgp(struct seal__creation_rule *r, const struct seal__node *n)
 			continue;
 		if (scalar(e) == NULL)
 			return -2;
-		if (read_pgp(r, e) != 0)
+		if (read_list(r, e, add) != 0)
 			return -1;
 	}
 	return 0;
@@ -132,7 +108,7 @@ read_group(
 		if (it->key == NULL)
 			continue;
 		if (strcmp(it->key, "age") == 0) {
-			if ((rc = read_age(r, it->val)) != 0)
+			if ((rc = read_list(r, it->val, add_age)) != 0)
 				return rc;
 		} else if (strcmp(it->key, "merge") == 0 && it->val &&
 		    it->val->kind == SEAL_N_SEQ) {
@@ -144,7 +120,7 @@ read_group(
 					return rc;
 		} else {
 			if (strcmp(it->key, "pgp") == 0 &&
-			    (rc = read_pgp(r, it->val)) != 0)
+			    (rc = read_list(r, it->val, add_pgp)) != 0)
 				return rc;
 			for (j = 0; j < SEAL__ARRAY_LEN(other_keys); j++)
 				if (strcmp(it->key, other_keys[j]) == 0 &&

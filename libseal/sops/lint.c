@@ -145,6 +145,21 @@ leaf(struct lint_walk *w, const struct seal__node *n,
 	}
 }
 
+/* Enter item it of container n on the walk's path (its key or index). */
+static void
+path_push(struct lint_walk *w, const struct seal__node *n,
+    const struct seal__item *it, size_t *idx)
+{
+	if (n->kind == SEAL_N_MAP) {
+		w->keys[w->depth] = it->key;
+		w->lens[w->depth] = it->keylen;
+	} else {
+		w->keys[w->depth] = NULL;
+		w->idx[w->depth] = (*idx)++;
+	}
+	w->depth++;
+}
+
 static void
 walk(struct lint_walk *w, const struct seal__node *n,
     struct seal__rule_state st, uint32_t keyline)
@@ -174,14 +189,7 @@ walk(struct lint_walk *w, const struct seal__node *n,
 			}
 			continue;
 		}
-		if (n->kind == SEAL_N_MAP) {
-			w->keys[w->depth] = it->key;
-			w->lens[w->depth] = it->keylen;
-		} else {
-			w->keys[w->depth] = NULL;
-			w->idx[w->depth] = idx++;
-		}
-		w->depth++;
+		path_push(w, n, it, &idx);
 		if (n->kind == SEAL_N_MAP &&
 		    seal__rule_state_key(w->rule, &cst, it->key, it->keylen) !=
 		        0) {
@@ -248,14 +256,7 @@ clear_secret_walk(struct lint_walk *w, const struct seal__node *n,
 		const struct seal__item *it = &n->items[i];
 		if (it->val == NULL || it->val->kind == SEAL_N_COMMENT)
 			continue;
-		if (n->kind == SEAL_N_MAP) {
-			w->keys[w->depth] = it->key;
-			w->lens[w->depth] = it->keylen;
-		} else {
-			w->keys[w->depth] = NULL;
-			w->idx[w->depth] = idx++;
-		}
-		w->depth++;
+		path_push(w, n, it, &idx);
 		clear_secret_walk(w, it->val, it->keyline);
 		w->depth--;
 	}
@@ -326,14 +327,7 @@ stripped(struct lint_walk *w, const struct seal__node *n, uint32_t keyline)
 		bool hit;
 		if (it->val == NULL || it->val->kind == SEAL_N_COMMENT)
 			continue;
-		if (n->kind == SEAL_N_MAP) {
-			w->keys[w->depth] = it->key;
-			w->lens[w->depth] = it->keylen;
-		} else {
-			w->keys[w->depth] = NULL;
-			w->idx[w->depth] = idx++;
-		}
-		w->depth++;
+		path_push(w, n, it, &idx);
 		hit = stripped(w, it->val, it->keyline);
 		w->depth--;
 		if (hit)

@@ -211,36 +211,53 @@ seal_sops_report_doc_encrypted(const seal_sops_report *r, size_t doc)
 	return d ? d->nenc : 0;
 }
 
-size_t
-seal_sops_report_recipient_count(const seal_sops_report *r, size_t doc)
+/* A document's age recipients or pgp fingerprints: how many, *v them. */
+static size_t
+doc_list(const seal_sops_report *r, size_t doc, bool pgp, char *const **v)
 {
 	const struct seal__lint_doc *d = doc_at(r, doc);
 
-	return d ? d->nrecipients : 0;
+	*v = NULL;
+	if (d == NULL)
+		return 0;
+	*v = pgp ? d->pgp : d->recipients;
+	return pgp ? d->npgp : d->nrecipients;
+}
+
+static const char *
+doc_item(const seal_sops_report *r, size_t doc, bool pgp, size_t i)
+{
+	char *const *v;
+
+	return i < doc_list(r, doc, pgp, &v) ? v[i] : NULL;
+}
+
+size_t
+seal_sops_report_recipient_count(const seal_sops_report *r, size_t doc)
+{
+	char *const *v;
+
+	return doc_list(r, doc, false, &v);
 }
 
 const char *
 seal_sops_report_recipient(const seal_sops_report *r, size_t doc, size_t i)
 {
-	const struct seal__lint_doc *d = doc_at(r, doc);
-
-	return d && i < d->nrecipients ? d->recipients[i] : NULL;
+	return doc_item(r, doc, false, i);
 }
 
 size_t
 seal_sops_report_pgp_count(const seal_sops_report *r, size_t doc)
 {
-	const struct seal__lint_doc *d = doc_at(r, doc);
+	char *const *v;
 
-	return d ? d->npgp : 0;
+	return doc_list(r, doc, true, &v);
 }
 
 const char *
 seal_sops_report_pgp(const seal_sops_report *r, size_t doc, size_t i)
 {
-	const struct seal__lint_doc *d = doc_at(r, doc);
-
-	return d && i < d->npgp ? d->pgp[i] : NULL;
+	return doc_item(r, doc, true, i);
 }
 
 size_t
