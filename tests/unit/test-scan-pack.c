@@ -123,6 +123,19 @@ finish(struct pk *p, struct gix_pack *g)
 
 static const char base_text[] = "hello, world\n";
 
+/* A new pack whose first entry is the blob base_text; returns its offset. */
+static size_t
+put_base(struct pk *p)
+{
+	size_t at;
+
+	init(p);
+	at = p->len;
+	put_hdr(p, 3, sizeof(base_text) - 1);
+	put_z(p, base_text, sizeof(base_text) - 1);
+	return at;
+}
+
 static void
 test_chain_resolves(void **state)
 {
@@ -135,10 +148,7 @@ test_chain_resolves(void **state)
 	int type = 0;
 
 	(void)state;
-	init(&p);
-	base_at = p.len;
-	put_hdr(&p, 3, sizeof(base_text) - 1);
-	put_z(&p, base_text, sizeof(base_text) - 1);
+	base_at = put_base(&p);
 	/* "hello, world\n" -> "hello, there\n": copy 7, insert "there\n" */
 	n = put_varint(d, 13);
 	n += put_varint(d + n, 13);
@@ -183,10 +193,7 @@ test_big_result_refused_before_building(void **state)
 	int type = 0;
 
 	(void)state;
-	init(&p);
-	base_at = p.len;
-	put_hdr(&p, 3, sizeof(base_text) - 1);
-	put_z(&p, base_text, sizeof(base_text) - 1);
+	base_at = put_base(&p);
 	/* 13 bytes copied 1,000 times and more: a 100 MB result declared */
 	n = put_varint(d, 13);
 	n += put_varint(d + n, 100u << 20);
@@ -219,10 +226,7 @@ test_delta_longer_than_its_result(void **state)
 	int type = 0;
 
 	(void)state;
-	init(&p);
-	base_at = p.len;
-	put_hdr(&p, 3, sizeof(base_text) - 1);
-	put_z(&p, base_text, sizeof(base_text) - 1);
+	base_at = put_base(&p);
 	/* declares a 1-byte result, then 4 KB of instructions */
 	n = put_varint(d, 13);
 	n += put_varint(d + n, 1);
