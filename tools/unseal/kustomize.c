@@ -778,7 +778,7 @@ rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
 {
 	const char *sops = NULL, *sops_end = NULL, *p, *mac;
 	size_t maclen = 0, first = 0, n = 0, docid = (size_t)-1, nrep = 0;
-	struct outcheck oc;
+	struct outcheck oc = {NULL, 0, 0, (size_t)-1, 0};
 	char ns[256];
 	struct obuf *o = &r->out;
 
@@ -818,6 +818,7 @@ rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
 	oc.first = first;
 	oc.n = n;
 	oc.docid = (size_t)-1;
+	oc.nenc = 0;
 	if (!paths_kept(r, &oc, a, b, sops, sops_end))
 		goto unknown;
 	if (obuf_separate(o) != 0)
