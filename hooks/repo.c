@@ -183,16 +183,44 @@ struct fast_ctx {
 	const struct scan_ignore *ig;
 };
 
+/*
+ * The work-tree file that may stand in for entry e's blob (pool.c reads
+ * it only while its stat data is the entry's and not racy, as git trusts
+ * it): none for symbolic links (the blob is the link's target), for
+ * skip-worktree entries (git does not look at the file) or without a
+ * work tree: then work is empty.
+ */
+static void
+work_path(const struct scan_repo *r, const struct gix_entry *e, char *work,
+    size_t len)
+{
+	work[0] = '\0';
+	if (e->mode == MODE_LINK || (e->xflags & 0x4000) != 0 ||
+	    r->gr.workdir[0] == '\0')
+		return;
+	if ((size_t)snprintf(work, len, "%s%s", r->gr.workdir, e->path) >=
+	    len)
+		work[0] = '\0';
+}
+
 static int
 fast_staged_cb(void *arg, const struct gix_entry *e)
 {
 	static const uint8_t zero[GIX_OIDLEN];
 	struct fast_ctx *c = arg;
+	struct job st = { .size = e->size, .mt_s = e->mtime_s,
+		.mt_ns = e->mtime_ns, .ino = e->ino };
+	char work[2 * GIX_MAX_PATH];
 
 	if (repo_skip_mode(e->mode) || memcmp(e->oid, zero, GIX_OIDLEN) == 0 ||
 	    scan_ignore_match(c->ig, e->path))
 		return 0;
-	return repo_add_job(c->r, e->path, e->oid, NULL, NULL) < 0 ?
+	/* what the commit adds is mostly what `git add` just read from
+	 * the work tree: read that copy while it is stat-clean, in io_uring
+	 * batches, instead of inflating each new loose object */
+	work_path(c->r, e, work, sizeof(work));
+	return repo_add_job(c->r, e->path, e->oid, work[0] ? work : NULL,
+		   &st) < 0 ?
 	    GIX_NOMEM :
 	    0;
 }
@@ -228,7 +256,6 @@ static int
 jobs_index_fast(struct scan_repo *r, const struct scan_ignore *ig,
     char *err, size_t errlen)
 {
-	const char *wd = r->gr.workdir;
 	char work[2 * GIX_MAX_PATH];
 	size_t i;
 
@@ -239,9 +266,9 @@ jobs_index_fast(struct scan_repo *r, const struct scan_ignore *ig,
 		if (((e->flags >> 12) & 3) != 0 || repo_skip_mode(e->mode) ||
 		    scan_ignore_match(ig, e->path))
 			continue;
-		snprintf(work, sizeof(work), "%s%s", wd, e->path);
-		if (repo_add_job(r, e->path, e->oid,
-			e->mode != MODE_LINK ? work : NULL, &st) < 0) {
+		work_path(r, e, work, sizeof(work));
+		if (repo_add_job(r, e->path, e->oid, work[0] ? work : NULL,
+			&st) < 0) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}

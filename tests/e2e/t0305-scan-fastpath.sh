@@ -64,6 +64,25 @@ same "a staged blob read from a pack" --staged
 t_check "... finds d7/new.txt" found d7/new.txt
 git reset -q
 
+# the staged check reads a staged file's work-tree copy instead of its
+# blob only while the copy's stat data is the index entry's: an edit made
+# after `git add` never stands in for what the commit holds
+echo "$AWS" >>d4/f.txt; git add d4/f.txt
+echo "clean again" >d4/f.txt
+same "staged secret, clean edit after git add (other size)" --staged
+t_check "... finds the staged d4/f.txt" found d4/f.txt
+git add d4/f.txt
+cp d4/f.txt "$T_TMP/d4"; echo "$AWS" >>d4/f.txt; git add d4/f.txt
+# same size, same inode, written in place right after the index
+python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); f=open(sys.argv[2],"r+b"); f.write(b"x"*len(d)); f.close()' d4/f.txt d4/f.txt
+same "staged secret, same-size edit in place after git add" --staged
+t_check "... finds the staged d4/f.txt" found d4/f.txt
+git reset -q d4/f.txt; cp "$T_TMP/d4" d4/f.txt
+echo "clean" >>d5/f.txt; git add d5/f.txt; echo "$AWS" >>d5/f.txt
+same "staged clean, secret added after git add" --staged
+t_check "... judges the staged content" sh -c "! grep -q d5/f.txt '$T_TMP/fast'"
+git reset -q d5/f.txt; git checkout -q d5/f.txt d4/f.txt
+
 # git commit -a and git commit PATH: a temporary GIT_INDEX_FILE
 echo "$AWS" >>c/x.txt
 cp .git/index "$T_TMP/tmpindex"

@@ -51,6 +51,25 @@ if awk '$NF == "io_uring_setup" && NF == 5 {ok=1} END {exit !ok}' "$T_TMP/st"; t
 else
 	echo "# io_uring is refused on this machine; only the fallback ran"
 fi
+# the hook reads the stat-clean work-tree copies of staged files in the
+# same batches instead of their loose objects: the same findings, and
+# no staged blob opened one by one
+for f in dir1/f*.yaml; do echo "edit: 1" >>"$f"; done
+echo 'aws_access_key_id = "AKIA4HKQ2Z7XWJ3PLM5N"' >>dir1/f3.yaml
+git add dir1
+t_exit 1 "the hook finds the staged key" "$SCAN" hook pre-commit
+t_check "... in dir1/f3.yaml" grep -q dir1/f3.yaml "$T_TMP/err"
+t_exit 1 "... and without the ring" env SEAL_SCAN_URING=off "$SCAN" hook pre-commit
+t_check "... in dir1/f3.yaml" grep -q dir1/f3.yaml "$T_TMP/err"
+strace -f -qq -o "$T_TMP/st" -e trace=io_uring_setup,openat \
+	"$SCAN" hook pre-commit >/dev/null 2>&1
+if grep -q 'io_uring_setup(.*= [0-9]' "$T_TMP/st"; then
+	loose=$(grep -c 'openat(.*\.git/objects/[0-9a-f][0-9a-f]/[0-9a-f]' "$T_TMP/st")
+	t_check "with io_uring, the 12 staged blobs are not opened ($loose loose objects)" \
+		test "$loose" -lt 12
+fi
+git reset -q --hard
+
 # `seal scan .` (walk.c) reads the work tree in the same batches: the
 # same findings with and without a ring, and with the ring fewer opens
 t_exit 1 "scan . finds the planted secrets" "$SEAL" scan --format json .
