@@ -54,29 +54,13 @@ is_empty_value(const struct yl_ent *e)
 	    (n == 2 && (memcmp(v, "{}", 2) == 0 || memcmp(v, "[]", 2) == 0));
 }
 
-/*
- * Is a Secret's value plaintext? A reference to a secret manager is not
- * (op://, vault:, ref+..., ${VAR}, ARNs); a template is not, unless a
- * literal survives its rendering (default "x", "x" | b64enc, ${X:-x}),
- * which is plaintext however short; a <set-me> placeholder is not.
- */
+/* Is a Secret's value plaintext? libseal's answer, the one seal status
+ * gives (references, placeholders and templates that render no literal
+ * are not). */
 static bool
 is_plaintext(const char *v, size_t n)
 {
-	struct scan_span lits[8];
-	bool templated;
-	size_t k, nl;
-
-	if (scan_is_reference(v, n) ||
-	    (n >= 2 && v[0] == '<' && v[n - 1] == '>'))
-		return false;
-	nl = scan_template_literals(v, n, lits, 8, &templated);
-	if (!templated)
-		return true;
-	for (k = 0; k < nl; k++)
-		if (lits[k].len > 0)
-			return true;
-	return false;
+	return seal_value_is_plaintext(v, n);
 }
 
 static int

@@ -11,6 +11,7 @@ libseal_libseal_core_la_SOURCES += \
 	libseal/sops/flat.c \
 	libseal/sops/lint.c \
 	libseal/sops/report.c \
+	libseal/sops/values.c \
 	libseal/sops/config-api.c \
 	libseal/sops/config.c \
 	libseal/stores/out.h \

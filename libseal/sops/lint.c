@@ -213,19 +213,12 @@ scalar_is(const struct seal__node *n, const char *s)
 	    n->type != SEAL_T_NULL && strcasecmp(n->text, s) == 0;
 }
 
-/* Templates and substitutions render later; they are not the secret. */
-static bool
-is_template(const char *v, size_t n)
-{
-	return (n >= 2 && memcmp(v, "${", 2) == 0) ||
-	    memmem(v, n, "{{", 2) != NULL ||
-	    (n >= 2 && v[0] == '<' && v[n - 1] == '>');
-}
-
 /*
  * Every value under data/stringData of a Secret without a sops block:
- * what seal encrypt would seal (the default encrypted_regex), skipping
- * empty values, ENC values and templates.
+ * what seal encrypt would seal (the default encrypted_regex). Plaintext
+ * (seal_value_is_plaintext) is a problem; references, placeholders and
+ * templates that render no literal are counted as references; empty and
+ * ENC values are neither.
  */
 static void
 clear_secret_walk(struct lint_walk *w, const struct seal__node *n,
@@ -239,9 +232,12 @@ clear_secret_walk(struct lint_walk *w, const struct seal__node *n,
 	if (n->kind == SEAL_N_SCALAR) {
 		char *path;
 		if (n->type == SEAL_T_NULL || n->len == 0 ||
-		    seal__enc_looks(n->text, n->len) ||
-		    is_template(n->text, n->len))
+		    seal__enc_looks(n->text, n->len))
 			return;
+		if (!seal_value_is_plaintext(n->text, n->len)) {
+			d->nreference++;
+			return;
+		}
 		d->nclear_secret++;
 		path = path_of(w);
 		add_problem(w, SEAL_LINT_CLEAR_SECRET,

@@ -190,6 +190,8 @@ seal_sops_report_doc_flags(const seal_sops_report *r, size_t doc)
 		f |= SEAL_SOPS_DOC_MAC_ONLY;
 	if (d->nclear_secret > 0)
 		f |= SEAL_SOPS_DOC_CLEAR;
+	else if (d->k8s_secret && !d->has_sops && d->nreference > 0)
+		f |= SEAL_SOPS_DOC_REFERENCES;
 	if (d->empty)
 		f |= SEAL_SOPS_DOC_EMPTY;
 	return f;

@@ -287,6 +287,7 @@ struct seal__lint_doc {
 	bool k8s_namespace; /* metadata.namespace is a non-empty scalar */
 	bool mac_only_encrypted; /* this document's sops block says so */
 	size_t nclear_secret;    /* unsealed Secret values in the clear */
+	size_t nreference;       /* ... references, placeholders, templates */
 	uint32_t line;           /* first line of the document */
 	/* this document's own sops block (NULL/0 without one) */
 	char **recipients;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
-# t0310-sops-judgement: one SOPS judgement. 50 files (sealed, partly
-# sealed, metadata stripped or without a mac, clear Secrets, ConfigMaps,
+# t0310-sops-judgement: one SOPS judgement. 56 files (sealed, partly
+# sealed, metadata stripped or without a mac, clear Secrets, Secrets with
+# references only (op://, vault:, ${VAR}...), ConfigMaps,
 # Helm templates and broken YAML, mac_only_encrypted, no namespace,
 # wrong recipients) are judged by `seal status --json` and by the hook's
 # check (`seal scan --staged --format json`); per file the sealing
@@ -105,12 +106,21 @@ for i in 1 2 3; do
 	seal_it tmp.yaml "prod/wrong-$i.yaml" "$R2"
 	expect "prod/wrong-$i.yaml" ok wrong-recipients
 done
-t_check "50 files made" test "$(wc -l <../expected)" -eq 50
+# Secrets whose values are all kept elsewhere: clear, nothing to seal
+i=0
+for v in 'op://prod/db/password' 'vault:secret/data/db#password' \
+	'${DB_PASSWORD}' 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf' \
+	'ref+awssm://prod/db' '<set-me>'; do
+	i=$((i + 1))
+	printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: r%s\n  namespace: ns\nstringData:\n  password: "%s"\n' "$i" "$v" >"refs-$i.yaml"
+	expect "refs-$i.yaml" references
+done
+t_check "56 files made" test "$(wc -l <../expected)" -eq 56
 git add -A
 
 ls */*.yaml *.yaml *.json | grep -v '^\.sops' >../files
 "$SEAL" status --json $(cat ../files) >../status.json 2>../status.err
-t_check "seal status answered for every file" test "$(wc -l <../status.json)" -eq 50
+t_check "seal status answered for every file" test "$(wc -l <../status.json)" -eq 56
 "$SEAL" scan --staged --format sarif >../hook.json 2>../hook.err
 t_check "the hook's check ran (exit 1: there are findings)" test $? -eq 1
 t_json "... its SARIF report is valid" ../hook.json sarif
@@ -145,6 +155,8 @@ for line in open(status):
     v = s['verdict']
     if v in ('sealed', 'not-sealed'):
         st = 'ok'
+    elif v == 'references-only':
+        st = 'references'
     elif v == 'clear-secret' or 'plaintext-value' in codes:
         st = 'plaintext'
     elif v in ('partly-sealed', 'no-metadata'):
@@ -159,6 +171,8 @@ for line in open(status):
     hw = hook_warn.get(f, set())
     if cls.startswith('unparsable:'):
         ok = st == 'unparsable' and hk == cls.split(':')[1]
+    elif cls == 'references':
+        ok = st == 'references' and hk == 'ok'
     else:
         ok = st == cls and hk == cls
     ok = ok and sw == hw == ({warn} if warn else set())
@@ -167,7 +181,7 @@ for line in open(status):
 for f in want:
     print('DIFFER\t%s\tmissing from seal status' % f)
 EOF
-t_check "50 verdicts compared" test "$(wc -l <../verdicts)" -eq 50
+t_check "56 verdicts compared" test "$(wc -l <../verdicts)" -eq 56
 if grep -q DIFFER ../verdicts; then
 	t_flunk "seal status and the hook agree on every file" "$(grep DIFFER ../verdicts | head -5)"
 else
@@ -201,4 +215,9 @@ t_check "... silently" test ! -s err
 "$SEAL" status nons-1.yaml >out 2>err
 t_check "seal status says the same of the namespace" \
 	grep -q "nons-1.yaml:1: warning: a sealed Secret without metadata.namespace" out
+# a Secret of references only: seal status says so, in words
+"$SEAL" status refs-1.yaml >../refs.out 2>&1
+t_check "seal status of a Secret of references: exit 1 (not sealed)" test $? -eq 1
+t_check "... and says it holds references only, nothing to seal" \
+	grep -q "references only.*nothing to seal" ../refs.out
 t_done

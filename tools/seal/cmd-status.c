@@ -38,6 +38,8 @@ static const char desc[] =
 
 static const char footer[] =
     "--json verdicts: sealed, partly-sealed, no-metadata, clear-secret,\n"
+    "references-only (a Secret whose values are all references to secrets\n"
+    "kept elsewhere, such as op://, vault: or ${VAR}: nothing to seal),\n"
     "not-sealed, unparsable.\n"
     "\n"
     "Exit status: 0 every file fully sealed (for a directory: nothing\n"
@@ -80,6 +82,10 @@ verdict(const seal_sops_report *r)
 	for (d = 0; d < seal_sops_report_doc_count(r); d++)
 		if (seal_sops_report_doc_flags(r, d) & SEAL_SOPS_DOC_CLEAR)
 			return "clear-secret";
+	for (d = 0; d < seal_sops_report_doc_count(r); d++)
+		if (seal_sops_report_doc_flags(r, d) &
+		    SEAL_SOPS_DOC_REFERENCES)
+			return "references-only";
 	return "not-sealed";
 }
 
@@ -145,12 +151,14 @@ report_json(const char *path, const seal_sops_report *r)
 		const char *arg, *rule = seal_sops_report_rule(r, d, &arg);
 		printf("%s{\"sealed\": %s, \"kubernetes_secret\": %s, "
 		       "\"namespace\": %s, \"mac_only_encrypted\": %s, "
-		       "\"clear_secret\": %s, \"rule\": ",
+		       "\"clear_secret\": %s, \"references_only\": %s, "
+		       "\"rule\": ",
 		    d ? ", " : "", df & SEAL_SOPS_DOC_SEALED ? "true" : "false",
 		    df & SEAL_SOPS_DOC_SECRET ? "true" : "false",
 		    df & SEAL_SOPS_DOC_NAMESPACE ? "true" : "false",
 		    df & SEAL_SOPS_DOC_MAC_ONLY ? "true" : "false",
-		    df & SEAL_SOPS_DOC_CLEAR ? "true" : "false");
+		    df & SEAL_SOPS_DOC_CLEAR ? "true" : "false",
+		    df & SEAL_SOPS_DOC_REFERENCES ? "true" : "false");
 		if (rule != NULL) {
 			json_str(rule);
 			printf(", \"rule_arg\": ");
@@ -207,7 +215,17 @@ report_text(const char *path, const seal_sops_report *r)
 				return;
 			}
 		if (nclear == 0) {
-			printf("%s: not sealed\n", path);
+			for (d = 0; d < ndocs; d++)
+				if (seal_sops_report_doc_flags(r, d) &
+				    SEAL_SOPS_DOC_REFERENCES)
+					break;
+			if (d < ndocs)
+				printf("%s: not sealed: a Kubernetes Secret with "
+				       "references only (secrets kept elsewhere, "
+				       "placeholders or templates): nothing to "
+				       "seal\n", path);
+			else
+				printf("%s: not sealed\n", path);
 			return;
 		}
 		printf("%s: not sealed: a Kubernetes Secret with %zu value%s "

@@ -26,6 +26,9 @@
 #ifndef SEAL_SOPS_H
 #define SEAL_SOPS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include <seal/age.h>
 #include <seal/common.h>
 
@@ -297,6 +300,44 @@ SEAL_API const char *seal_sops_rule_path_regex(const seal_sops_rule *r);
  */
 SEAL_API int seal_sops_is_k8s_secret(const seal_sops_file *f);
 
+/* ---- values of Secrets: kept elsewhere, or plaintext ---------------------- */
+
+/*
+ * Is a clear value a reference to a secret kept elsewhere rather than the
+ * secret? References are the URIs of secret managers and of tools that
+ * resolve them (op://, vault:, ref+..., sm://, awssm://, azkv://,
+ * doppler://...), AWS secret, SSM and KMS ARNs, GCP Secret Manager names,
+ * Azure Key Vault secret URIs, ENC[...] and Ansible vault values, and
+ * whole-value substitutions (${VAR}, $(VAR), $VAR, %VAR%). Leading and
+ * trailing blanks are ignored.
+ */
+SEAL_API bool seal_value_is_reference(const char *v, size_t n);
+
+/* A span of a value: offset and length. */
+struct seal_span {
+	size_t off, len;
+};
+
+/*
+ * The literals of a templated value that survive its rendering, as spans
+ * of v (up to max; returns how many): in a Helm/Go or Jinja action
+ * {{ ... }}, the argument of default/b64enc/quote/htpasswd..., a literal
+ * piped into a function ("x" | b64enc) and a lone literal ({{ "x" }});
+ * the default of ${VAR:-x}, ${VAR-x}, ${VAR:=x}. *templated says whether
+ * v holds any template syntax at all.
+ */
+SEAL_API size_t seal_value_template_literals(const char *v, size_t n,
+    struct seal_span *out, size_t max, bool *templated);
+
+/*
+ * Is a clear value of a Kubernetes Secret plaintext, a credential that
+ * must be sealed? No for an empty value, a reference
+ * (seal_value_is_reference), a <placeholder>, or a template none of whose
+ * literals survive rendering; yes for anything else, however short. The
+ * verdict seal_sops_lint, `seal status` and the pre-commit scanner share.
+ */
+SEAL_API bool seal_value_is_plaintext(const char *v, size_t n);
+
 /* ---- status: is it sealed, whole, for whom (no key needed) --------------- */
 
 /*
@@ -319,8 +360,10 @@ typedef struct seal_sops_report seal_sops_report;
 
 /*
  * Document flags (seal_sops_report_doc_flags). CLEAR: an unsealed Secret
- * with values in data/stringData (empty values, ENC values and templates
- * such as "{{ .Values.x }}" or "${VAR}" aside).
+ * with plaintext values in data/stringData (seal_value_is_plaintext).
+ * REFERENCES: an unsealed Secret whose values in data/stringData are all
+ * references to secrets kept elsewhere, placeholders or templates that
+ * render no literal (and at least one such): clear, with nothing to seal.
  */
 #define SEAL_SOPS_DOC_SEALED    0x001u /* carries a sops block */
 #define SEAL_SOPS_DOC_MAC       0x002u /* its mac is present */
@@ -329,6 +372,7 @@ typedef struct seal_sops_report seal_sops_report;
 #define SEAL_SOPS_DOC_MAC_ONLY  0x010u /* mac_only_encrypted: true */
 #define SEAL_SOPS_DOC_CLEAR     0x020u /* see above */
 #define SEAL_SOPS_DOC_EMPTY     0x040u /* an empty document */
+#define SEAL_SOPS_DOC_REFERENCES 0x080u /* see above */
 
 /* Problem codes (seal_sops_report_problem_code). */
 #define SEAL_SOPS_LINT_NO_SOPS         1 /* no sops block (others have) */
