@@ -142,6 +142,31 @@ static const char start[] =
     "    # everything else\n"
     "    - age: *bob\n";
 
+/*
+ * The expected files of test_edit_in_place, spelled out piece by piece:
+ * start's own lines around the keys and rules the registry adds.
+ */
+#define FILE_HEAD(keys) \
+	"# team config\n" \
+	"keys:\n" \
+	"    - &_admin-1 " RB "\n" \
+	"    - &bob " RA " # bob's laptop\n" \
+	keys \
+	"creation_rules:\n" \
+	"    # old apps\n" \
+	"    - path_regex: ^legacy/\n" \
+	"      age: *bob\n"
+#define RULE(path, keys) \
+	"    - path_regex: " path "\n" \
+	"      encrypted_regex: ^(data|stringData)$\n" \
+	"      key_groups:\n" \
+	"        - age:\n" \
+	keys
+#define KEY(anchor) "            - *" anchor "\n"
+#define FILE_TAIL \
+	"    # everything else\n" \
+	"    - age: *bob\n"
+
 static void
 test_edit_in_place(void **state)
 {
@@ -157,30 +182,11 @@ test_edit_in_place(void **state)
 	assert_int_equal(keys_cluster_add(ctx, reg, "prod", RC,
 	    "^clusters/prod/", &t, 1), SEAL_OK);
 	expect(ctx, reg,
-	    "# team config\n"
-	    "keys:\n"
-	    "    - &_admin-1 " RB "\n"
-	    "    - &bob " RA " # bob's laptop\n"
-	    "    - &prod " RC "\n"
-	    "    - &prod_web " RD "\n"
-	    "creation_rules:\n"
-	    "    # old apps\n"
-	    "    - path_regex: ^legacy/\n"
-	    "      age: *bob\n"
-	    "    - path_regex: ^clusters/prod/web/\n"
-	    "      encrypted_regex: ^(data|stringData)$\n"
-	    "      key_groups:\n"
-	    "        - age:\n"
-	    "            - *prod_web\n"
-	    "            - *_admin-1\n"
-	    "    - path_regex: ^clusters/prod/\n"
-	    "      encrypted_regex: ^(data|stringData)$\n"
-	    "      key_groups:\n"
-	    "        - age:\n"
-	    "            - *prod\n"
-	    "            - *_admin-1\n"
-	    "    # everything else\n"
-	    "    - age: *bob\n");
+	    FILE_HEAD("    - &prod " RC "\n"
+		      "    - &prod_web " RD "\n")
+	    RULE("^clusters/prod/web/", KEY("prod_web") KEY("_admin-1"))
+	    RULE("^clusters/prod/", KEY("prod") KEY("_admin-1"))
+	    FILE_TAIL);
 	/* registered once */
 	assert_int_equal(keys_cluster_add(ctx, reg, "prod", RA, "^x/", NULL,
 	    0), SEAL_EINVAL);
@@ -188,32 +194,13 @@ test_edit_in_place(void **state)
 	assert_int_equal(keys_rotate(ctx, reg, "prod", NULL, RA), SEAL_OK);
 	assert_string_equal(keys_current(reg, "prod", NULL)->recipient, RA);
 	expect(ctx, reg,
-	    "# team config\n"
-	    "keys:\n"
-	    "    - &_admin-1 " RB "\n"
-	    "    - &bob " RA " # bob's laptop\n"
-	    "    - &prod " RA "\n"
-	    "    - &prod__retired-1 " RC "\n"
-	    "    - &prod_web " RD "\n"
-	    "creation_rules:\n"
-	    "    # old apps\n"
-	    "    - path_regex: ^legacy/\n"
-	    "      age: *bob\n"
-	    "    - path_regex: ^clusters/prod/web/\n"
-	    "      encrypted_regex: ^(data|stringData)$\n"
-	    "      key_groups:\n"
-	    "        - age:\n"
-	    "            - *prod_web\n"
-	    "            - *_admin-1\n"
-	    "    - path_regex: ^clusters/prod/\n"
-	    "      encrypted_regex: ^(data|stringData)$\n"
-	    "      key_groups:\n"
-	    "        - age:\n"
-	    "            - *prod\n"
-	    "            - *prod__retired-1\n"
-	    "            - *_admin-1\n"
-	    "    # everything else\n"
-	    "    - age: *bob\n");
+	    FILE_HEAD("    - &prod " RA "\n"
+		      "    - &prod__retired-1 " RC "\n"
+		      "    - &prod_web " RD "\n")
+	    RULE("^clusters/prod/web/", KEY("prod_web") KEY("_admin-1"))
+	    RULE("^clusters/prod/",
+		KEY("prod") KEY("prod__retired-1") KEY("_admin-1"))
+	    FILE_TAIL);
 	/* the current key cannot be retired; the old one can */
 	assert_int_equal(keys_find_retired(ctx, reg, "prod", RA, &k),
 	    SEAL_EREFUSED);
@@ -224,30 +211,11 @@ test_edit_in_place(void **state)
 	    SEAL_EINVAL);
 	assert_int_equal(keys_remove(ctx, reg, "prod__retired-1"), SEAL_OK);
 	expect(ctx, reg,
-	    "# team config\n"
-	    "keys:\n"
-	    "    - &_admin-1 " RB "\n"
-	    "    - &bob " RA " # bob's laptop\n"
-	    "    - &prod " RA "\n"
-	    "    - &prod_web " RD "\n"
-	    "creation_rules:\n"
-	    "    # old apps\n"
-	    "    - path_regex: ^legacy/\n"
-	    "      age: *bob\n"
-	    "    - path_regex: ^clusters/prod/web/\n"
-	    "      encrypted_regex: ^(data|stringData)$\n"
-	    "      key_groups:\n"
-	    "        - age:\n"
-	    "            - *prod_web\n"
-	    "            - *_admin-1\n"
-	    "    - path_regex: ^clusters/prod/\n"
-	    "      encrypted_regex: ^(data|stringData)$\n"
-	    "      key_groups:\n"
-	    "        - age:\n"
-	    "            - *prod\n"
-	    "            - *_admin-1\n"
-	    "    # everything else\n"
-	    "    - age: *bob\n");
+	    FILE_HEAD("    - &prod " RA "\n"
+		      "    - &prod_web " RD "\n")
+	    RULE("^clusters/prod/web/", KEY("prod_web") KEY("_admin-1"))
+	    RULE("^clusters/prod/", KEY("prod") KEY("_admin-1"))
+	    FILE_TAIL);
 	keys_registry_free(reg);
 	seal_ctx_free(ctx);
 }
