@@ -125,6 +125,7 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
     seal_read_fn read, void *rarg, seal_write_fn write, void *warg)
 {
 	struct ebuf small = { NULL, NULL, 0, 0, 0 }, big[2];
+	struct seal__bigmem bigpt[2]; /* the plaintext batches: secret */
 	unsigned char carry = 0;
 	uint64_t ctr = 0;
 	struct seal__pool pool;
@@ -134,7 +135,10 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 
 	memset(&pool, 0, sizeof(pool));
 	memset(big, 0, sizeof(big));
+	memset(bigpt, 0, sizeof(bigpt));
 	/* one chunk first: small inputs never touch a big buffer */
+	/* one chunk: ordinary memory, wiped (a guarded block per file would
+	 * cost more than the chunk; the batches below are secret memory) */
 	small.pt = malloc(CH);
 	small.ct = malloc(CT);
 	if (small.pt == NULL || small.ct == NULL) {
@@ -148,7 +152,8 @@ seal__stream_encrypt(seal_ctx *ctx, const unsigned char key[32],
 	    small.eof)
 		goto out;
 	for (k = 0; k < 2; k++) {
-		big[k].pt = seal__bigalloc(cap);
+		big[k].pt = seal__bigmem_alloc(&bigpt[k], cap, true) == 0 ?
+		    bigpt[k].p : NULL;
 		big[k].ct = seal__bigalloc((size_t)BATCH * CT);
 		if (big[k].pt == NULL || big[k].ct == NULL) {
 			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
@@ -174,7 +179,7 @@ out:
 	}
 	free(small.ct);
 	for (k = 0; k < 2; k++) {
-		seal__bigfree(big[k].pt, cap, big[k].used);
+		seal__bigmem_free(&bigpt[k], big[k].used);
 		seal__bigfree(big[k].ct, (size_t)BATCH * CT, 0);
 	}
 	carry = 0;
@@ -271,6 +276,7 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
     seal_write_fn write, void *warg)
 {
 	struct dsrc d = { pre, prelen, read, rarg };
+	struct seal__bigmem ptm; /* the plaintext batch: secret */
 	unsigned char *in[2] = { NULL, NULL }, *pt = NULL, probe;
 	size_t have[2] = { 0, 0 }, got, n, want = CT, used = 0;
 	int eof[2] = { 0, 0 }, cur = 0, nxt, ahead, big = 0;
@@ -281,9 +287,10 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 	seal_rc rc;
 
 	memset(&pool, 0, sizeof(pool));
+	memset(&ptm, 0, sizeof(ptm));
 	/* one chunk first: small files never touch a big buffer */
 	in[0] = malloc(want);
-	pt = malloc(CH);
+	pt = malloc(CH); /* one chunk: wiped; see seal__stream_encrypt */
 	if (in[0] == NULL || pt == NULL) {
 		rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
 		goto out;
@@ -352,7 +359,8 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 		want = (size_t)BATCH * CT;
 		in[0] = seal__bigalloc(want);
 		in[1] = seal__bigalloc(want);
-		pt = seal__bigalloc((size_t)BATCH * CH);
+		pt = seal__bigmem_alloc(&ptm, (size_t)BATCH * CH, true) == 0 ?
+		    ptm.p : NULL;
 		big = 1;
 		if (in[0] == NULL || in[1] == NULL || pt == NULL) {
 			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
@@ -370,7 +378,7 @@ trailing:
 out:
 	seal__pool_stop(&pool);
 	if (big) {
-		seal__bigfree(pt, (size_t)BATCH * CH, used);
+		seal__bigmem_free(&ptm, used);
 		seal__bigfree(in[0], want, 0);
 		seal__bigfree(in[1], want, 0);
 	} else {

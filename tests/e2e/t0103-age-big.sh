@@ -51,4 +51,21 @@ head -c -1 a.age >cut.age 2>/dev/null ||
 	python3 -c 'import sys; d = open("a.age","rb").read(); open("cut.age","wb").write(d[:-1])'
 t_exit 1 "truncated 5 MiB file: exit 1" "$SEAL" age -d -i k cut.age
 t_check "truncated 5 MiB file: nothing on stdout" test ! -s "$T_TMP/out"
+# a file of many chunks written with -o: the library's plaintext batches
+# are secret memory (guard pages, locked: strace sees a 2 MiB mlock)
+if command -v strace >/dev/null 2>&1; then
+	head -c 3000000 /dev/urandom >lk
+	age -r "$R" -o lk.age lk
+	strace -f -o lk.trace -e trace=mlock "$SEAL" age -d -i k -o lk.out lk.age
+	t_cmp "3 MB decrypt under strace" lk lk.out
+	t_check "... its plaintext batch is locked (mlock of 2 MiB)" \
+		grep -Eq 'mlock\(0x[0-9a-f]+, 2097152\) += 0' lk.trace
+	strace -f -o lke.trace -e trace=mlock "$SEAL" age -r "$R" -o lke.age lk
+	t_check "... and so is the batch of an encrypt" \
+		grep -Eq 'mlock\(0x[0-9a-f]+, 2097152\) += 0' lke.trace
+elif [ "${CI:-}" = true ]; then
+	t_flunk "strace is not installed in CI"
+else
+	t_skip "strace not installed"
+fi
 t_done
