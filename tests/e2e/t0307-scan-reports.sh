@@ -95,11 +95,18 @@ json.dump(d, open(sys.argv[2], "w"))
 PY
 py=python3
 python3 -c 'import jsonschema' 2>/dev/null || py=/usr/bin/python3
-t_exit 1 "(self-check) the validator fails a SARIF level outside the schema" \
-	"$py" "$SEAL_SRCDIR/tests/e2e/report-check.py" "$T_TMP/bad.sarif" sarif \
-	"${SEAL_PEERS:-$SEAL_SRCDIR/tests/peers}/schemas/sarif-schema-2.1.0.json" \
-	"$SEAL_SRCDIR/doc/seal-scan-report.schema.json"
-t_check "... saying where" grep -q '^schema: runs/0/results/0/level' "$T_TMP/err"
+schema=${SEAL_PEERS:-$SEAL_SRCDIR/tests/peers}/schemas/sarif-schema-2.1.0.json
+if [ -f "$schema" ]; then
+	t_exit 1 "(self-check) the validator fails a SARIF level outside the schema" \
+		"$py" "$SEAL_SRCDIR/tests/e2e/report-check.py" "$T_TMP/bad.sarif" \
+		sarif "$schema" "$SEAL_SRCDIR/doc/seal-scan-report.schema.json"
+	t_check "... saying where" grep -q '^schema: runs/0/results/0/level' "$T_TMP/err"
+elif [ "${CI:-}" = true ]; then
+	t_flunk "(self-check) the SARIF schema is installed (scripts/peers.sh)" "$schema"
+else
+	t_skip "(self-check) no SARIF schema: run scripts/peers.sh"
+	t_skip "... saying where"
+fi
 
 for bad in 'help_uri = "not a uri"' 'help_uri = "https://x.org/a b"' 'help = ""' \
 	'help_uri = 7'; do
