@@ -96,6 +96,9 @@ t_json() {
 }
 # t_skip reason: one TAP skip ("ok N # SKIP reason": automake counts it
 # as SKIP; "not ok N # SKIP" would count as a failure).
+# ASan intercepts mlock(2) and makes it a no-op: a sanitizer build
+# cannot show locked memory to strace (SEAL_CC carries the build's flags)
+t_asan() { case ${SEAL_CC:-} in *-fsanitize=*address*) return 0 ;; esac; return 1; }
 t_skip() { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $1"; }
 # t_have_vectors DIR: true when $SEAL_VECTORS/DIR exists; otherwise false,
 # after a skip locally or a failure in CI (for the cases of a test that

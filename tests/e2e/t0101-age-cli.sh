@@ -91,9 +91,13 @@ if command -v strace >/dev/null 2>&1; then
 		strace -f -o trace.$n -e trace=mlock,write \
 			"$SEAL" age -d -i k hold.$n.age >hold.$n.out 2>/dev/null
 		t_cmp "decrypt of $n bytes to stdout under strace" hold.$n hold.$n.out
-		t_check "... the held plaintext is in locked memory (mlock >= $n bytes)" \
-			sh -c "sed -n 's/.* mlock(0x[0-9a-f]*, \\([0-9]*\\)).*/\\1/p' trace.$n |
-				awk -v n=$n '\$1 >= n { f = 1 } END { exit !f }'"
+		if t_asan; then
+			t_skip "ASan makes mlock a no-op: checked in the plain build"
+		else
+			t_check "... the held plaintext is in locked memory (mlock >= $n bytes)" \
+				sh -c "sed -n 's/.* mlock(0x[0-9a-f]*, \\([0-9]*\\)).*/\\1/p' trace.$n |
+					awk -v n=$n '\$1 >= n { f = 1 } END { exit !f }'"
+		fi
 		t_check "... and goes out in one write(2) of $n bytes to fd 1" \
 			sh -c "grep -c 'write(1, .*) = $n\$' trace.$n | grep -qx 1"
 	done
