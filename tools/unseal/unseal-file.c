@@ -443,46 +443,18 @@ exit_for(seal_rc rc)
 	} while (0)
 
 /*
- * One sops file: docs [first, first+ndocs) of name, as bytes b.
+ * Tenancy, on the documents as sealed: every document names its namespace
+ * in clear (or ns_given is the destination), equal to --namespace when
+ * known; ns[d] gets each one.
  */
 static int
-unseal_group(struct unseal_run *r, const char *name, int fmt,
-    const unsigned char *b, size_t len, size_t first, size_t ndocs,
-    struct obuf *out, struct unseal_tokens *tokens, const char *ns_given,
-    int out_fmt)
+check_tenancy(struct unseal_run *r, seal_sops_file *f, const char *name,
+    size_t first, size_t ndocs, const char *ns_given, char (*ns)[256])
 {
-	seal_limits lim = {r->max_file, r->max_depth, r->max_nodes, r->max_docs};
-	seal_sops_file *f = NULL;
-	const seal_identity *id = NULL;
-	struct leaves lv = {0};
-	char label[340], nsbuf[256], (*ns)[256] = NULL;
-	const char *why = NULL, *mac, *rc_why = NULL;
-	size_t d, i, nr, maclen;
-	bool have_key = false;
+	char label[340], nsbuf[256];
+	size_t d;
 	int ec = 0;
-	seal_rc rc;
 
-	rc = seal_sops_load_limits(r->ctx, b, len, fmt, name, &lim, &f);
-	if (rc != SEAL_OK)
-		FAIL(exit_for(rc), "%s: document %zu: cannot read it: %s", name, first + 1,
-		    seal_ctx_errmsg(r->ctx));
-	if (!seal_sops_is_encrypted(f))
-		FAIL(EXIT_NEGATIVE,
-		    "%s: document %zu: half-sealed: an ENC[...] value without "
-		    "sops metadata; seal the whole file again with seal encrypt",
-		    name, first + 1);
-	if (fmt == SEAL_SOPS_YAML && seal_sops_doc_count(f) != ndocs)
-		FAIL(EXIT_NEGATIVE,
-		    "%s: document %zu: cannot tell its documents apart", name,
-		    first + 1);
-	ndocs = seal_sops_doc_count(f);
-	if (ndocs == 0)
-		FAIL(EXIT_NEGATIVE, "%s: document %zu: sops metadata and no "
-				    "document",
-		    name, first + 1);
-	if ((ns = calloc(ndocs, sizeof(*ns))) == NULL)
-		FAIL(EXIT_TROUBLE, "out of memory");
-	/* tenancy, on the documents as sealed */
 	for (d = 0; d < ndocs; d++) {
 		const char *v = ns_given ? ns_given : scalar(r->ctx, f, d,
 		    "[\"metadata\"][\"namespace\"]", nsbuf, sizeof(nsbuf));
@@ -506,9 +478,27 @@ unseal_group(struct unseal_run *r, const char *name, int fmt,
 			    name, first + d + 1, label, v, r->namespace);
 		memcpy(ns[d], v, strlen(v) + 1);
 	}
-	/* the key: by the recipients the metadata names, then the policy */
+out:
+	return ec;
+}
+
+/*
+ * The key: by the recipients the metadata names, then the policy for
+ * every document's namespace. *id is NULL on refusal.
+ */
+static int
+choose_key(struct unseal_run *r, seal_sops_file *f, const char *name,
+    size_t first, size_t ndocs, char (*ns)[256], const seal_identity **id)
+{
+	char label[340];
+	const char *why = NULL, *rc_why = NULL;
+	size_t d, i, nr;
+	bool have_key = false;
+	int ec = 0;
+
+	*id = NULL;
 	nr = seal_sops_recipient_count(f);
-	for (i = 0; i < nr && id == NULL; i++) {
+	for (i = 0; i < nr && *id == NULL; i++) {
 		const char *rc1 = seal_sops_recipient(f, i);
 		const seal_identity *cand = keyring_find(r->keys, rc1);
 		bool ok = true;
@@ -519,53 +509,70 @@ unseal_group(struct unseal_run *r, const char *name, int fmt,
 			ok = policy_allows(
 			    r->policy, rc1, r->project, ns[d], &why);
 		if (ok)
-			id = cand;
+			*id = cand;
 		else
 			rc_why = rc1;
 	}
 	doc_label(r->ctx, f, 0, label, sizeof(label));
-	if (id == NULL && have_key)
+	if (*id == NULL && have_key)
 		FAIL(EXIT_NEGATIVE,
 		    "%s: document %zu%s: refused: %s (key %.16s..., project "
 		    "'%s', namespace '%s')",
 		    name, first + 1, label, why, rc_why,
 		    r->project ? r->project : "(unknown)", ns[0]);
-	if (id == NULL)
+	if (*id == NULL)
 		FAIL(EXIT_NEGATIVE,
 		    "%s: document %zu%s: no key for its %zu recipient%s "
 		    "(first %.20s...); mount the cluster key in the key "
 		    "directory",
 		    name, first + 1, label, nr, nr == 1 ? "" : "s",
 		    nr ? seal_sops_recipient(f, 0) : "none");
-	if (tokens != NULL) {
-		lv.tokens = tokens;
-		lv.docid0 = r->docs;
-		if (seal_sops_leaf_paths(r->ctx, f, leaf_before, &lv) != SEAL_OK)
+out:
+	return ec;
+}
+
+/*
+ * After decryption: pair each ciphertext listed in lv with its plaintext,
+ * record the group's MAC token and each document's source namespace.
+ */
+static int
+record_tokens(struct unseal_run *r, seal_sops_file *f, const char *name,
+    const unsigned char *b, size_t len, size_t first, size_t ndocs,
+    char (*ns)[256], struct unseal_tokens *tokens, struct leaves *lv)
+{
+	struct tok *e;
+	const char *mac;
+	size_t d, maclen;
+	int ec = 0;
+
+	if (seal_sops_leaves(r->ctx, f, leaf_after, lv) != SEAL_OK ||
+	    lv->i != lv->n)
+		FAIL(lv->bad ? EXIT_NEGATIVE : EXIT_TROUBLE,
+		    "%s: document %zu: cannot pair its values with "
+		    "their ciphertext",
+		    name, first + 1);
+	mac_token(b, len, &mac, &maclen);
+	if (mac == NULL || (e = tok_add(tokens, mac, maclen)) == NULL)
+		FAIL(EXIT_NEGATIVE, "%s: document %zu: no sops MAC found",
+		    name, first + 1);
+	e->docid = r->docs;
+	e->ndocs = ndocs;
+	for (d = 0; d < ndocs; d++)
+		if (tokens_set_ns(tokens, r->docs + d, ns[d]) != 0)
 			FAIL(EXIT_TROUBLE, "out of memory");
-	}
-	rc = seal_sops_decrypt(r->ctx, f, id, SEAL_SOPS_READ_ONLY);
-	if (rc != SEAL_OK)
-		FAIL(exit_for(rc), "%s: document %zu%s: %s", name, first + 1, label,
-		    seal_ctx_errmsg(r->ctx));
-	if (tokens != NULL) {
-		struct tok *e;
-		if (seal_sops_leaves(r->ctx, f, leaf_after, &lv) != SEAL_OK ||
-		    lv.i != lv.n)
-			FAIL(lv.bad ? EXIT_NEGATIVE : EXIT_TROUBLE,
-			    "%s: document %zu: cannot pair its values with "
-			    "their ciphertext",
-			    name, first + 1);
-		mac_token(b, len, &mac, &maclen);
-		if (mac == NULL || (e = tok_add(tokens, mac, maclen)) == NULL)
-			FAIL(EXIT_NEGATIVE, "%s: document %zu: no sops MAC found",
-			    name, first + 1);
-		e->docid = r->docs;
-		e->ndocs = ndocs;
-		for (d = 0; d < ndocs; d++)
-			if (tokens_set_ns(tokens, r->docs + d, ns[d]) != 0)
-				FAIL(EXIT_TROUBLE, "out of memory");
-	}
-	if (out != NULL && out->json) {
+out:
+	return ec;
+}
+
+/* The decrypted group out, as JSON objects or in out_fmt. */
+static int
+write_group(struct unseal_run *r, seal_sops_file *f, const char *name,
+    size_t first, struct obuf *out, int out_fmt)
+{
+	seal_rc rc;
+	int ec = 0;
+
+	if (out->json) {
 		struct obuf tmp = {0};
 		tmp.max = out->max;
 		rc = seal_sops_write(
@@ -575,7 +582,7 @@ unseal_group(struct unseal_run *r, const char *name, int fmt,
 		obuf_free(&tmp);
 		if (rc != SEAL_OK)
 			goto over;
-	} else if (out != NULL) {
+	} else {
 		size_t at = out->len, sep;
 		if (obuf_separate(out) != 0)
 			goto over;
@@ -595,16 +602,77 @@ unseal_group(struct unseal_run *r, const char *name, int fmt,
 			out->len -= drop;
 		}
 	}
+out:
+	return ec;
+over:
+	FAIL(EXIT_NEGATIVE, "%s: the output is over the limit of %zu bytes "
+			    "(--max-output)",
+	    name, r->max_output);
+}
+
+/*
+ * One sops file: docs [first, first+ndocs) of name, as bytes b.
+ */
+static int
+unseal_group(struct unseal_run *r, const char *name, int fmt,
+    const unsigned char *b, size_t len, size_t first, size_t ndocs,
+    struct obuf *out, struct unseal_tokens *tokens, const char *ns_given,
+    int out_fmt)
+{
+	seal_limits lim = {r->max_file, r->max_depth, r->max_nodes, r->max_docs};
+	seal_sops_file *f = NULL;
+	const seal_identity *id = NULL;
+	struct leaves lv = {0};
+	char label[340], (*ns)[256] = NULL;
+	int ec = 0;
+	seal_rc rc;
+
+	rc = seal_sops_load_limits(r->ctx, b, len, fmt, name, &lim, &f);
+	if (rc != SEAL_OK)
+		FAIL(exit_for(rc), "%s: document %zu: cannot read it: %s", name, first + 1,
+		    seal_ctx_errmsg(r->ctx));
+	if (!seal_sops_is_encrypted(f))
+		FAIL(EXIT_NEGATIVE,
+		    "%s: document %zu: half-sealed: an ENC[...] value without "
+		    "sops metadata; seal the whole file again with seal encrypt",
+		    name, first + 1);
+	if (fmt == SEAL_SOPS_YAML && seal_sops_doc_count(f) != ndocs)
+		FAIL(EXIT_NEGATIVE,
+		    "%s: document %zu: cannot tell its documents apart", name,
+		    first + 1);
+	ndocs = seal_sops_doc_count(f);
+	if (ndocs == 0)
+		FAIL(EXIT_NEGATIVE, "%s: document %zu: sops metadata and no "
+				    "document",
+		    name, first + 1);
+	if ((ns = calloc(ndocs, sizeof(*ns))) == NULL)
+		FAIL(EXIT_TROUBLE, "out of memory");
+	if ((ec = check_tenancy(r, f, name, first, ndocs, ns_given, ns)) != 0 ||
+	    (ec = choose_key(r, f, name, first, ndocs, ns, &id)) != 0)
+		goto out;
+	doc_label(r->ctx, f, 0, label, sizeof(label));
+	if (tokens != NULL) {
+		lv.tokens = tokens;
+		lv.docid0 = r->docs;
+		if (seal_sops_leaf_paths(r->ctx, f, leaf_before, &lv) != SEAL_OK)
+			FAIL(EXIT_TROUBLE, "out of memory");
+	}
+	rc = seal_sops_decrypt(r->ctx, f, id, SEAL_SOPS_READ_ONLY);
+	if (rc != SEAL_OK)
+		FAIL(exit_for(rc), "%s: document %zu%s: %s", name, first + 1, label,
+		    seal_ctx_errmsg(r->ctx));
+	if (tokens != NULL && (ec = record_tokens(r, f, name, b, len, first,
+				   ndocs, ns, tokens, &lv)) != 0)
+		goto out;
+	if (out != NULL && (ec = write_group(r, f, name, first, out,
+				out_fmt)) != 0)
+		goto out;
 	r->docs += ndocs;
 out:
 	leaves_free(&lv);
 	free(ns);
 	seal_sops_free(f);
 	return ec;
-over:
-	FAIL(EXIT_NEGATIVE, "%s: the output is over the limit of %zu bytes "
-			    "(--max-output)",
-	    name, r->max_output);
 }
 
 /* A clear document out: its bytes, or (JSON output) its JSON form. */
