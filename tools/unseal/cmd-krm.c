@@ -203,6 +203,101 @@ put_env(struct obuf *sec, bool *first, const char *file,
 	return 0;
 }
 
+static const char *const secret_fields[] = {"files", "binaryFiles", "envs"};
+
+/*
+ * One entry j of secretFrom[i].<secret_fields[f]>: its sealed file read
+ * below root, decrypted for namespace ns and added to sec. *end is set
+ * when the list ends (or on a refusal, with an exit code).
+ */
+static int
+put_secret_item(struct unseal_run *r, seal_sops_file *cfg,
+    const char *prefix, const char *root, const char *cfgname, size_t i,
+    size_t f, size_t j, const char *ns, struct obuf *sec, bool *first,
+    bool *end)
+{
+	char path[256], ent[PATH_MAX];
+	struct obuf pt = {0};
+	unsigned char *buf;
+	const char *t, *file, *key, *eq;
+	size_t len, blen, klen;
+	int ec;
+
+	*end = false;
+	snprintf(path, sizeof(path), "%s[\"secretFrom\"][%zu][\"%s\"][%zu]",
+	    prefix, i, secret_fields[f], j);
+	if (cfg_str(r, cfg, path, ent, sizeof(ent)) == NULL) {
+		*end = true;
+		if (seal_sops_doc_scalar(r->ctx, cfg, 0, path, &t, &len) !=
+		    SEAL_EINVAL) {
+			error("%s: secretFrom[%zu].%s[%zu]: want a file name",
+			    cfgname, i, secret_fields[f], j);
+			return EXIT_NEGATIVE;
+		}
+		return 0;
+	}
+	eq = f < 2 ? strchr(ent, '=') : NULL;
+	file = eq ? eq + 1 : ent;
+	key = eq ? ent : strrchr(file, '/');
+	key = key == NULL ? file : key == ent ? key : key + 1;
+	klen = eq ? (size_t)(eq - ent) : strlen(key);
+	if (!safe_rel(file) || (f < 2 && !valid_key(key, klen))) {
+		error("%s: secretFrom[%zu].%s[%zu]: refused: '%s' (a relative "
+		      "path below the kustomization, a valid key)",
+		    cfgname, i, secret_fields[f], j, ent);
+		*end = true;
+		return EXIT_NEGATIVE;
+	}
+	if ((ec = read_under_root(root, file, r->max_file, &buf, &blen)) != 0) {
+		*end = true;
+		return ec;
+	}
+	pt.max = r->max_output;
+	ec = unseal_content(
+	    r, file, f == 2 ? SEAL_SOPS_DOTENV : 0, buf, blen, ns, &pt);
+	free(buf);
+	if (ec == 0 && f < 2 &&
+	    put_entry(sec, first, key, klen,
+	        pt.buf ? pt.buf : (const unsigned char *)"", pt.len) != 0)
+		ec = EXIT_TROUBLE;
+	if (ec == 0 && f == 2)
+		ec = put_env(sec, first, file, &pt);
+	obuf_free(&pt);
+	return ec;
+}
+
+/*
+ * The Secret's metadata of secretFrom[i]: name and namespace (required),
+ * type (default Opaque).
+ */
+static int
+secret_meta(struct unseal_run *r, seal_sops_file *cfg, const char *prefix,
+    const char *cfgname, size_t i, char (*name)[256], char (*ns)[256],
+    char (*type)[256])
+{
+	char path[256];
+
+	snprintf(path, sizeof(path),
+	    "%s[\"secretFrom\"][%zu][\"metadata\"][\"name\"]", prefix, i);
+	if (cfg_str(r, cfg, path, *name, sizeof(*name)) == NULL) {
+		error("%s: secretFrom[%zu]: no metadata.name", cfgname, i);
+		return EXIT_NEGATIVE;
+	}
+	snprintf(path, sizeof(path),
+	    "%s[\"secretFrom\"][%zu][\"metadata\"][\"namespace\"]", prefix, i);
+	if (cfg_str(r, cfg, path, *ns, sizeof(*ns)) == NULL) {
+		error("%s: secretFrom[%zu] (Secret/%s): refused: no "
+		      "metadata.namespace (strict tenancy)",
+		    cfgname, i, *name);
+		return EXIT_NEGATIVE;
+	}
+	snprintf(path, sizeof(path), "%s[\"secretFrom\"][%zu][\"type\"]",
+	    prefix, i);
+	if (cfg_str(r, cfg, path, *type, sizeof(*type)) == NULL)
+		strcpy(*type, "Opaque");
+	return 0;
+}
+
 /*
  * KSOPS's secretFrom: each entry makes a Secret (metadata.name and
  * metadata.namespace, optional type) whose data holds the decrypted
@@ -215,10 +310,10 @@ static int
 gen_secrets(struct unseal_run *r, seal_sops_file *cfg, const char *prefix,
     const char *root, const char *cfgname, size_t *nsecrets)
 {
-	static const char *const fields[] = {"files", "binaryFiles", "envs"};
-	char path[256], name[256], ns[256], type[256], ent[PATH_MAX];
+	char path[256], name[256], ns[256], type[256];
 	const char *t;
 	size_t i, j, f, len;
+	bool end;
 	seal_rc rc;
 	int ec = 0;
 
@@ -232,27 +327,9 @@ gen_secrets(struct unseal_run *r, seal_sops_file *cfg, const char *prefix,
 		rc = seal_sops_doc_scalar(r->ctx, cfg, 0, path, &t, &len);
 		if (rc == SEAL_EINVAL)
 			break;
-		snprintf(path, sizeof(path),
-		    "%s[\"secretFrom\"][%zu][\"metadata\"][\"name\"]", prefix,
-		    i);
-		if (cfg_str(r, cfg, path, name, sizeof(name)) == NULL) {
-			error("%s: secretFrom[%zu]: no metadata.name", cfgname,
-			    i);
-			return EXIT_NEGATIVE;
-		}
-		snprintf(path, sizeof(path),
-		    "%s[\"secretFrom\"][%zu][\"metadata\"][\"namespace\"]",
-		    prefix, i);
-		if (cfg_str(r, cfg, path, ns, sizeof(ns)) == NULL) {
-			error("%s: secretFrom[%zu] (Secret/%s): refused: no "
-			      "metadata.namespace (strict tenancy)",
-			    cfgname, i, name);
-			return EXIT_NEGATIVE;
-		}
-		snprintf(path, sizeof(path), "%s[\"secretFrom\"][%zu][\"type\"]",
-		    prefix, i);
-		if (cfg_str(r, cfg, path, type, sizeof(type)) == NULL)
-			strcpy(type, "Opaque");
+		if ((ec = secret_meta(r, cfg, prefix, cfgname, i, &name, &ns,
+		         &type)) != 0)
+			return ec;
 		sec.max = r->max_output;
 		if (PUTS(&sec, "{\"apiVersion\": \"v1\", \"kind\": "
 			       "\"Secret\", \"metadata\": {\"name\": ") != 0 ||
@@ -263,61 +340,10 @@ gen_secrets(struct unseal_run *r, seal_sops_file *cfg, const char *prefix,
 		    obuf_put_quoted(&sec, type, strlen(type)) != 0 ||
 		    PUTS(&sec, ", \"data\": {") != 0)
 			goto over;
-		for (f = 0; f < 3 && ec == 0; f++) {
-			for (j = 0; ec == 0; j++) {
-				struct obuf pt = {0};
-				unsigned char *buf;
-				const char *file, *key, *eq;
-				size_t blen, klen;
-
-				snprintf(path, sizeof(path),
-				    "%s[\"secretFrom\"][%zu][\"%s\"][%zu]",
-				    prefix, i, fields[f], j);
-				if (cfg_str(r, cfg, path, ent, sizeof(ent)) ==
-				    NULL) {
-					if (seal_sops_doc_scalar(r->ctx, cfg, 0,
-					        path, &t, &len) != SEAL_EINVAL) {
-						error("%s: secretFrom[%zu].%s[%zu]: "
-						      "want a file name",
-						    cfgname, i, fields[f], j);
-						ec = EXIT_NEGATIVE;
-					}
-					break;
-				}
-				eq = f < 2 ? strchr(ent, '=') : NULL;
-				file = eq ? eq + 1 : ent;
-				key = eq ? ent : strrchr(file, '/');
-				key = key == NULL ? file : key == ent ? key
-								      : key + 1;
-				klen = eq ? (size_t)(eq - ent) : strlen(key);
-				if (!safe_rel(file) ||
-				    (f < 2 && !valid_key(key, klen))) {
-					error("%s: secretFrom[%zu].%s[%zu]: "
-					      "refused: '%s' (a relative path "
-					      "below the kustomization, a valid "
-					      "key)",
-					    cfgname, i, fields[f], j, ent);
-					ec = EXIT_NEGATIVE;
-					break;
-				}
-				if ((ec = read_under_root(root, file,
-				         r->max_file, &buf, &blen)) != 0)
-					break;
-				pt.max = r->max_output;
-				ec = unseal_content(r, file,
-				    f == 2 ? SEAL_SOPS_DOTENV : 0, buf, blen, ns,
-				    &pt);
-				free(buf);
-				if (ec == 0 && f < 2 &&
-				    put_entry(&sec, &first, key, klen, pt.buf
-				            ? pt.buf : (const unsigned char *)"",
-				        pt.len) != 0)
-					ec = EXIT_TROUBLE;
-				if (ec == 0 && f == 2)
-					ec = put_env(&sec, &first, file, &pt);
-				obuf_free(&pt);
-			}
-		}
+		for (f = 0; f < 3 && ec == 0; f++)
+			for (j = 0, end = false; ec == 0 && !end; j++)
+				ec = put_secret_item(r, cfg, prefix, root,
+				    cfgname, i, f, j, ns, &sec, &first, &end);
 		if (ec == 0 && (obuf_put(&sec, "}}\n", 3) != 0 ||
 		                   obuf_separate(&r->out) != 0 ||
 		                   obuf_put(&r->out, sec.buf, sec.len) != 0)) {
@@ -369,34 +395,25 @@ legacy(struct unseal_run *r, const char *cfgpath, const char *root)
 	return ec;
 }
 
+/*
+ * The input: one ResourceList, none of its items sealed (the transformer
+ * route, which cannot verify) and no ENC[...] value outside a sealed file.
+ */
 static int
-krm_function(struct unseal_run *r, const char *root)
+check_resource_list(struct unseal_run *r, seal_sops_file *rl, const char *buf)
 {
-	seal_limits lim = {r->max_output, r->max_depth, r->max_nodes * 4,
-	    r->max_docs};
-	seal_sops_file *rl = NULL;
-	struct obuf items = {0};
-	char path[64], *buf = NULL;
+	char path[64];
 	const char *t;
-	size_t len, i, n = 0;
+	size_t len, i;
 	int ec = 0;
 	seal_rc rc;
 
-	if (read_file("-", r->max_output, &buf, &len) != 0)
-		return EXIT_TROUBLE;
-	if (seal_sops_load_limits(r->ctx, buf, len, SEAL_SOPS_YAML,
-	        "<ResourceList>", &lim, &rl) != SEAL_OK) {
-		error("%s", seal_ctx_errmsg(r->ctx));
-		ec = EXIT_NEGATIVE;
-		goto out;
-	}
 	if (seal_sops_is_encrypted(rl) || seal_sops_doc_count(rl) != 1 ||
 	    seal_sops_doc_scalar(r->ctx, rl, 0, "[\"kind\"]", &t, &len) !=
 	        SEAL_OK ||
 	    len != 12 || memcmp(t, "ResourceList", 12) != 0) {
 		error("<stdin>: want one ResourceList (kind: ResourceList)");
-		ec = EXIT_NEGATIVE;
-		goto out;
+		return EXIT_NEGATIVE;
 	}
 	/* sealed items: the transformer route, which cannot verify */
 	for (i = 0;; i++) {
@@ -418,15 +435,89 @@ krm_function(struct unseal_run *r, const char *root)
 		}
 	}
 	if (ec != 0)
-		goto out;
+		return ec;
 	if (looks_sealed((unsigned char *)buf, strlen(buf)) &&
 	    memmem(buf, strlen(buf), "ENC[", 4) != NULL) {
 		error("<ResourceList>: refused: it carries ENC[...] values "
 		      "outside a sealed file; list sealed files under files:");
 		r->failures++;
+		return EXIT_NEGATIVE;
+	}
+	return 0;
+}
+
+/*
+ * r->out becomes the ResourceList: header, the input items unchanged (the
+ * array without its brackets), the generated documents, footer.
+ */
+static int
+wrap_resource_list(struct unseal_run *r, const struct obuf *items)
+{
+	static const char head[] = "{\"apiVersion\": "
+				   "\"config.kubernetes.io/v1\", "
+				   "\"kind\": \"ResourceList\", "
+				   "\"items\": [\n";
+	struct obuf all = {0};
+	size_t ia = 0, ib = items->len;
+
+	all.max = r->max_output + items->len + 256;
+	while (ia < ib && items->buf[ia] != '[')
+		ia++;
+	while (ib > ia && items->buf[ib - 1] != ']')
+		ib--;
+	if (ib > ia + 1) {
+		ia++;
+		ib--;
+	} else {
+		ia = ib = 0;
+	}
+	while (ia < ib && (items->buf[ia] == ' ' || items->buf[ia] == '\n' ||
+	                      items->buf[ia] == '\t'))
+		ia++;
+	while (ib > ia && (items->buf[ib - 1] == ' ' ||
+	                      items->buf[ib - 1] == '\n' ||
+	                      items->buf[ib - 1] == '\t'))
+		ib--;
+	if (obuf_put(&all, head, sizeof(head) - 1) != 0 ||
+	    (ib > ia && (obuf_put(&all, items->buf + ia, ib - ia) != 0 ||
+	                    obuf_put(&all, ",\n", 2) != 0)) ||
+	    obuf_put(&all, r->out.buf, r->out.len) != 0 ||
+	    obuf_put(&all, "\n]}\n", 4) != 0) {
+		obuf_free(&all);
+		goto over;
+	}
+	obuf_free(&r->out);
+	r->out = all;
+	return 0;
+over:
+	error("the output is over the limit of %zu bytes (--max-output)",
+	    r->max_output);
+	r->failures++;
+	return EXIT_NEGATIVE;
+}
+
+static int
+krm_function(struct unseal_run *r, const char *root)
+{
+	seal_limits lim = {r->max_output, r->max_depth, r->max_nodes * 4,
+	    r->max_docs};
+	seal_sops_file *rl = NULL;
+	struct obuf items = {0};
+	char *buf = NULL;
+	size_t len, n = 0;
+	int ec = 0;
+	seal_rc rc;
+
+	if (read_file("-", r->max_output, &buf, &len) != 0)
+		return EXIT_TROUBLE;
+	if (seal_sops_load_limits(r->ctx, buf, len, SEAL_SOPS_YAML,
+	        "<ResourceList>", &lim, &rl) != SEAL_OK) {
+		error("%s", seal_ctx_errmsg(r->ctx));
 		ec = EXIT_NEGATIVE;
 		goto out;
 	}
+	if ((ec = check_resource_list(r, rl, buf)) != 0)
+		goto out;
 	/* the input items, unchanged, as a JSON array */
 	items.max = r->max_output;
 	rc = seal_sops_extract(r->ctx, rl, "[\"items\"]", SEAL_SOPS_JSON, 0,
@@ -455,56 +546,72 @@ krm_function(struct unseal_run *r, const char *root)
 		ec = EXIT_NEGATIVE;
 		goto out;
 	}
-	/* header, the input items unchanged (the array without its
-	 * brackets), the generated documents, footer */
-	{
-		static const char head[] = "{\"apiVersion\": "
-					   "\"config.kubernetes.io/v1\", "
-					   "\"kind\": \"ResourceList\", "
-					   "\"items\": [\n";
-		struct obuf all = {0};
-		size_t ia = 0, ib = items.len;
-
-		all.max = r->max_output + items.len + 256;
-		while (ia < ib && items.buf[ia] != '[')
-			ia++;
-		while (ib > ia && items.buf[ib - 1] != ']')
-			ib--;
-		if (ib > ia + 1) {
-			ia++;
-			ib--;
-		} else {
-			ia = ib = 0;
-		}
-		while (ia < ib && (items.buf[ia] == ' ' || items.buf[ia] == '\n' ||
-		                      items.buf[ia] == '\t'))
-			ia++;
-		while (ib > ia && (items.buf[ib - 1] == ' ' ||
-		                      items.buf[ib - 1] == '\n' ||
-		                      items.buf[ib - 1] == '\t'))
-			ib--;
-		if (obuf_put(&all, head, sizeof(head) - 1) != 0 ||
-		    (ib > ia && (obuf_put(&all, items.buf + ia, ib - ia) != 0 ||
-		                    obuf_put(&all, ",\n", 2) != 0)) ||
-		    obuf_put(&all, r->out.buf, r->out.len) != 0 ||
-		    obuf_put(&all, "\n]}\n", 4) != 0) {
-			obuf_free(&all);
-			goto over;
-		}
-		obuf_free(&r->out);
-		r->out = all;
-	}
+	if ((ec = wrap_resource_list(r, &items)) != 0)
+		goto out;
 out:
 	obuf_free(&items);
 	seal_sops_free(rl);
 	free(buf);
 	return ec;
-over:
-	error("the output is over the limit of %zu bytes (--max-output)",
-	    r->max_output);
-	r->failures++;
-	ec = EXIT_NEGATIVE;
-	goto out;
+}
+
+/*
+ * files[i] of the render plugin's config, a sealed manifest below root,
+ * copied to out as it is. *end is set past the list's end.
+ */
+static int
+copy_sealed_file(seal_ctx *ctx, seal_sops_file *cfg, const char *root,
+    size_t i, struct obuf *out, bool *end)
+{
+	char pbuf[128], file[PATH_MAX];
+	const char *t;
+	unsigned char *fb;
+	size_t len, fl, l;
+	seal_rc rc;
+
+	snprintf(pbuf, sizeof(pbuf), "[\"files\"][%zu]", i);
+	rc = seal_sops_doc_scalar(ctx, cfg, 0, pbuf, &t, &len);
+	if (rc == SEAL_EINVAL) {
+		*end = true;
+		return 0;
+	}
+	if (rc != SEAL_OK || len == 0 || len >= sizeof(file) ||
+	    memchr(t, '\0', len) != NULL || i >= MAX_FILES) {
+		error("generator config: files[%zu]: want a relative file name",
+		    i);
+		return -1;
+	}
+	memcpy(file, t, len);
+	file[len] = '\0';
+	l = strlen(file);
+	if (!safe_rel(file) ||
+	    !((l > 5 && strcmp(file + l - 5, ".yaml") == 0) ||
+	        (l > 4 && strcmp(file + l - 4, ".yml") == 0) ||
+	        (l > 5 && strcmp(file + l - 5, ".json") == 0))) {
+		error("generator config: files[%zu]: refused: '%s' is not a "
+		      "manifest (.yaml, .yml, .json) below the kustomization",
+		    i, file);
+		return -1;
+	}
+	if (read_under_root(root, file, UNSEAL_MAX_FILE, &fb, &fl) != 0)
+		return -1;
+	if (!looks_sealed(fb, fl)) {
+		error("%s: refused: not sealed (files: of the generator name "
+		      "sealed files)",
+		    file);
+		free(fb);
+		return -1;
+	}
+	if ((out->len > 0 && PUTS(out, "---\n") != 0) ||
+	    obuf_put(out, fb, fl) != 0 ||
+	    (fl > 0 && fb[fl - 1] != '\n' && PUTS(out, "\n") != 0)) {
+		free(fb);
+		error("the output is over the limit of %zu bytes",
+		    (size_t)UNSEAL_MAX_OUTPUT);
+		return -1;
+	}
+	free(fb);
+	return 0;
 }
 
 /*
@@ -526,7 +633,7 @@ krm_render_plugin(int argc, char **argv)
 	struct obuf out = {0};
 	seal_sops_file *cfg = NULL;
 	seal_ctx *ctx = NULL;
-	char root[PATH_MAX], pbuf[128], file[PATH_MAX];
+	char root[PATH_MAX];
 	const char *t;
 	char *buf = NULL;
 	size_t len, i;
@@ -559,52 +666,12 @@ krm_render_plugin(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0;; i++) {
-		unsigned char *fb;
-		size_t fl, l;
-		seal_rc rc;
+		bool end = false;
 
-		snprintf(pbuf, sizeof(pbuf), "[\"files\"][%zu]", i);
-		rc = seal_sops_doc_scalar(ctx, cfg, 0, pbuf, &t, &len);
-		if (rc == SEAL_EINVAL)
+		if (copy_sealed_file(ctx, cfg, root, i, &out, &end) != 0)
+			goto out;
+		if (end)
 			break;
-		if (rc != SEAL_OK || len == 0 || len >= sizeof(file) ||
-		    memchr(t, '\0', len) != NULL || i >= MAX_FILES) {
-			error("generator config: files[%zu]: want a relative "
-			      "file name",
-			    i);
-			goto out;
-		}
-		memcpy(file, t, len);
-		file[len] = '\0';
-		l = strlen(file);
-		if (!safe_rel(file) ||
-		    !((l > 5 && strcmp(file + l - 5, ".yaml") == 0) ||
-		        (l > 4 && strcmp(file + l - 4, ".yml") == 0) ||
-		        (l > 5 && strcmp(file + l - 5, ".json") == 0))) {
-			error("generator config: files[%zu]: refused: '%s' is "
-			      "not a manifest (.yaml, .yml, .json) below the "
-			      "kustomization",
-			    i, file);
-			goto out;
-		}
-		if (read_under_root(root, file, UNSEAL_MAX_FILE, &fb, &fl) != 0)
-			goto out;
-		if (!looks_sealed(fb, fl)) {
-			error("%s: refused: not sealed (files: of the generator "
-			      "name sealed files)",
-			    file);
-			free(fb);
-			goto out;
-		}
-		if ((out.len > 0 && PUTS(&out, "---\n") != 0) ||
-		    obuf_put(&out, fb, fl) != 0 ||
-		    (fl > 0 && fb[fl - 1] != '\n' && PUTS(&out, "\n") != 0)) {
-			free(fb);
-			error("the output is over the limit of %zu bytes",
-			    (size_t)UNSEAL_MAX_OUTPUT);
-			goto out;
-		}
-		free(fb);
 	}
 	if (i == 0) {
 		error("generator config: no files: list (name the sealed files)");
