@@ -771,59 +771,68 @@ paths_kept(struct unseal_run *r, struct outcheck *oc, const char *a,
 	return ok;
 }
 
-/* Rewrite one output document [a, b) into r->out. */
+/*
+ * The verified source of a sealed kustomize output document [a, b): its
+ * top-level sops block [*sops, *sops_end) and the documents
+ * [*first, *first + *n) whose MAC it carries.
+ */
 static int
-rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
-    const char *a, const char *b)
+find_source(struct unseal_tokens *tk, size_t idx, const char *a,
+    const char *b, const char **sops, const char **sops_end, size_t *first,
+    size_t *n)
 {
-	const char *sops = NULL, *sops_end = NULL, *p, *mac;
-	size_t maclen = 0, first = 0, n = 0, docid = (size_t)-1, nrep = 0;
-	struct outcheck oc = {NULL, 0, 0, (size_t)-1, 0};
-	char ns[256];
-	struct obuf *o = &r->out;
+	const char *p, *mac;
+	size_t maclen = 0;
 
 	/* the top-level sops block: "sops:" and its indented lines */
 	for (p = a; p < b; p = next_line(p, b)) {
-		if (sops == NULL && (size_t)(b - p) >= 5 &&
+		if (*sops == NULL && (size_t)(b - p) >= 5 &&
 		    memcmp(p, "sops:", 5) == 0) {
-			sops = p;
-			for (sops_end = next_line(p, b);
-			     sops_end < b && (*sops_end == ' ' ||
-			                         *sops_end == '\n');
-			     sops_end = next_line(sops_end, b))
+			*sops = p;
+			for (*sops_end = next_line(p, b);
+			     *sops_end < b && (**sops_end == ' ' ||
+			                          **sops_end == '\n');
+			     *sops_end = next_line(*sops_end, b))
 				;
 		}
 	}
-	if (sops == NULL) {
+	if (*sops == NULL) {
 		error("kustomize output document %zu: refused: half-sealed "
 		      "(ENC[...] values without sops metadata)",
 		    idx + 1);
-		return EXIT_NEGATIVE;
+		return -1;
 	}
 	/* the MAC names the verified source */
-	mac = memmem(sops, (size_t)(sops_end - sops), "mac: ENC[", 9);
+	mac = memmem(*sops, (size_t)(*sops_end - *sops), "mac: ENC[", 9);
 	if (mac != NULL) {
 		const char *e;
 		mac += 5;
-		e = memchr(mac, ']', (size_t)(sops_end - mac));
+		e = memchr(mac, ']', (size_t)(*sops_end - mac));
 		maclen = e ? (size_t)(e - mac) + 1 : 0;
 	}
-	if (maclen == 0 || !tokens_has_mac(tk, mac, maclen, &first, &n)) {
+	if (maclen == 0 || !tokens_has_mac(tk, mac, maclen, first, n)) {
 		error("kustomize output document %zu: refused: no verified "
 		      "source in the checkout carries its sops MAC",
 		    idx + 1);
-		return EXIT_NEGATIVE;
+		return -1;
 	}
-	oc.tk = tk;
-	oc.first = first;
-	oc.n = n;
-	oc.docid = (size_t)-1;
-	oc.nenc = 0;
-	if (!paths_kept(r, &oc, a, b, sops, sops_end))
-		goto unknown;
-	if (obuf_separate(o) != 0)
-		goto over;
-	/* copy, replacing each ENC[...] and dropping the sops block */
+	return 0;
+}
+
+enum { COPY_OK, COPY_UNKNOWN, COPY_OVER };
+
+/*
+ * [a, b) to o, replacing each ENC[...] with the plaintext of its verified
+ * source (documents [first, first + n), all one document *docid) and
+ * dropping the sops block [sops, sops_end); *nrep counts replacements.
+ */
+static int
+copy_replacing(struct unseal_tokens *tk, struct obuf *o, const char *a,
+    const char *b, const char *sops, const char *sops_end, size_t first,
+    size_t n, size_t *docid, size_t *nrep)
+{
+	const char *p;
+
 	for (p = a; p < b;) {
 		const char *t, *e, *pt, *q, *spath;
 		size_t ptlen, did;
@@ -836,20 +845,20 @@ rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
 		t = memmem(p, (size_t)(limit - p), "ENC[", 4);
 		if (t == NULL) {
 			if (obuf_put(o, p, (size_t)(limit - p)) != 0)
-				goto over;
+				return COPY_OVER;
 			p = limit;
 			continue;
 		}
 		e = memchr(t, ']', (size_t)(limit - t));
 		if (e == NULL)
-			goto unknown;
+			return COPY_UNKNOWN;
 		e++;
 		pt = tokens_find(tk, t, (size_t)(e - t), &ptlen, &did, &spath);
 		if (pt == NULL || did < first || did >= first + n ||
-		    (docid != (size_t)-1 && did != docid))
-			goto unknown;
-		docid = did;
-		nrep++;
+		    (*docid != (size_t)-1 && did != *docid))
+			return COPY_UNKNOWN;
+		*docid = did;
+		(*nrep)++;
 		/* a quoted token is replaced with its quotes */
 		q = t;
 		if (t > p && (t[-1] == '"' || t[-1] == '\'') && e < limit &&
@@ -858,15 +867,47 @@ rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
 			e++;
 		}
 		if (obuf_put(o, p, (size_t)(q - p)) != 0)
-			goto over;
+			return COPY_OVER;
 		if (memmem(t, (size_t)(e - t), ",type:str]", 10) != NULL ||
 		    memmem(t, (size_t)(e - t), ",type:bytes]", 12) != NULL) {
 			if (obuf_put_quoted(o, pt, ptlen) != 0)
-				goto over;
+				return COPY_OVER;
 		} else if (obuf_put(o, pt, ptlen) != 0) {
-			goto over;
+			return COPY_OVER;
 		}
 		p = e;
+	}
+	return COPY_OK;
+}
+
+/* Rewrite one output document [a, b) into r->out. */
+static int
+rewrite_doc(struct unseal_run *r, struct unseal_tokens *tk, size_t idx,
+    const char *a, const char *b)
+{
+	const char *sops = NULL, *sops_end = NULL;
+	size_t first = 0, n = 0, docid = (size_t)-1, nrep = 0;
+	struct outcheck oc = {NULL, 0, 0, (size_t)-1, 0};
+	char ns[256];
+	struct obuf *o = &r->out;
+
+	if (find_source(tk, idx, a, b, &sops, &sops_end, &first, &n) != 0)
+		return EXIT_NEGATIVE;
+	oc.tk = tk;
+	oc.first = first;
+	oc.n = n;
+	oc.docid = (size_t)-1;
+	oc.nenc = 0;
+	if (!paths_kept(r, &oc, a, b, sops, sops_end))
+		goto unknown;
+	if (obuf_separate(o) != 0)
+		goto over;
+	switch (copy_replacing(tk, o, a, b, sops, sops_end, first, n, &docid,
+	    &nrep)) {
+	case COPY_UNKNOWN:
+		goto unknown;
+	case COPY_OVER:
+		goto over;
 	}
 	/* each ENC[ replaced is one ciphertext value checked above (none in
 	 * a key, a comment or a longer value) */
