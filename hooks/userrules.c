@@ -689,6 +689,169 @@ finish_rule(struct rd *r, struct scan_config *c, struct urule *u)
 	return 0;
 }
 
+/* Opens the table [key] or [[key]] (arr): a new rule or allowlist. */
+static int
+open_table(struct rd *r, struct scan_config *c, const char *key, bool arr,
+    enum section *sec, struct urule **cur, struct allow **al)
+{
+	if (arr && strcmp(key, "rules") == 0) {
+		struct urule *nv;
+		if (c->nr == MAX_RULES)
+			return fail(r, "more than %d rules", MAX_RULES);
+		nv = realloc(c->r, (c->nr + 1) * sizeof(*nv));
+		if (nv == NULL)
+			return fail(r, "out of memory");
+		c->r = nv;
+		*cur = &c->r[c->nr++];
+		memset(*cur, 0, sizeof(**cur));
+		(*cur)->line = r->line - 1;
+		*sec = S_RULE;
+	} else if (arr && strcmp(key, "rules.allowlists") == 0) {
+		struct allow *nv;
+		if (*cur == NULL)
+			return fail(r, "[[rules.allowlists]] before any "
+				       "[[rules]]");
+		if ((*cur)->nal == 16)
+			return fail(r, "more than 16 allowlists");
+		nv = realloc((*cur)->al, ((*cur)->nal + 1) * sizeof(*nv));
+		if (nv == NULL)
+			return fail(r, "out of memory");
+		(*cur)->al = nv;
+		*al = &(*cur)->al[(*cur)->nal++];
+		memset(*al, 0, sizeof(**al));
+		*sec = S_RULE_ALLOW;
+	} else if (!arr && strcmp(key, "allowlist") == 0) {
+		*al = &c->global;
+		*sec = S_ALLOW;
+	} else if (!arr && strcmp(key, "extend") == 0) {
+		*sec = S_EXTEND;
+	} else
+		return fail(r, "unknown table '%s%s%s' ([extend], "
+			       "[allowlist], [[rules]], "
+			       "[[rules.allowlists]])",
+		    arr ? "[[" : "[", key, arr ? "]]" : "]");
+	return 0;
+}
+
+/* Reads a table header line, finishes the rule it ends, opens the next. */
+static int
+read_table(struct rd *r, struct scan_config *c, enum section *sec,
+    struct urule **cur, struct allow **al)
+{
+	char key[128];
+	bool arr = r->e - r->p >= 2 && r->p[1] == '[';
+
+	r->p += arr ? 2 : 1;
+	skip_ws(r);
+	if (read_key(r, key, sizeof(key), true) < 0)
+		return -1;
+	skip_ws(r);
+	if (r->p >= r->e || *r->p != ']' ||
+	    (arr && (r->e - r->p < 2 || r->p[1] != ']')))
+		return fail(r, "']%s' expected", arr ? "]" : "");
+	r->p += arr ? 2 : 1;
+	if (end_line(r) < 0)
+		return -1;
+	if (*sec == S_RULE || *sec == S_RULE_ALLOW) {
+		if (!(arr && strcmp(key, "rules.allowlists") == 0) &&
+		    finish_rule(r, c, *cur) < 0)
+			return -1;
+	}
+	return open_table(r, c, key, arr, sec, cur, al);
+}
+
+/* disabledRules = [...]: built-in rules only, never the protected ones. */
+static int
+set_disabled(struct rd *r, struct scan_config *c, const char *key,
+    struct val *v)
+{
+	size_t i;
+	int rc = want(r, v, V_ARR, key);
+
+	for (i = 0; rc == 0 && i < v->na; i++) {
+		if (scan_rule_protected(v->a[i]))
+			rc = fail(r, "rule '%s' cannot be disabled from the "
+				     "repository",
+			    v->a[i]);
+		else if (!rules_builtin_id(v->a[i]))
+			rc = fail(r, "no built-in rule '%s' to disable",
+			    v->a[i]);
+		else if (c->ndisabled == MAX_LIST)
+			rc = fail(r, "too many");
+		else {
+			c->disabled[c->ndisabled++] = v->a[i];
+			v->a[i] = NULL;
+		}
+	}
+	return rc;
+}
+
+static int
+set_extend(struct rd *r, struct scan_config *c, const char *key,
+    struct val *v)
+{
+	int rc;
+
+	if (strcmp(key, "useDefault") == 0) {
+		rc = want(r, v, V_BOOL, key);
+		if (rc == 0 && !v->b)
+			rc = fail(r, "useDefault = false is not supported: "
+				     "list rules in disabledRules");
+		return rc;
+	}
+	if (strcmp(key, "disabledRules") == 0)
+		return set_disabled(r, c, key, v);
+	return fail(r, "unknown key '%s' in [extend] (useDefault, "
+		       "disabledRules)",
+	    key);
+}
+
+/* Reads one 'key = value' line into the section it is in. */
+static int
+read_assignment(struct rd *r, struct scan_config *c, enum section sec,
+    struct urule *cur, struct allow *al)
+{
+	char key[128];
+	struct val v;
+	int rc = 0;
+
+	if (read_key(r, key, sizeof(key), false) < 0)
+		return -1;
+	skip_ws(r);
+	if (r->p >= r->e || *r->p != '=')
+		return fail(r, "'=' expected after '%s'", key);
+	r->p++;
+	skip_ws(r);
+	if (read_value(r, &v) < 0) {
+		val_free(&v); /* an array read halfway */
+		return -1;
+	}
+	switch (sec) {
+	case S_TOP:
+		if (strcmp(key, "title") == 0)
+			rc = want(r, &v, V_STR, key);
+		else
+			rc = fail(r, "unknown key '%s' at the top (title, or "
+				     "a table)",
+			    key);
+		break;
+	case S_EXTEND:
+		rc = set_extend(r, c, key, &v);
+		break;
+	case S_ALLOW:
+	case S_RULE_ALLOW:
+		rc = set_allow(r, al, key, &v);
+		break;
+	case S_RULE:
+		rc = set_rule(r, cur, key, &v);
+		break;
+	}
+	val_free(&v);
+	if (rc < 0 || end_line(r) < 0)
+		return -1;
+	return 0;
+}
+
 struct scan_config *
 scan_config_parse(const char *buf, size_t len, char *err, size_t errlen)
 {
@@ -709,163 +872,17 @@ scan_config_parse(const char *buf, size_t len, char *err, size_t errlen)
 		return NULL;
 	}
 	for (;;) {
-		char key[128];
-		struct val v;
+		int rc;
 
 		skip_all(&r);
 		if (r.p >= r.e)
 			break;
-		if (*r.p == '[') {
-			bool arr = r.e - r.p >= 2 && r.p[1] == '[';
-			r.p += arr ? 2 : 1;
-			skip_ws(&r);
-			if (read_key(&r, key, sizeof(key), true) < 0)
-				goto bad;
-			skip_ws(&r);
-			if (r.p >= r.e || *r.p != ']' ||
-			    (arr && (r.e - r.p < 2 || r.p[1] != ']'))) {
-				fail(&r, "']%s' expected", arr ? "]" : "");
-				goto bad;
-			}
-			r.p += arr ? 2 : 1;
-			if (end_line(&r) < 0)
-				goto bad;
-			if (sec == S_RULE || sec == S_RULE_ALLOW) {
-				if (!(arr && strcmp(key, "rules.allowlists") ==
-					0) &&
-				    finish_rule(&r, c, cur) < 0)
-					goto bad;
-			}
-			if (arr && strcmp(key, "rules") == 0) {
-				struct urule *nv;
-				if (c->nr == MAX_RULES) {
-					fail(&r, "more than %d rules",
-					    MAX_RULES);
-					goto bad;
-				}
-				nv = realloc(c->r, (c->nr + 1) * sizeof(*nv));
-				if (nv == NULL) {
-					fail(&r, "out of memory");
-					goto bad;
-				}
-				c->r = nv;
-				cur = &c->r[c->nr++];
-				memset(cur, 0, sizeof(*cur));
-				cur->line = r.line - 1;
-				sec = S_RULE;
-			} else if (arr && strcmp(key, "rules.allowlists") == 0) {
-				struct allow *nv;
-				if (cur == NULL) {
-					fail(&r, "[[rules.allowlists]] before "
-						 "any [[rules]]");
-					goto bad;
-				}
-				if (cur->nal == 16) {
-					fail(&r, "more than 16 allowlists");
-					goto bad;
-				}
-				nv = realloc(cur->al,
-				    (cur->nal + 1) * sizeof(*nv));
-				if (nv == NULL) {
-					fail(&r, "out of memory");
-					goto bad;
-				}
-				cur->al = nv;
-				al = &cur->al[cur->nal++];
-				memset(al, 0, sizeof(*al));
-				sec = S_RULE_ALLOW;
-			} else if (!arr && strcmp(key, "allowlist") == 0) {
-				al = &c->global;
-				sec = S_ALLOW;
-			} else if (!arr && strcmp(key, "extend") == 0) {
-				sec = S_EXTEND;
-			} else {
-				fail(&r, "unknown table '%s%s%s' ([extend], "
-					 "[allowlist], [[rules]], "
-					 "[[rules.allowlists]])",
-				    arr ? "[[" : "[", key, arr ? "]]" : "]");
-				goto bad;
-			}
-			continue;
-		}
-		if (read_key(&r, key, sizeof(key), false) < 0)
+		if (*r.p == '[')
+			rc = read_table(&r, c, &sec, &cur, &al);
+		else
+			rc = read_assignment(&r, c, sec, cur, al);
+		if (rc < 0)
 			goto bad;
-		skip_ws(&r);
-		if (r.p >= r.e || *r.p != '=') {
-			fail(&r, "'=' expected after '%s'", key);
-			goto bad;
-		}
-		r.p++;
-		skip_ws(&r);
-		if (read_value(&r, &v) < 0) {
-			val_free(&v); /* an array read halfway */
-			goto bad;
-		}
-		{
-			int rc = 0;
-			switch (sec) {
-			case S_TOP:
-				if (strcmp(key, "title") == 0)
-					rc = want(&r, &v, V_STR, key);
-				else
-					rc = fail(&r, "unknown key '%s' at the "
-						      "top (title, or a table)",
-					    key);
-				break;
-			case S_EXTEND:
-				if (strcmp(key, "useDefault") == 0) {
-					rc = want(&r, &v, V_BOOL, key);
-					if (rc == 0 && !v.b)
-						rc = fail(&r, "useDefault = "
-							      "false is not "
-							      "supported: list "
-							      "rules in "
-							      "disabledRules");
-				} else if (strcmp(key, "disabledRules") == 0) {
-					size_t i;
-					rc = want(&r, &v, V_ARR, key);
-					for (i = 0; rc == 0 && i < v.na; i++) {
-						if (scan_rule_protected(v.a[i]))
-							rc = fail(&r,
-							    "rule '%s' cannot "
-							    "be disabled from "
-							    "the repository",
-							    v.a[i]);
-						else if (!rules_builtin_id(
-							     v.a[i]))
-							rc = fail(&r,
-							    "no built-in rule "
-							    "'%s' to disable",
-							    v.a[i]);
-						else if (c->ndisabled ==
-						    MAX_LIST)
-							rc = fail(&r, "too "
-								      "many");
-						else {
-							c->disabled
-							    [c->ndisabled++] =
-							    v.a[i];
-							v.a[i] = NULL;
-						}
-					}
-				} else
-					rc = fail(&r, "unknown key '%s' in "
-						      "[extend] (useDefault, "
-						      "disabledRules)",
-					    key);
-				break;
-			case S_ALLOW:
-			case S_RULE_ALLOW:
-				rc = set_allow(&r, al, key, &v);
-				break;
-			case S_RULE:
-				rc = set_rule(&r, cur, key, &v);
-				break;
-			}
-			val_free(&v);
-			if (rc < 0 || end_line(&r) < 0)
-				goto bad;
-		}
 	}
 	if ((sec == S_RULE || sec == S_RULE_ALLOW) &&
 	    finish_rule(&r, c, cur) < 0)
