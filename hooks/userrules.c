@@ -997,48 +997,54 @@ rule_allows(const struct urule *u, const char *path, const char *sec,
 	return false;
 }
 
-int
-scan_config_apply(const struct scan_config *c, const char *path,
-    const char *buf, size_t len, bool binary, struct scan_results *out,
-    size_t first)
+/* Is a built-in finding disabled, tuned or allowlisted away? */
+static bool
+builtin_dropped(const struct scan_config *c, const char *path,
+    const char *buf, size_t len, const struct scan_finding *f,
+    pcre2_match_data *md)
 {
-	pcre2_match_data *md;
-	size_t i, k;
-	int rc = 0;
+	const char *sec = f->sec, *l = NULL;
+	size_t secn = f->seclen, ls = 0, le = 0, d;
+	const struct urule *u;
+	bool drop = false;
 
-	if (c == NULL)
-		return 0;
-	if ((md = pcre2_match_data_create(10, NULL)) == NULL)
-		return -1;
-	/* built-in findings: disabled, tuned or allowlisted away */
+	if (sec && !(sec >= buf && sec + secn <= buf + len))
+		sec = NULL, secn = 0;
+	if (sec) {
+		ls = (size_t)(sec - buf);
+		while (ls > 0 && buf[ls - 1] != '\n')
+			ls--;
+		le = (size_t)(sec + secn - buf);
+		while (le < len && buf[le] != '\n')
+			le++;
+		l = buf + ls;
+	}
+	if (scan_rule_protected(f->rule))
+		return false;
+	u = tune_for(c, f->rule);
+	for (d = 0; d < c->ndisabled && !drop; d++)
+		drop = strcmp(c->disabled[d], f->rule) == 0;
+	if (!drop && u)
+		drop = rule_allows(u, path, sec, secn, sec, secn, l, le - ls,
+		    md);
+	if (!drop)
+		drop = allowed(&c->global, path, sec, secn, sec, secn, l,
+		    le - ls, md);
+	return drop;
+}
+
+/* Drops the built-in findings from first on that the config removes. */
+static void
+filter_builtin(const struct scan_config *c, const char *path,
+    const char *buf, size_t len, struct scan_results *out, size_t first,
+    pcre2_match_data *md)
+{
+	size_t i, k;
+
 	for (i = k = first; i < out->n; i++) {
 		struct scan_finding *f = &out->v[i];
-		const char *sec = f->sec, *l = NULL;
-		size_t secn = f->seclen, ls = 0, le = 0, d;
-		bool drop = false;
+		bool drop = builtin_dropped(c, path, buf, len, f, md);
 
-		if (sec && !(sec >= buf && sec + secn <= buf + len))
-			sec = NULL, secn = 0;
-		if (sec) {
-			ls = (size_t)(sec - buf);
-			while (ls > 0 && buf[ls - 1] != '\n')
-				ls--;
-			le = (size_t)(sec + secn - buf);
-			while (le < len && buf[le] != '\n')
-				le++;
-			l = buf + ls;
-		}
-		if (!scan_rule_protected(f->rule)) {
-			const struct urule *u = tune_for(c, f->rule);
-			for (d = 0; d < c->ndisabled && !drop; d++)
-				drop = strcmp(c->disabled[d], f->rule) == 0;
-			if (!drop && u)
-				drop = rule_allows(u, path, sec, secn, sec,
-				    secn, l, le - ls, md);
-			if (!drop)
-				drop = allowed(&c->global, path, sec, secn, sec,
-				    secn, l, le - ls, md);
-		}
 		f->sec = NULL;
 		f->seclen = 0;
 		if (drop) {
@@ -1048,84 +1054,121 @@ scan_config_apply(const struct scan_config *c, const char *path,
 		out->v[k++] = *f;
 	}
 	out->n = k;
-	/* the repository's own rules */
-	for (i = 0; i < c->nr && rc == 0 && !binary; i++) {
-		const struct urule *u = &c->r[i];
-		size_t pos = 0, kw;
-		if (u->tune)
-			continue;
-		if (u->path && pcre2_match(u->path, (PCRE2_SPTR)path,
-				   strlen(path), 0, 0, md, NULL) < 0)
-			continue;
-		for (kw = 0; kw < u->nkw; kw++)
-			if (has_word_ci(buf, len, u->kw[kw]))
-				break;
-		if (u->nkw && kw == u->nkw)
-			continue;
-		while (pos <= len && rc == 0) {
-			PCRE2_SIZE *ov;
-			size_t ms, me, ss, se, ls, le;
-			char ex[SCAN_EXCERPT_MAX + 1];
-			int m = pcre2_match(u->re, (PCRE2_SPTR)buf, len, pos, 0,
-			    md, NULL);
-			if (m < 0)
-				break;
-			ov = pcre2_get_ovector_pointer(md);
-			ms = ov[0];
-			me = ov[1];
-			ss = ms;
-			se = me;
-			if (u->group > 0 && m > u->group &&
-			    ov[2 * u->group] != PCRE2_UNSET) {
-				ss = ov[2 * u->group];
-				se = ov[2 * u->group + 1];
-			}
-			pos = me > pos ? me : pos + 1;
-			if (se == ss)
-				continue;
-			for (ls = ms; ls > 0 && buf[ls - 1] != '\n'; ls--)
-				;
-			for (le = me; le < len && buf[le] != '\n'; le++)
-				;
-			{
-				pcre2_match_data *md2 =
-				    pcre2_match_data_create(10, NULL);
-				bool skip = md2 == NULL ||
-				    rule_allows(u, path, buf + ss, se - ss,
-					buf + ms, me - ms, buf + ls, le - ls,
-					md2) ||
-				    allowed(&c->global, path, buf + ss, se - ss,
-					buf + ms, me - ms, buf + ls, le - ls,
-					md2);
-				pcre2_match_data_free(md2);
-				if (md2 == NULL) {
-					rc = -1;
-					break;
-				}
-				if (skip)
-					continue;
-			}
-			{
-				struct scan_text t = { .path = path, .buf = buf,
-					.len = len };
-				if (scan_line_allowed(&t, ss))
-					continue;
-				scan_redact(ex, sizeof(ex), buf + ms, me - ms,
-				    ss - ms, se - ss);
-				if (scan_results_add(out, path,
-					scan_line_of(&t, ss), u->id,
-					u->desc ? u->desc :
-						  "secret matching a "
-						  "repository rule",
-					ex, (const unsigned char *)buf + ss,
-					se - ss, false) < 0)
-					rc = -1;
-				else
-					out->v[out->n - 1].sec = NULL;
-				free(t.lines);
-			}
+}
+
+/* Does a repository rule look at this file at all (path, keywords)? */
+static bool
+rule_applies(const struct urule *u, const char *path, const char *buf,
+    size_t len, pcre2_match_data *md)
+{
+	size_t kw;
+
+	if (u->tune)
+		return false;
+	if (u->path && pcre2_match(u->path, (PCRE2_SPTR)path, strlen(path),
+			   0, 0, md, NULL) < 0)
+		return false;
+	for (kw = 0; kw < u->nkw; kw++)
+		if (has_word_ci(buf, len, u->kw[kw]))
+			return true;
+	return u->nkw == 0;
+}
+
+/* One match of a repository rule: secret at ss..se in match ms..me. */
+static int
+add_rule_match(const struct scan_config *c, const struct urule *u,
+    const char *path, const char *buf, size_t len, struct scan_results *out,
+    size_t ms, size_t me, size_t ss, size_t se)
+{
+	char ex[SCAN_EXCERPT_MAX + 1];
+	size_t ls, le;
+	pcre2_match_data *md2;
+	bool skip;
+	struct scan_text t = { .path = path, .buf = buf, .len = len };
+	int rc = 0;
+
+	for (ls = ms; ls > 0 && buf[ls - 1] != '\n'; ls--)
+		;
+	for (le = me; le < len && buf[le] != '\n'; le++)
+		;
+	md2 = pcre2_match_data_create(10, NULL);
+	skip = md2 == NULL ||
+	    rule_allows(u, path, buf + ss, se - ss, buf + ms, me - ms,
+		buf + ls, le - ls, md2) ||
+	    allowed(&c->global, path, buf + ss, se - ss, buf + ms, me - ms,
+		buf + ls, le - ls, md2);
+	pcre2_match_data_free(md2);
+	if (md2 == NULL)
+		return -1;
+	if (skip)
+		return 0;
+	if (scan_line_allowed(&t, ss))
+		return 0;
+	scan_redact(ex, sizeof(ex), buf + ms, me - ms, ss - ms, se - ss);
+	if (scan_results_add(out, path, scan_line_of(&t, ss), u->id,
+		u->desc ? u->desc : "secret matching a repository rule", ex,
+		(const unsigned char *)buf + ss, se - ss, false) < 0)
+		rc = -1;
+	else
+		out->v[out->n - 1].sec = NULL;
+	free(t.lines);
+	return rc;
+}
+
+/* Runs one repository rule over the file, adding what it finds. */
+static int
+run_rule(const struct scan_config *c, const struct urule *u,
+    const char *path, const char *buf, size_t len, struct scan_results *out,
+    pcre2_match_data *md)
+{
+	size_t pos = 0;
+	int rc = 0;
+
+	if (!rule_applies(u, path, buf, len, md))
+		return 0;
+	while (pos <= len && rc == 0) {
+		PCRE2_SIZE *ov;
+		size_t ms, me, ss, se;
+		int m = pcre2_match(u->re, (PCRE2_SPTR)buf, len, pos, 0, md,
+		    NULL);
+		if (m < 0)
+			break;
+		ov = pcre2_get_ovector_pointer(md);
+		ms = ov[0];
+		me = ov[1];
+		ss = ms;
+		se = me;
+		if (u->group > 0 && m > u->group &&
+		    ov[2 * u->group] != PCRE2_UNSET) {
+			ss = ov[2 * u->group];
+			se = ov[2 * u->group + 1];
 		}
+		pos = me > pos ? me : pos + 1;
+		if (se == ss)
+			continue;
+		rc = add_rule_match(c, u, path, buf, len, out, ms, me, ss, se);
 	}
+	return rc;
+}
+
+int
+scan_config_apply(const struct scan_config *c, const char *path,
+    const char *buf, size_t len, bool binary, struct scan_results *out,
+    size_t first)
+{
+	pcre2_match_data *md;
+	size_t i;
+	int rc = 0;
+
+	if (c == NULL)
+		return 0;
+	if ((md = pcre2_match_data_create(10, NULL)) == NULL)
+		return -1;
+	/* built-in findings: disabled, tuned or allowlisted away */
+	filter_builtin(c, path, buf, len, out, first, md);
+	/* the repository's own rules */
+	for (i = 0; i < c->nr && rc == 0 && !binary; i++)
+		rc = run_rule(c, &c->r[i], path, buf, len, out, md);
 	pcre2_match_data_free(md);
 	return rc;
 }
