@@ -663,6 +663,80 @@ re2c_flags(struct re2c *c, bool *group)
 	}
 }
 
+/* (?P<name>: the name after "(?P<" must be a word. */
+static bool
+re2c_group_name(struct re2c *c)
+{
+	const char *pat = c->p;
+
+	c->i += 2;
+	if (!isalpha((unsigned char)pat[c->i]) && pat[c->i] != '_')
+		return re2c_fail(c, "a group name must start with a letter");
+	while (isalnum((unsigned char)pat[c->i]) || pat[c->i] == '_')
+		c->i++;
+	if (pat[c->i] != '>')
+		return re2c_fail(c, "a bad group name");
+	c->i++;
+	return true;
+}
+
+/* '(' at c->i: a group, a named group or flags ((?i) opens no group). */
+static bool
+re2c_open(struct re2c *c, unsigned *depth)
+{
+	const char *pat = c->p;
+
+	if (++*depth > 1000)
+		return re2c_fail(c, "groups nested deeper than 1000");
+	c->i++;
+	if (pat[c->i] == '?') {
+		bool group;
+
+		c->i++;
+		if (pat[c->i] == 'P' && pat[c->i + 1] == '<')
+			return re2c_group_name(c);
+		if (!re2c_flags(c, &group))
+			return false;
+		if (!group)
+			(*depth)--; /* (?i): no group opened */
+	} else if (pat[c->i] == '*')
+		return re2c_fail(c, "a PCRE2 verb or option ((*...)) is not "
+		    "RE2 syntax");
+	return true;
+}
+
+/* A quantifier (*, +, ?, {n,m}) at c->i, with an optional '?'. */
+static bool
+re2c_quantifier(struct re2c *c, bool atom, bool quant)
+{
+	const char *pat = c->p;
+	const char *nothing = quant
+	    ? "a repetition of a repetition (possessive or nested quantifier)"
+	    : "a repetition of nothing";
+
+	if (pat[c->i] == '{') {
+		size_t k = c->i;
+		bool bad = false;
+
+		if (!re2c_braces(pat, &k, &bad))
+			return re2c_fail(c, "a '{' that is not a repeat "
+			    "count: write \\{");
+		if (bad)
+			return re2c_fail(c, "a repeat count over 1000 or "
+			    "{n,m} with m < n");
+		if (!atom)
+			return re2c_fail(c, nothing);
+		c->i = k;
+	} else {
+		if (!atom)
+			return re2c_fail(c, nothing);
+		c->i++;
+	}
+	if (pat[c->i] == '?')
+		c->i++; /* non-greedy */
+	return true;
+}
+
 bool
 seal__re2_check(const char *pat, size_t *off, const char **why)
 {
@@ -678,67 +752,21 @@ seal__re2_check(const char *pat, size_t *off, const char **why)
 		return false;
 	}
 	while (ok && pat[c.i] != '\0') {
-		char ch = pat[c.i];
 		size_t at = c.i;
 
-		switch (ch) {
-		case '\\': {
-			bool a;
-			ok = re2c_escape(&c, false, &a);
-			atom = a;
+		switch (pat[c.i]) {
+		case '\\':
+			ok = re2c_escape(&c, false, &atom);
 			quant = false;
 			break;
-		}
 		case '[':
 			ok = re2c_class(&c);
 			atom = true;
 			quant = false;
 			break;
 		case '(':
-			if (++depth > 1000) {
-				ok = re2c_fail(&c, "groups nested deeper than "
-				    "1000");
-				break;
-			}
-			c.i++;
-			if (pat[c.i] == '?') {
-				c.i++;
-				if (pat[c.i] == 'P' && pat[c.i + 1] == '<') {
-					size_t n = 0;
-					c.i += 2;
-					if (!isalpha((unsigned char)pat[c.i]) &&
-					    pat[c.i] != '_') {
-						ok = re2c_fail(&c, "a group name "
-						    "must start with a letter");
-						break;
-					}
-					while (isalnum((unsigned char)pat[c.i]) ||
-					    pat[c.i] == '_')
-						c.i++, n++;
-					if (pat[c.i] != '>') {
-						ok = re2c_fail(&c, "a bad group "
-						    "name");
-						break;
-					}
-					c.i++;
-				} else {
-					bool group;
-					ok = re2c_flags(&c, &group);
-					if (ok && !group) {
-						/* (?i): no group opened */
-						depth--;
-						atom = false;
-						quant = false;
-						break;
-					}
-				}
-			} else if (pat[c.i] == '*') {
-				ok = re2c_fail(&c, "a PCRE2 verb or option "
-				    "((*...)) is not RE2 syntax");
-				break;
-			}
-			atom = false;
-			quant = false;
+			ok = re2c_open(&c, &depth);
+			atom = quant = false;
 			break;
 		case ')':
 			if (depth == 0) {
@@ -751,9 +779,6 @@ seal__re2_check(const char *pat, size_t *off, const char **why)
 			quant = false;
 			break;
 		case '|':
-			c.i++;
-			atom = quant = false;
-			break;
 		case '^':
 		case '$':
 			c.i++;
@@ -762,46 +787,11 @@ seal__re2_check(const char *pat, size_t *off, const char **why)
 		case '*':
 		case '+':
 		case '?':
-		case '{': {
-			bool bad = false;
-			if (ch == '{') {
-				size_t k = c.i;
-				if (!re2c_braces(pat, &k, &bad)) {
-					ok = re2c_fail(&c, "a '{' that is not a "
-					    "repeat count: write \\{");
-					break;
-				}
-				if (bad) {
-					ok = re2c_fail(&c, "a repeat count "
-					    "over 1000 or {n,m} with m < n");
-					break;
-				}
-				if (!atom) {
-					ok = re2c_fail(&c, quant
-					        ? "a repetition of a repetition "
-					          "(possessive or nested "
-					          "quantifier)"
-					        : "a repetition of nothing");
-					break;
-				}
-				c.i = k;
-			} else {
-				if (!atom) {
-					ok = re2c_fail(&c, quant
-					        ? "a repetition of a repetition "
-					          "(possessive or nested "
-					          "quantifier)"
-					        : "a repetition of nothing");
-					break;
-				}
-				c.i++;
-			}
-			if (pat[c.i] == '?')
-				c.i++; /* non-greedy */
+		case '{':
+			ok = re2c_quantifier(&c, atom, quant);
 			atom = false;
 			quant = true;
 			break;
-		}
 		default:
 			c.i++;
 			atom = true;
