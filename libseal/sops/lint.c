@@ -463,6 +463,78 @@ read_rule(
 	return SEAL_OK;
 }
 
+/* Reads every document's sops block; the first one gives the rule. */
+static seal_rc
+read_blocks(struct lint_walk *w, struct seal__tree *t, enum seal__format fmt,
+    struct seal__node **blocks, struct seal__rule *rule)
+{
+	struct seal__lint *l = w->l;
+	bool have_rule = false;
+	size_t i;
+	seal_rc rc;
+
+	for (i = 0; i < t->ndocs; i++) {
+		blocks[i] = seal__sops_block(t, i, fmt, false);
+		if (blocks[i] == NULL)
+			continue;
+		l->docs[i].has_sops = true;
+		l->sealed = true;
+		w->doc = i;
+		check_meta(w, blocks[i]);
+		if ((rc = doc_meta(w, blocks[i], have_rule)) != SEAL_OK)
+			return rc;
+		if (!have_rule) {
+			if ((rc = read_rule(w, blocks[i], rule)) != SEAL_OK)
+				return rc;
+			have_rule = true;
+		}
+	}
+	return SEAL_OK;
+}
+
+/* Walks the top-level keys of document i under the file's rule. */
+static void
+walk_doc(struct lint_walk *w, const struct seal__node *root,
+    enum seal__format fmt)
+{
+	struct seal__rule_state st;
+	size_t j;
+
+	if (!w->l->docs[w->doc].has_sops)
+		add_problem(w, SEAL_LINT_NO_SOPS, root->line, NULL,
+		    "document %zu has no sops metadata", w->doc + 1);
+	seal__rule_state_root(&st);
+	for (j = 0; j < root->nitems; j++) {
+		const struct seal__item *it = &root->items[j];
+		struct seal__rule_state cst = st;
+
+		if (it->val == NULL)
+			continue;
+		if (w->refail != NULL)
+			break;
+		if (it->val->kind == SEAL_N_COMMENT) {
+			leaf(w, it->val, &st, it->keyline);
+			if (seal__rule_state_comment(w->rule, &st,
+			        it->val->text, it->val->len) != 0)
+				rule_failed(w, true);
+			continue;
+		}
+		if (is_dotenv_meta(fmt, it) ||
+		    (it->keylen == 4 && memcmp(it->key, "sops", 4) == 0 &&
+		        fmt != SEAL_FMT_DOTENV))
+			continue;
+		w->keys[0] = it->key;
+		w->lens[0] = it->keylen;
+		w->depth = 1;
+		if (seal__rule_state_key(w->rule, &cst, it->key, it->keylen) !=
+		    0)
+			rule_failed(w, false);
+		else
+			walk(w, it->val, cst, it->keyline);
+		w->depth = 0;
+	}
+}
+
 seal_rc
 seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
     const char *file, struct seal__lint **out)
@@ -471,8 +543,7 @@ seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
 	struct lint_walk w;
 	struct seal__rule rule;
 	struct seal__node **blocks = NULL;
-	bool have_rule = false;
-	size_t i, j;
+	size_t i;
 	seal_rc rc = SEAL_OK;
 
 	*out = NULL;
@@ -491,22 +562,8 @@ seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
 	w.ctx = ctx;
 	w.l = l;
 	w.file = file;
-	for (i = 0; i < t->ndocs; i++) {
-		blocks[i] = seal__sops_block(t, i, fmt, false);
-		if (blocks[i] == NULL)
-			continue;
-		l->docs[i].has_sops = true;
-		l->sealed = true;
-		w.doc = i;
-		check_meta(&w, blocks[i]);
-		if ((rc = doc_meta(&w, blocks[i], have_rule)) != SEAL_OK)
-			goto out;
-		if (!have_rule) {
-			if ((rc = read_rule(&w, blocks[i], &rule)) != SEAL_OK)
-				goto out;
-			have_rule = true;
-		}
-	}
+	if ((rc = read_blocks(&w, t, fmt, blocks, &rule)) != SEAL_OK)
+		goto out;
 	for (i = 0; i < t->ndocs; i++) {
 		w.doc = i;
 		k8s_doc(&w, t->docs[i].root);
@@ -528,46 +585,10 @@ seal__sops_lint(seal_ctx *ctx, struct seal__tree *t, enum seal__format fmt,
 	}
 	w.rule = &rule;
 	for (i = 0; i < t->ndocs; i++) {
-		const struct seal__node *root = t->docs[i].root;
-		struct seal__rule_state st;
-
-		if (root == NULL)
+		if (t->docs[i].root == NULL)
 			continue;
 		w.doc = i;
-		if (!l->docs[i].has_sops)
-			add_problem(&w, SEAL_LINT_NO_SOPS, root->line, NULL,
-			    "document %zu has no sops metadata", i + 1);
-		seal__rule_state_root(&st);
-		for (j = 0; j < root->nitems; j++) {
-			const struct seal__item *it = &root->items[j];
-			struct seal__rule_state cst = st;
-
-			if (it->val == NULL)
-				continue;
-			if (w.refail != NULL)
-				break;
-			if (it->val->kind == SEAL_N_COMMENT) {
-				leaf(&w, it->val, &st, it->keyline);
-				if (seal__rule_state_comment(&rule, &st,
-				        it->val->text, it->val->len) != 0)
-					rule_failed(&w, true);
-				continue;
-			}
-			if (is_dotenv_meta(fmt, it) ||
-			    (it->keylen == 4 &&
-			        memcmp(it->key, "sops", 4) == 0 &&
-			        fmt != SEAL_FMT_DOTENV))
-				continue;
-			w.keys[0] = it->key;
-			w.lens[0] = it->keylen;
-			w.depth = 1;
-			if (seal__rule_state_key(
-			        &rule, &cst, it->key, it->keylen) != 0)
-				rule_failed(&w, false);
-			else
-				walk(&w, it->val, cst, it->keyline);
-			w.depth = 0;
-		}
+		walk_doc(&w, t->docs[i].root, fmt);
 	}
 	if (w.refail != NULL && !w.oom) {
 		char q[1100];
