@@ -314,6 +314,54 @@ block_value(const char *e, const char *end, unsigned line, size_t w,
 	}
 }
 
+/* The value of the entry on the line (line, doc) ending at e, indented w,
+ * from v: a block scalar, a flow collection or plain. Adds the entry and,
+ * for a key with nothing after it, opens it for the deeper lines. */
+static int
+add_entry(struct yl_doc *y, struct yl_stack *s, struct yl_ent *ent,
+    const char *v, const char *e, const char *end, unsigned line,
+    unsigned doc, size_t w, size_t *block)
+{
+	size_t vn;
+	bool quoted;
+
+	while (v < e && (*v == ' ' || *v == '\t'))
+		v++;
+	vn = (size_t)(e - v);
+	trim_value(&v, &vn, &quoted);
+	ent->quoted = quoted;
+	if (!quoted && vn >= 1 && (v[0] == '|' || v[0] == '>') &&
+	    (vn == 1 || memchr("+-0123456789", v[1], 12))) {
+		*block = w;
+		block_value(e, end, line, w, &v, &vn, ent);
+	}
+	ent->val = v;
+	ent->vallen = vn;
+	if (!quoted && vn == 1 && (v[0] == '{' || v[0] == '['))
+		ent->vallen = 0;
+	/* {{ template }}: a value to judge as a whole, not a flow
+	 * mapping (Helm, Jinja, Go templates) */
+	if (!quoted && vn > 2 && (v[0] == '{' || v[0] == '[') &&
+	    !(v[0] == '{' && (v[1] == '{' || v[1] == '%'))) {
+		/* a flow collection as the value: read its insides */
+		ent->vallen = 0;
+		if (push(y, ent) < 0 ||
+		    flow_line(y, v, v + vn, line, doc, (int)(y->n - 1),
+			ent->depth + 1) < 0)
+			return -1;
+		return 0;
+	}
+	if (push(y, ent) < 0)
+		return -1;
+	if (ent->key && ent->vallen == 0 && !ent->block &&
+	    s->sp < YL_MAX_STACK) {
+		s->st[s->sp].indent = w;
+		s->st[s->sp].idx = (int)(y->n - 1);
+		s->sp++;
+	}
+	return 0;
+}
+
 int
 yl_parse(const char *buf, size_t len, struct yl_doc *y)
 {
@@ -327,9 +375,9 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 	while (p < end) {
 		const char *e = memchr(p, '\n', (size_t)(end - p));
 		const char *f, *k = NULL, *v;
-		size_t w, kn = 0, vn;
+		size_t w, kn = 0;
 		struct yl_ent ent;
-		bool seq = false, quoted;
+		bool seq = false;
 
 		if (e == NULL)
 			e = end;
@@ -377,42 +425,8 @@ yl_parse(const char *buf, size_t len, struct yl_doc *y)
 		}
 		ent.parent = s.sp > 0 ? s.st[s.sp - 1].idx : -1;
 		ent.depth = (unsigned)s.sp;
-		while (v < e && (*v == ' ' || *v == '\t'))
-			v++;
-		vn = (size_t)(e - v);
-		trim_value(&v, &vn, &quoted);
-		ent.quoted = quoted;
-		if (!quoted && vn >= 1 && (v[0] == '|' || v[0] == '>') &&
-		    (vn == 1 || memchr("+-0123456789", v[1], 12))) {
-			block = w;
-			block_value(e, end, line, w, &v, &vn, &ent);
-		}
-		ent.val = v;
-		ent.vallen = vn;
-		if (!quoted && vn == 1 && (v[0] == '{' || v[0] == '['))
-			ent.vallen = 0;
-		/* {{ template }}: a value to judge as a whole, not a flow
-		 * mapping (Helm, Jinja, Go templates) */
-		if (!quoted && vn > 2 && (v[0] == '{' || v[0] == '[') &&
-		    !(v[0] == '{' && (v[1] == '{' || v[1] == '%'))) {
-			/* a flow collection as the value: read its insides */
-			ent.vallen = 0;
-			if (push(y, &ent) < 0 ||
-			    flow_line(y, v, v + vn, line, doc, (int)(y->n - 1),
-				ent.depth + 1) < 0)
-				return -1;
-			if (doc + 1 > y->ndocs)
-				y->ndocs = doc + 1;
-			goto next;
-		}
-		if (push(y, &ent) < 0)
+		if (add_entry(y, &s, &ent, v, e, end, line, doc, w, &block) < 0)
 			return -1;
-		if (ent.key && ent.vallen == 0 && !ent.block &&
-		    s.sp < YL_MAX_STACK) {
-			s.st[s.sp].indent = w;
-			s.st[s.sp].idx = (int)(y->n - 1);
-			s.sp++;
-		}
 		if (doc + 1 > y->ndocs)
 			y->ndocs = doc + 1;
 	next:
