@@ -270,6 +270,76 @@ release(seal_ctx *ctx, struct seal__job *j, const unsigned char key[32],
 	return rc;
 }
 
+/*
+ * The final chunk (index final of job, ctr its batch's first counter)
+ * must end the input: no chunk after it in the batch, nothing read ahead
+ * or left in the prefix, and (when not at EOF) nothing more to read.
+ */
+static seal_rc
+check_input_end(seal_ctx *ctx, const struct dsrc *d,
+    const struct seal__job *job, long final, uint64_t ctr, int ahead,
+    size_t have_ahead, int eof)
+{
+	unsigned char probe;
+	size_t got;
+
+	if ((size_t)final + 1 < job->nchunks || (ahead && have_ahead > 0) ||
+	    (!ahead && d->prelen > 0))
+		goto trailing;
+	if (!eof && !ahead) {
+		if (seal__read_full(d->read, d->rarg, &probe, 1, &got) != 0)
+			return seal__err(ctx, SEAL_EIO, "cannot read input");
+		if (got != 0)
+			goto trailing;
+	}
+	return SEAL_OK;
+trailing:
+	return perr(ctx, "trailing data after the final chunk",
+	    ctr + (uint64_t)final);
+}
+
+/*
+ * More than a chunk: the one-chunk buffers (pt wiped) give way to two
+ * full-size input batches and a secret plaintext batch; the workers start.
+ */
+static seal_rc
+switch_to_batches(seal_ctx *ctx, struct seal__pool *pool,
+    unsigned char *in[2], unsigned char **pt, struct seal__bigmem *ptm,
+    size_t *want, size_t *used, int *big)
+{
+	sodium_memzero(*pt, *used);
+	*used = 0;
+	free(in[0]);
+	free(*pt);
+	*want = (size_t)BATCH * CT;
+	in[0] = seal__bigalloc(*want);
+	in[1] = seal__bigalloc(*want);
+	*pt = seal__bigmem_alloc(ptm, (size_t)BATCH * CH, true) == 0 ? ptm->p
+								    : NULL;
+	*big = 1;
+	if (in[0] == NULL || in[1] == NULL || *pt == NULL)
+		return seal__err(ctx, SEAL_ENOMEM, "out of memory");
+	seal__pool_start(pool);
+	return SEAL_OK;
+}
+
+/* The input batches and the plaintext (its used bytes wiped) freed. */
+static void
+free_buffers(unsigned char *in[2], unsigned char *pt,
+    struct seal__bigmem *ptm, size_t want, size_t used, int big)
+{
+	if (big) {
+		seal__bigmem_free(ptm, used);
+		seal__bigfree(in[0], want, 0);
+		seal__bigfree(in[1], want, 0);
+	} else {
+		if (pt != NULL)
+			sodium_memzero(pt, used);
+		free(pt);
+		free(in[0]);
+	}
+}
+
 seal_rc
 seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
     const unsigned char *pre, size_t prelen, seal_read_fn read, void *rarg,
@@ -277,8 +347,8 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 {
 	struct dsrc d = { pre, prelen, read, rarg };
 	struct seal__bigmem ptm; /* the plaintext batch: secret */
-	unsigned char *in[2] = { NULL, NULL }, *pt = NULL, probe;
-	size_t have[2] = { 0, 0 }, got, n, want = CT, used = 0;
+	unsigned char *in[2] = { NULL, NULL }, *pt = NULL;
+	size_t have[2] = { 0, 0 }, n, want = CT, used = 0;
 	int eof[2] = { 0, 0 }, cur = 0, nxt, ahead, big = 0;
 	uint64_t ctr = 0;
 	struct seal__pool pool;
@@ -325,21 +395,8 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 		    SEAL_OK)
 			goto out;
 		if (final >= 0) {
-			/* the final chunk must end the input */
-			if ((size_t)final + 1 < job.nchunks ||
-			    (ahead && have[nxt] > 0) ||
-			    (!ahead && d.prelen > 0))
-				goto trailing;
-			if (!eof[cur] && !ahead) {
-				if (seal__read_full(read, rarg, &probe, 1,
-					&got) != 0) {
-					rc = seal__err(ctx, SEAL_EIO,
-					    "cannot read input");
-					goto out;
-				}
-				if (got != 0)
-					goto trailing;
-			}
+			rc = check_input_end(ctx, &d, &job, final, ctr, ahead,
+			    have[nxt], eof[cur]);
 			goto out;
 		}
 		ctr += job.nchunks;
@@ -352,41 +409,17 @@ seal__stream_decrypt(seal_ctx *ctx, const unsigned char key[32],
 			continue;
 		}
 		/* more than a chunk: switch to two full-size batches */
-		sodium_memzero(pt, used);
-		used = 0;
-		free(in[0]);
-		free(pt);
-		want = (size_t)BATCH * CT;
-		in[0] = seal__bigalloc(want);
-		in[1] = seal__bigalloc(want);
-		pt = seal__bigmem_alloc(&ptm, (size_t)BATCH * CH, true) == 0 ?
-		    ptm.p : NULL;
-		big = 1;
-		if (in[0] == NULL || in[1] == NULL || pt == NULL) {
-			rc = seal__err(ctx, SEAL_ENOMEM, "out of memory");
+		if ((rc = switch_to_batches(ctx, &pool, in, &pt, &ptm, &want,
+		         &used, &big)) != SEAL_OK)
 			goto out;
-		}
-		seal__pool_start(&pool);
 		cur = 0;
 		if ((rc = dfill(ctx, &d, in[0], want, &have[0], &eof[0])) !=
 		    SEAL_OK)
 			goto out;
 	}
-trailing:
-	rc = perr(ctx, "trailing data after the final chunk",
-	    ctr + (uint64_t)final);
 out:
 	seal__pool_stop(&pool);
-	if (big) {
-		seal__bigmem_free(&ptm, used);
-		seal__bigfree(in[0], want, 0);
-		seal__bigfree(in[1], want, 0);
-	} else {
-		if (pt != NULL)
-			sodium_memzero(pt, used);
-		free(pt);
-		free(in[0]);
-	}
+	free_buffers(in, pt, &ptm, want, used, big);
 	return rc;
 }
 
