@@ -516,6 +516,83 @@ which(const char *prog)
 	return NULL;
 }
 
+/* The child: kustomize run with stdout to wfd, in a clean environment
+ * (with home, render's plugin home and what its unseal needs). */
+static void
+exec_kustomize(const char *bin, char **argv, const char *home, int wfd)
+{
+	/* a clean environment: no git or docker to find, HTTP to a
+	 * dead proxy, no plugin home, no user config */
+	static char *envp[20] = {(char *)"PATH=/nonexistent",
+	    (char *)"HOME=/nonexistent",
+	    (char *)"XDG_CONFIG_HOME=/nonexistent",
+	    (char *)"HTTP_PROXY=http://127.0.0.1:9",
+	    (char *)"HTTPS_PROXY=http://127.0.0.1:9",
+	    (char *)"http_proxy=http://127.0.0.1:9",
+	    (char *)"https_proxy=http://127.0.0.1:9",
+	    (char *)"NO_PROXY=", (char *)"GIT_ALLOW_PROTOCOL=none",
+	    (char *)"KUBECONFIG=/nonexistent", (char *)"LC_ALL=C", NULL};
+	static char ph[PATH_MAX + 32], tmp[PATH_MAX + 16],
+	    ld[PATH_MAX * 2 + 32];
+	size_t ne = 11;
+	const char *v;
+	/* the plugin home: render's (only unseal, which the marker
+	 * makes pass the sealed files through), or none */
+	snprintf(ph, sizeof(ph), "KUSTOMIZE_PLUGIN_HOME=%s",
+	    home ? home : "/nonexistent");
+	envp[ne++] = ph;
+	if (home != NULL) {
+		envp[ne++] = (char *)"UNSEAL_RENDER_PLUGIN=1";
+		/* kustomize writes the plugin's config there */
+		if ((v = getenv("TMPDIR")) != NULL && *v == '/' &&
+		    strlen(v) < PATH_MAX) {
+			snprintf(tmp, sizeof(tmp), "TMPDIR=%s", v);
+			envp[ne++] = tmp;
+		}
+		/* a build tree's unseal is linked to its libseal.so */
+		if ((v = getenv("LD_LIBRARY_PATH")) != NULL &&
+		    strlen(v) < sizeof(ld) - 20) {
+			snprintf(ld, sizeof(ld), "LD_LIBRARY_PATH=%s", v);
+			envp[ne++] = ld;
+		}
+	}
+	envp[ne] = NULL;
+	setpgid(0, 0);
+	dup2(wfd, 1);
+	execve(bin, argv, envp);
+	_exit(127);
+}
+
+/* The child's output into *buf (grown up to max; at max it is killed and
+ * *len == *cap tells). */
+static void
+read_child(int fd, pid_t pid, char **buf, size_t *cap, size_t max,
+    size_t *len)
+{
+	for (;;) {
+		ssize_t got;
+		if (*len == *cap) {
+			char *nb;
+			if (*cap >= max) {
+				error("render: kustomize's output is over the "
+				      "limit (--max-output)");
+				kill(-pid, SIGKILL);
+				break;
+			}
+			if ((nb = realloc(*buf, *cap * 2)) == NULL)
+				break;
+			*buf = nb;
+			*cap *= 2;
+		}
+		got = read(fd, *buf + *len, *cap - *len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		*len += (size_t)got;
+	}
+}
+
 /* Run kustomize on dir; its stdout (ciphertext only) into *out. With a
  * plugin home (render's, holding only unseal), plugins are on. */
 static int
@@ -557,73 +634,12 @@ run_kustomize(struct unseal_run *r, const char *dir, const char *home,
 		free(buf);
 		return EXIT_TROUBLE;
 	}
-	if (pid == 0) {
-		/* a clean environment: no git or docker to find, HTTP to a
-		 * dead proxy, no plugin home, no user config */
-		static char *envp[20] = {(char *)"PATH=/nonexistent",
-		    (char *)"HOME=/nonexistent",
-		    (char *)"XDG_CONFIG_HOME=/nonexistent",
-		    (char *)"HTTP_PROXY=http://127.0.0.1:9",
-		    (char *)"HTTPS_PROXY=http://127.0.0.1:9",
-		    (char *)"http_proxy=http://127.0.0.1:9",
-		    (char *)"https_proxy=http://127.0.0.1:9",
-		    (char *)"NO_PROXY=", (char *)"GIT_ALLOW_PROTOCOL=none",
-		    (char *)"KUBECONFIG=/nonexistent", (char *)"LC_ALL=C", NULL};
-		static char ph[PATH_MAX + 32], tmp[PATH_MAX + 16],
-		    ld[PATH_MAX * 2 + 32];
-		size_t ne = 11;
-		const char *v;
-		/* the plugin home: render's (only unseal, which the marker
-		 * makes pass the sealed files through), or none */
-		snprintf(ph, sizeof(ph), "KUSTOMIZE_PLUGIN_HOME=%s",
-		    home ? home : "/nonexistent");
-		envp[ne++] = ph;
-		if (home != NULL) {
-			envp[ne++] = (char *)"UNSEAL_RENDER_PLUGIN=1";
-			/* kustomize writes the plugin's config there */
-			if ((v = getenv("TMPDIR")) != NULL && *v == '/' &&
-			    strlen(v) < PATH_MAX) {
-				snprintf(tmp, sizeof(tmp), "TMPDIR=%s", v);
-				envp[ne++] = tmp;
-			}
-			/* a build tree's unseal is linked to its libseal.so */
-			if ((v = getenv("LD_LIBRARY_PATH")) != NULL &&
-			    strlen(v) < sizeof(ld) - 20) {
-				snprintf(ld, sizeof(ld), "LD_LIBRARY_PATH=%s", v);
-				envp[ne++] = ld;
-			}
-		}
-		envp[ne] = NULL;
-		setpgid(0, 0);
-		dup2(pfd[1], 1);
-		execve(bin, argv, envp);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_kustomize(bin, argv, home, pfd[1]);
 	setpgid(pid, pid);
 	unseal_set_child(pid);
 	close(pfd[1]);
-	for (;;) {
-		ssize_t got;
-		if (*len == cap) {
-			char *nb;
-			if (cap >= max) {
-				error("render: kustomize's output is over the "
-				      "limit (--max-output)");
-				kill(-pid, SIGKILL);
-				break;
-			}
-			if ((nb = realloc(buf, cap * 2)) == NULL)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		got = read(pfd[0], buf + *len, cap - *len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		*len += (size_t)got;
-	}
+	read_child(pfd[0], pid, &buf, &cap, max, len);
 	close(pfd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
