@@ -15,7 +15,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 SEAL=${SEAL:-$top/build/seal}
 SEAL=$(cd "$(dirname "$SEAL")" && pwd)/$(basename "$SEAL")
-BUILD=$(dirname "$(dirname "$SEAL")")
+# the build directory: seal sits at its top
+BUILD=${BUILD:-$(dirname "$SEAL")}
 N=${BENCH_DOCS:-20000}
 for p in hyperfine age age-keygen python3; do
 	command -v "$p" >/dev/null || { echo "bench-sops: $p is needed" >&2; exit 2; }
