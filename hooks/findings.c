@@ -119,13 +119,41 @@ scan_results_blocking(const struct scan_results *r)
 	return n;
 }
 
+/*
+ * BLAKE2b of a finding: the domain (NULL: none), rule, path, and the
+ * secret or, without one, the line. Line numbers stay out when there is a
+ * secret, so a baseline survives edits above the finding.
+ */
+static void
+finding_hash(const char *domain, const char *rule, const char *path,
+    const unsigned char *secret, size_t secretlen, unsigned line,
+    unsigned char *out, size_t outlen)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, outlen);
+	if (domain != NULL)
+		crypto_generichash_update(&st, (const unsigned char *)domain,
+		    strlen(domain) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)rule,
+	    strlen(rule) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)path,
+	    strlen(path) + 1);
+	if (secret != NULL)
+		crypto_generichash_update(&st, secret, secretlen);
+	else
+		crypto_generichash_update(&st, (const unsigned char *)&line,
+		    sizeof(line));
+	crypto_generichash_final(&st, out, outlen);
+	sodium_memzero(&st, sizeof(st));
+}
+
 int
 scan_results_add(struct scan_results *r, const char *path, unsigned line,
     const char *rule, const char *what, const char *excerpt,
     const unsigned char *secret, size_t secretlen, bool sealable)
 {
 	struct scan_finding *f;
-	crypto_generichash_state st;
 	unsigned char h[SCAN_FP_HEX / 2];
 
 	if (r->n == r->cap) {
@@ -150,32 +178,11 @@ scan_results_add(struct scan_results *r, const char *path, unsigned line,
 	/* Line numbers stay out of the fingerprint: a baseline must survive
 	 * edits above the finding (detect-secrets and gitleaks users' main
 	 * complaint). The secret is hashed, never stored. */
-	crypto_generichash_init(&st, NULL, 0, sizeof(h));
-	crypto_generichash_update(&st, (const unsigned char *)rule,
-	    strlen(rule) + 1);
-	crypto_generichash_update(&st, (const unsigned char *)path,
-	    strlen(path) + 1);
-	if (secret != NULL)
-		crypto_generichash_update(&st, secret, secretlen);
-	else
-		crypto_generichash_update(&st, (const unsigned char *)&line,
-		    sizeof(line));
-	crypto_generichash_final(&st, h, sizeof(h));
+	finding_hash(NULL, rule, path, secret, secretlen, line, h, sizeof(h));
 	sodium_bin2hex(f->fp, sizeof(f->fp), h, sizeof(h));
-	crypto_generichash_init(&st, NULL, 0, sizeof(f->id));
-	crypto_generichash_update(&st, (const unsigned char *)"seal-id",
-	    sizeof("seal-id"));
-	crypto_generichash_update(&st, (const unsigned char *)rule,
-	    strlen(rule) + 1);
-	crypto_generichash_update(&st, (const unsigned char *)path,
-	    strlen(path) + 1);
-	if (secret != NULL)
-		crypto_generichash_update(&st, secret, secretlen);
-	else
-		crypto_generichash_update(&st, (const unsigned char *)&line,
-		    sizeof(line));
-	crypto_generichash_final(&st, f->id, sizeof(f->id));
-	sodium_memzero(&st, sizeof(st));
+	finding_hash("seal-id", rule, path, secret, secretlen, line, f->id,
+	    sizeof(f->id));
+	sodium_memzero(h, sizeof(h));
 	r->n++;
 	return 0;
 }
